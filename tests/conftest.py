@@ -1,0 +1,166 @@
+"""Shared fixtures: the app on a real database, clients, a sign-in helper, and factories.
+
+The database is SQLite in a temporary folder, or PostgreSQL when
+``VOICE_APP_TEST_DATABASE_URL`` names one (``make test`` runs the suite both ways). The
+schema comes from the real migrations; every test starts with empty tables.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import os
+import re
+import shutil
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask import Flask, has_app_context
+from flask.testing import FlaskClient, FlaskCliRunner
+from flask_migrate import upgrade
+from sqlalchemy import text
+
+from tests import factories
+from voice_app import create_app
+from voice_app.config import ROOT
+from voice_app.extensions import db, limiter
+
+TEST_PASSWORD = factories.TEST_PASSWORD
+CSRF_META = re.compile(r'<meta name="csrf-token" content="([^"]+)"')
+
+
+def test_config(tmp_path: Path, database_url: str) -> dict[str, Any]:
+    """Settings for an app under test: real database and queue, cheap password hashing."""
+    return {
+        "TESTING": True,
+        "SECRET_KEY": "test-secret-key",
+        "INSTANCE_PATH": str(tmp_path / "instance"),
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "QUEUE_URL": "memory://",
+        "QUEUE_IMMEDIATE": True,
+        "ARGON2_TIME_COST": 1,
+        "ARGON2_MEMORY_COST": 64,
+        "RATELIMIT_STORAGE_URI": "memory://",
+        # The real model, as `make install` assembles it.
+        "WHISPER_MODEL_DIR": os.environ.get("VOICE_APP_WHISPER_MODEL")
+        or str(ROOT / "instance" / "models" / "whisper-base"),
+    }
+
+
+test_config.__test__ = False  # type: ignore[attr-defined]  # a helper, not a test
+
+
+def _reset_schema(url: str) -> None:
+    """Start PostgreSQL runs from an empty schema, so migrations run from the beginning."""
+    if url.startswith("postgresql"):
+        with db.engine.begin() as connection:
+            connection.execute(text("DROP SCHEMA public CASCADE"))
+            connection.execute(text("CREATE SCHEMA public"))
+
+
+def speak(text: str, voice: str, target: Path) -> Path:
+    """A real spoken clip: espeak-ng's voice, resampled to 16 kHz mono as phones record."""
+    raw = target.with_suffix(".raw.wav")
+    subprocess.run(["espeak-ng", "-v", voice, "-w", str(raw), text], check=True)
+    subprocess.run(["sox", str(raw), "-r", "16000", "-c", "1", str(target)], check=True)
+    raw.unlink()
+    return target
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    configured = os.environ.get("VOICE_APP_TEST_DATABASE_URL")
+    if configured:
+        return configured
+    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
+
+
+@pytest.fixture(scope="session")
+def app(tmp_path_factory: pytest.TempPathFactory, database_url: str) -> Iterator[Flask]:
+    flask_app = create_app(test_config(tmp_path_factory.mktemp("app"), database_url))
+    with flask_app.app_context():
+        _reset_schema(database_url)
+        upgrade()
+    yield flask_app
+    with flask_app.app_context():
+        db.engine.dispose()
+
+
+@pytest.fixture(autouse=True)
+def _app_context(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Each database test runs in an app context and leaves empty tables behind."""
+    if "app" not in request.fixturenames:
+        yield
+        return
+    flask_app: Flask = request.getfixturevalue("app")
+    with flask_app.app_context():
+        limiter.reset()
+        yield
+        db.session.rollback()
+        shutil.rmtree(flask_app.config["MEDIA_ROOT"], ignore_errors=True)
+        with db.engine.begin() as connection:
+            for table in reversed(db.metadata.sorted_tables):
+                connection.execute(table.delete())
+        db.session.remove()
+
+
+class Client(FlaskClient):
+    """A test client that sends the CSRF token the page gave it, as a browser would.
+
+    Each request runs outside the test's app context, as a real one would: otherwise it
+    would share ``g`` (and with it the signed-in user and CSRF token) with the test.
+    """
+
+    def open(self, *args: Any, **kwargs: Any) -> Any:  # type: ignore[override]
+        if has_app_context():
+            # End the test's own transaction: SQLite lets one writer in at a time.
+            db.session.commit()
+        return contextvars.Context().run(super().open, *args, **kwargs)
+
+    def csrf_token(self) -> str:
+        # Any page carries the token; a 404 is the cheapest (the child space redirects home).
+        page = self.get("/__csrf__", follow_redirects=True)
+        match = CSRF_META.search(page.get_data(as_text=True))
+        assert match, "no csrf-token meta tag on the page"
+        return match.group(1)
+
+    def submit(self, url: str, data: dict[str, Any] | None = None, **kwargs: Any) -> Any:
+        """POST a form the way the browser would, with the page's CSRF token."""
+        form = {"csrf_token": self.csrf_token(), **(data or {})}
+        return self.post(url, data=form, **kwargs)
+
+    def send_json(self, url: str, payload: Any) -> Any:
+        """POST JSON the way the pages' fetch() does, with the token in X-CSRFToken."""
+        return self.post(url, json=payload, headers={"X-CSRFToken": self.csrf_token()})
+
+    def sign_in(self, email: str, password: str = TEST_PASSWORD) -> Any:
+        response = self.submit("/login", {"email": email, "password": password})
+        assert response.status_code == 302, "sign-in failed"
+        return response
+
+
+@pytest.fixture
+def client(app: Flask) -> Client:
+    app.test_client_class = Client
+    return app.test_client()  # type: ignore[return-value]
+
+
+@pytest.fixture
+def runner(app: Flask) -> FlaskCliRunner:
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def make_client(app: Flask):  # type: ignore[no-untyped-def]
+    """Another browser: ``make_client("someone@example.org")`` returns it signed in."""
+
+    def make(email: str | None = None) -> Client:
+        app.test_client_class = Client
+        new_client: Client = app.test_client()  # type: ignore[assignment]
+        if email:
+            new_client.sign_in(email)
+        return new_client
+
+    return make

@@ -1,0 +1,116 @@
+"""Configuration, security headers, error pages, CSRF, health, the queue and migrations."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy import func, select
+
+from tests.conftest import Client, test_config
+from tests.factories import UserFactory
+from voice_app import create_app
+from voice_app.accounts.models import Team
+from voice_app.config import ConfigError
+from voice_app.core.queue import HEARTBEAT_KEY, huey, write_heartbeat
+from voice_app.extensions import db
+
+
+def test_production_refuses_to_start_without_a_secret_key(monkeypatch):
+    monkeypatch.setenv("VOICE_APP_ENV", "production")
+    monkeypatch.delenv("VOICE_APP_SECRET_KEY", raising=False)
+    with pytest.raises(ConfigError, match="VOICE_APP_SECRET_KEY"):
+        create_app()
+
+
+def test_settings_come_from_the_environment(monkeypatch, tmp_path):
+    monkeypatch.setenv("VOICE_APP_SECRET_KEY", "from-the-environment")
+    monkeypatch.setenv("VOICE_APP_DATABASE_URL", f"sqlite:///{tmp_path}/other.sqlite3")
+    monkeypatch.setenv("VOICE_APP_SESSION_IDLE_MINUTES", "10")
+    app = create_app({"INSTANCE_PATH": str(tmp_path)})
+    assert app.config["SECRET_KEY"] == "from-the-environment"
+    assert app.config["SQLALCHEMY_DATABASE_URI"].endswith("other.sqlite3")
+    assert app.config["PERMANENT_SESSION_LIFETIME"].total_seconds() == 600
+
+
+def test_pages_carry_strict_security_headers(client):
+    response = client.get("/login")
+    csp = response.headers["Content-Security-Policy"]
+    assert "script-src 'self'" in csp and "unsafe-inline" not in csp
+    assert "frame-ancestors 'none'" in csp
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["Referrer-Policy"] == "same-origin"
+    assert response.headers["Cache-Control"] == "no-store"
+    assert "<script>" not in response.get_data(as_text=True)
+
+
+def test_a_form_without_its_csrf_token_is_refused_and_changes_nothing(make_client):
+    admin = UserFactory(role="admin", team=None)
+    browser = make_client(admin.email)
+    response = browser.post("/admin/teams", data={"name": "Sneaky Team"})
+    assert response.status_code == 400
+    assert "This form had expired" in response.get_data(as_text=True)
+    assert db.session.scalar(select(func.count()).select_from(Team)) == 0
+
+
+def test_an_unexpected_error_shows_a_friendly_page_without_a_trace(tmp_path, database_url):
+    app = create_app(test_config(tmp_path, database_url) | {"TESTING": False})
+
+    @app.get("/boom")
+    def boom() -> str:
+        raise RuntimeError("secret internals")
+
+    app.test_client_class = Client
+    response = app.test_client().get("/boom")
+    body = response.get_data(as_text=True)
+    assert response.status_code == 500
+    assert "Something went wrong on our side" in body
+    assert "secret internals" not in body and "Traceback" not in body
+
+
+def test_not_found_page_is_in_the_readers_language(client):
+    response = client.get("/nowhere", headers={"Accept-Language": "cy"})
+    assert response.status_code == 404
+    assert "Page not found" not in response.get_data(as_text=True)
+    assert 'lang="cy"' in response.get_data(as_text=True)
+
+
+def test_healthz_reports_database_queue_and_speech_model(client):
+    huey.storage.delete_data(HEARTBEAT_KEY)
+    body = client.get("/healthz").get_json()
+    assert body["database"] == "ok"
+    assert body["queue"]["status"] == "no_worker"
+    assert body["speech_model"] == "ready"
+    assert body["status"] == "degraded"
+    write_heartbeat()  # what a running worker does every minute
+    body = client.get("/healthz").get_json()
+    assert body["queue"]["status"] == "ok"
+    assert body["queue"]["worker_last_seen_seconds_ago"] <= 1
+
+
+def test_healthz_knows_when_the_heartbeat_is_stale(client):
+    huey.put(HEARTBEAT_KEY, time.time() - 3600)
+    assert client.get("/healthz").get_json()["queue"]["status"] == "no_worker"
+
+
+def test_migrations_match_the_models(app):
+    with db.engine.connect() as connection:
+        differences = compare_metadata(MigrationContext.configure(connection), db.metadata)
+    assert differences == []
+
+
+def test_a_background_job_runs_inside_the_app_and_commits_its_own_work(app):
+    from voice_app.accounts.services import create_team
+    from voice_app.core.queue import job
+
+    @job()
+    def open_team(name: str) -> int:
+        team = create_team(name)
+        db.session.commit()
+        return team.id
+
+    # The test app runs jobs immediately, on the real queue interface.
+    team_id = open_team("Queued Team")()
+    assert db.session.get(Team, team_id).name == "Queued Team"

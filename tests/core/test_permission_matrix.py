@@ -1,0 +1,321 @@
+"""Every role, and the anonymous, against every endpoint.
+
+A new endpoint without a row here fails ``test_every_endpoint_is_in_the_matrix``.
+"""
+
+from __future__ import annotations
+
+import io
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from PIL import Image
+
+from tests.factories import AssignmentFactory, ChildFactory, TeamFactory, UserFactory
+from voice_app.accounts.invitations import create_invitation
+from voice_app.children.models import AssignmentRole
+from voice_app.contributions.models import (
+    AuthorKind,
+    Contribution,
+    ContributionKind,
+    SharingChoice,
+    Transcript,
+    TranscriptStatus,
+)
+from voice_app.contributions.services import Author, Submission, add_contribution
+from voice_app.core.db import utcnow
+from voice_app.core.permissions import Role
+from voice_app.extensions import db
+
+ROLES = (
+    "anonymous",
+    "practitioner",
+    "unassigned_practitioner",
+    "manager",
+    "other_team_manager",
+    "interpreter",
+    "admin",
+    "child",  # a device on which a child opened their invitation
+)
+LOGIN = "login"  # a redirect to the sign-in page
+CHILD_SPACE = "child_space"  # a redirect back into the child's space
+
+
+@dataclass
+class World:
+    """A child, the people around them, and people who should not see them."""
+
+    child_id: int
+    users: dict[str, Any]
+    assignment_id: int
+    invitation_id: int
+    invitation_token: str
+    drawing_id: int
+    voice_id: int
+
+
+@pytest.fixture
+def world() -> World:
+    team, other_team = TeamFactory(), TeamFactory()
+    users = {
+        "practitioner": UserFactory(team=team),
+        "unassigned_practitioner": UserFactory(team=team),
+        "manager": UserFactory(team=team, role=Role.MANAGER),
+        "other_team_manager": UserFactory(team=other_team, role=Role.MANAGER),
+        "interpreter": UserFactory(team=team, role=Role.INTERPRETER),
+        "admin": UserFactory(team=None, role=Role.ADMIN),
+    }
+    child = ChildFactory(team=team, full_name="Matrix Child")
+    assignment = AssignmentFactory(child=child, user=users["practitioner"])
+    AssignmentFactory(
+        child=child,
+        user=users["interpreter"],
+        role_on_case=AssignmentRole.INTERPRETER,
+        ends_at=utcnow() + timedelta(days=7),
+    )
+    made = create_invitation(child, "matrix", users["practitioner"], timedelta(days=1))
+    author = Author(AuthorKind.CHILD, invitation_id=made.invitation.id)
+    drawing, _ = add_contribution(
+        child,
+        Submission(
+            str(uuid.uuid4()), ContributionKind.DRAWING, SharingChoice.MY_WORKER, media=_png()
+        ),
+        author,
+    )
+    voice = Contribution(
+        child_id=child.id,
+        client_id=str(uuid.uuid4()),
+        kind=ContributionKind.VOICE,
+        author_kind=AuthorKind.CHILD,
+        language="en",
+        sharing=SharingChoice.MY_WORKER,
+        transcript=Transcript(status=TranscriptStatus.DRAFT, machine_text="I like school"),
+    )
+    db.session.add(voice)
+    db.session.commit()
+    return World(
+        child.id, users, assignment.id, made.invitation.id, made.token, drawing.id, voice.id
+    )
+
+
+def _png() -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (40, 30), "white").save(out, "PNG")
+    return out.getvalue()
+
+
+@dataclass
+class Row:
+    method: str
+    url: Callable[[World], str]
+    expected: dict[str, int | str]
+    data: Callable[[World], dict[str, Any]] = field(default=lambda w: {})
+    #: Send ``data`` as JSON, as the child's space's fetch() calls do.
+    as_json: bool = False
+
+
+def everyone(status: int | str) -> dict[str, int | str]:
+    return dict.fromkeys(ROLES, status)
+
+
+def signed_in(status: int | str, anonymous: int | str = LOGIN) -> dict[str, int | str]:
+    """Staff pages: the anonymous are asked to sign in, a child is sent back to their space."""
+    return {**everyone(status), "anonymous": anonymous, "child": CHILD_SPACE}
+
+
+def only(allowed: dict[str, int | str], others: int | str = 403) -> dict[str, int | str]:
+    return {**signed_in(others), **allowed}
+
+
+def child_only(status: int) -> dict[str, int | str]:
+    """The child's space: only the child who opened it, nobody else at all."""
+    return {**everyone(401), "child": status}
+
+
+CASE_READERS = {
+    "practitioner": 200,
+    "unassigned_practitioner": 404,
+    "manager": 200,
+    "other_team_manager": 404,
+}
+CASE_EDITORS_POST = {key: 302 if value == 200 else value for key, value in CASE_READERS.items()}
+ADMIN_ONLY = only({"admin": 200})
+
+MATRIX: dict[str, list[Row]] = {
+    "static": [Row("GET", lambda w: "/static/css/app.css", everyone(200))],
+    "core.index": [Row("GET", lambda w: "/", signed_in(302))],
+    "health.healthz": [Row("GET", lambda w: "/healthz", everyone(200))],
+    "i18n.set_language": [
+        Row("POST", lambda w: "/language", everyone(302), lambda w: {"locale": "cy"})
+    ],
+    "accounts.login": [
+        Row("GET", lambda w: "/login", {**everyone(302), "anonymous": 200, "child": CHILD_SPACE})
+    ],
+    "accounts.logout": [Row("POST", lambda w: "/logout", signed_in(302))],
+    "accounts.logout_everywhere": [Row("POST", lambda w: "/logout-everywhere", signed_in(302))],
+    "accounts.account": [Row("GET", lambda w: "/account", signed_in(200))],
+    "admin.users": [Row("GET", lambda w: "/admin/users", ADMIN_ONLY)],
+    "admin.new_user": [Row("GET", lambda w: "/admin/users/new", ADMIN_ONLY)],
+    "admin.edit_user": [
+        Row("GET", lambda w: f"/admin/users/{w.users['practitioner'].id}", ADMIN_ONLY)
+    ],
+    "admin.teams": [Row("GET", lambda w: "/admin/teams", ADMIN_ONLY)],
+    "children.case_list": [
+        Row("GET", lambda w: "/children/", {**signed_in(200), "admin": 403}),
+    ],
+    "children.new_child": [
+        Row("GET", lambda w: "/children/new", {**signed_in(200), "admin": 403, "interpreter": 403})
+    ],
+    "children.child_page": [
+        Row("GET", lambda w: f"/children/{w.child_id}", only({**CASE_READERS, "interpreter": 200})),
+        # A child who does not exist looks exactly like one the reader may not see.
+        Row(
+            "GET",
+            lambda w: "/children/999999",
+            only(dict.fromkeys(CASE_READERS, 404) | {"interpreter": 404}),
+        ),
+    ],
+    "children.edit_child": [
+        Row("GET", lambda w: f"/children/{w.child_id}/edit", only(CASE_READERS))
+    ],
+    "children.set_band": [
+        Row(
+            "POST",
+            lambda w: f"/children/{w.child_id}/band",
+            only(CASE_EDITORS_POST),
+            lambda w: {"band": "teen", "reason": "Prefers the teenage screens."},
+        )
+    ],
+    "children.new_family_member": [
+        Row("GET", lambda w: f"/children/{w.child_id}/family/new", only(CASE_READERS))
+    ],
+    "children.add_assignment": [
+        Row(
+            "POST",
+            lambda w: f"/children/{w.child_id}/assignments",
+            only({"manager": 302, "other_team_manager": 404}),
+            lambda w: {
+                "user_id": str(w.users["unassigned_practitioner"].id),
+                "role_on_case": "practitioner",
+            },
+        )
+    ],
+    "children.end_assignment": [
+        Row(
+            "POST",
+            lambda w: f"/children/{w.child_id}/assignments/{w.assignment_id}/end",
+            only({"manager": 302, "other_team_manager": 404}),
+        )
+    ],
+    "audit.audit_log": [
+        Row("GET", lambda w: "/audit/", only({"manager": 200, "other_team_manager": 200}))
+    ],
+    "contributions.timeline": [
+        Row("GET", lambda w: f"/children/{w.child_id}/contributions", only(CASE_READERS))
+    ],
+    "contributions.media": [
+        Row(
+            "GET",
+            lambda w: f"/children/{w.child_id}/contributions/{w.drawing_id}/media/original",
+            only(CASE_READERS),
+        )
+    ],
+    "contributions.confirm": [
+        Row(
+            "POST",
+            lambda w: f"/children/{w.child_id}/contributions/{w.voice_id}/confirm",
+            only(CASE_EDITORS_POST),
+            lambda w: {"text": "I like school"},
+        )
+    ],
+    "contributions.invitations_page": [
+        Row("GET", lambda w: f"/children/{w.child_id}/invitations", only(CASE_READERS))
+    ],
+    "contributions.revoke_invitation": [
+        Row(
+            "POST",
+            lambda w: f"/children/{w.child_id}/invitations/{w.invitation_id}/revoke",
+            only(CASE_EDITORS_POST),
+        )
+    ],
+    "contributions.handover": [
+        Row("POST", lambda w: f"/children/{w.child_id}/handover", only(CASE_EDITORS_POST))
+    ],
+    # Opening an invitation turns any browser into that child's space.
+    "child_space.open_invitation": [
+        Row("GET", lambda w: f"/i/{w.invitation_token}", everyone(302))
+    ],
+    "child_space.join": [Row("GET", lambda w: "/join", everyone(200))],
+    "child_space.home": [Row("GET", lambda w: "/me", child_only(200))],
+    "child_space.upload": [
+        Row(
+            "POST",
+            lambda w: "/me/contributions",
+            child_only(201),
+            lambda w: {"client_id": str(uuid.uuid4()), "kind": "text", "text": "hello"},
+        )
+    ],
+    "child_space.status": [
+        Row("GET", lambda w: f"/me/contributions/{w.voice_id}", child_only(200))
+    ],
+    "child_space.confirm": [
+        Row(
+            "POST",
+            lambda w: f"/me/contributions/{w.voice_id}/confirm",
+            child_only(200),
+            lambda w: {"text": "I like school"},
+            as_json=True,
+        )
+    ],
+    "child_space.media": [
+        Row("GET", lambda w: f"/me/media/{w.drawing_id}/thumbnail", child_only(200))
+    ],
+    "child_space.exit": [Row("GET", lambda w: "/me/exit", child_only(200))],
+    # Without an invitation waiting for its pictures, there is nothing to enter here.
+    "child_space.enter_pin": [Row("GET", lambda w: "/pin", everyone(302))],
+    "child_space.choose_pin": [Row("GET", lambda w: "/me/pin", child_only(200))],
+}
+
+CASES = [
+    pytest.param(endpoint, index, role, id=f"{endpoint}[{index}]-{role}")
+    for endpoint, rows in MATRIX.items()
+    for index in range(len(rows))
+    for role in ROLES
+]
+
+
+def test_every_endpoint_is_in_the_matrix(app):
+    endpoints = {rule.endpoint for rule in app.url_map.iter_rules()}
+    assert endpoints - set(MATRIX) == set(), "add the new endpoint to MATRIX"
+    assert set(MATRIX) - endpoints == set(), "MATRIX lists an endpoint that no longer exists"
+
+
+@pytest.mark.parametrize(("endpoint", "index", "role"), CASES)
+def test_role_gets_expected_answer(make_client, world, endpoint, index, role):
+    row = MATRIX[endpoint][index]
+    client = make_client(None if role in ("anonymous", "child") else world.users[role].email)
+    if role == "child":
+        client.get(f"/i/{world.invitation_token}")
+    url = row.url(world)
+    if row.method == "GET":
+        response = client.get(url)
+    elif row.as_json:
+        response = client.send_json(url, row.data(world))
+    else:
+        response = client.submit(url, row.data(world))
+    expected = row.expected[role]
+    if expected == LOGIN:
+        assert response.status_code == 302
+        assert response.headers["Location"].startswith("/login")
+    elif expected == CHILD_SPACE:
+        assert response.status_code == 302
+        assert response.headers["Location"] == "/me"
+    else:
+        assert response.status_code == expected, response.get_data(as_text=True)[-1500:]
+    if response.status_code in (403, 404):
+        assert "Matrix Child" not in response.get_data(as_text=True)
+    response.close()

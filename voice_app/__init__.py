@@ -1,0 +1,115 @@
+"""voice_app: children's and families' own words in their social-care record."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from flask import Flask, g, request
+from flask_babel import get_locale
+from flask_login import current_user
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from voice_app.config import ROOT, load_config
+from voice_app.extensions import babel, csrf, db, limiter, login_manager, migrate
+
+
+def create_app(overrides: dict[str, Any] | None = None) -> Flask:
+    """Build the app: config, extensions, blueprints, error pages, CLI."""
+    instance_path = Path((overrides or {}).get("INSTANCE_PATH") or ROOT / "instance")
+    app = Flask(
+        __name__,
+        instance_path=str(instance_path),
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+    )
+    app.config.from_mapping(load_config(instance_path, overrides))
+    instance_path.mkdir(parents=True, exist_ok=True)
+    if app.config["TRUST_PROXY"]:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)  # type: ignore[method-assign]
+
+    _init_extensions(app)
+    _register_blueprints(app)
+    _init_request_hooks(app)
+
+    from voice_app.core.cli import register_cli
+    from voice_app.core.errors import register_error_handlers
+
+    register_error_handlers(app)
+    register_cli(app)
+    return app
+
+
+def _init_extensions(app: Flask) -> None:
+    from voice_app.accounts.services import load_user
+    from voice_app.core.queue import init_queue
+    from voice_app.core.security import SessionCookies
+    from voice_app.i18n import select_locale
+
+    app.session_interface = SessionCookies()
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(Path(__file__).parent / "migrations"))
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=select_locale)
+    app.jinja_env.policies["ext.i18n.trimmed"] = True
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "accounts.login"
+    login_manager.session_protection = "strong"
+    login_manager.user_loader(load_user)
+    from flask_babel import lazy_gettext as _l
+
+    login_manager.login_message = _l("Please sign in to see this page.")
+    login_manager.needs_refresh_message = _l("Please sign in again to continue.")
+    init_queue(app)
+
+
+def _register_blueprints(app: Flask) -> None:
+    from voice_app.accounts.views import admin_bp as accounts_admin_bp
+    from voice_app.accounts.views import bp as accounts_bp
+    from voice_app.audit.views import bp as audit_bp
+    from voice_app.child_space.views import bp as child_space_bp
+    from voice_app.children.views import bp as children_bp
+    from voice_app.contributions.views import bp as contributions_bp
+    from voice_app.core.health import bp as health_bp
+    from voice_app.core.views import bp as core_bp
+    from voice_app.i18n.views import bp as i18n_bp
+
+    for blueprint in (
+        core_bp,
+        health_bp,
+        i18n_bp,
+        accounts_bp,
+        accounts_admin_bp,
+        children_bp,
+        contributions_bp,
+        child_space_bp,
+        audit_bp,
+    ):
+        app.register_blueprint(blueprint)
+
+
+def _init_request_hooks(app: Flask) -> None:
+    from voice_app.core.security import add_security_headers
+    from voice_app.i18n import LANGUAGES, text_direction
+
+    app.after_request(add_security_headers)
+
+    @app.before_request
+    def keep_session_alive() -> None:
+        # Idle timeout: the signed cookie expires PERMANENT_SESSION_LIFETIME after the last
+        # request, and Flask refuses it after that even if a browser sends it.
+        from flask import session
+
+        session.permanent = True
+        g.request_path = request.full_path.rstrip("?")
+
+    @app.context_processor
+    def page_globals() -> dict[str, Any]:
+        locale = str(get_locale() or "en")
+        return {
+            "languages": LANGUAGES,
+            "current_locale": locale,
+            "text_direction": text_direction(locale),
+            "user": current_user,
+        }

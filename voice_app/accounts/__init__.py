@@ -1,0 +1,1 @@
+"""Staff accounts: users, roles, teams, sign-in and sign-out."""

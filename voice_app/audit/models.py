@@ -1,0 +1,94 @@
+"""Audit entries: each carries the hash of the one before it."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from voice_app.core.db import Base, UTCDateTime, str_enum
+
+GENESIS_HASH = "0" * 64
+
+
+class AuditAction(StrEnum):
+    LOGIN = "login"
+    LOGIN_FAILED = "login_failed"
+    LOGOUT = "logout"
+    LOGOUT_EVERYWHERE = "logout_everywhere"
+    CASE_LIST_VIEWED = "case_list_viewed"
+    CHILD_VIEWED = "child_viewed"
+    CHILD_CREATED = "child_created"
+    CHILD_UPDATED = "child_updated"
+    BAND_OVERRIDDEN = "band_overridden"
+    FAMILY_MEMBER_ADDED = "family_member_added"
+    ASSIGNMENT_ADDED = "assignment_added"
+    ASSIGNMENT_ENDED = "assignment_ended"
+    AUDIT_VIEWED = "audit_viewed"
+    USER_CREATED = "user_created"
+    USER_UPDATED = "user_updated"
+    TEAM_CREATED = "team_created"
+    SETTINGS_CHANGED = "settings_changed"
+    INVITATION_CREATED = "invitation_created"
+    INVITATION_OPENED = "invitation_opened"
+    INVITATION_REVOKED = "invitation_revoked"
+    HANDOVER_STARTED = "handover_started"
+    HANDOVER_ENDED = "handover_ended"
+    CONTRIBUTION_ADDED = "contribution_added"
+    CONTRIBUTIONS_VIEWED = "contributions_viewed"
+    MEDIA_VIEWED = "media_viewed"
+    TRANSCRIPT_CONFIRMED = "transcript_confirmed"
+    UNSAFE_FLAG_RAISED = "unsafe_flag_raised"
+    PICTURE_PIN_SET = "picture_pin_set"
+
+
+class AuditEntry(Base):
+    """One event. Rows are only ever inserted; ``flask audit verify`` proves none changed."""
+
+    __tablename__ = "audit_entries"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    occurred_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    action: Mapped[AuditAction] = mapped_column(str_enum(AuditAction, 40))
+    #: Who acted; None for the anonymous (a failed login for an unknown address).
+    actor_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    #: The actor's name and post title at the time, kept even if the account changes.
+    actor_label: Mapped[str | None] = mapped_column(String(400))
+    #: The child whose record was read or changed. Deliberately not a foreign key: the
+    #: trail must outlive the record it describes.
+    child_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    #: What was acted on when it is not the child, e.g. "user:12".
+    target: Mapped[str | None] = mapped_column(String(100))
+    #: Canonical JSON with the particulars, e.g. which fields changed (never their content).
+    details: Mapped[str] = mapped_column(Text, default="{}")
+    ip_address: Mapped[str | None] = mapped_column(String(64))
+    prev_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    hash: Mapped[str] = mapped_column(String(64), unique=True)
+
+    def compute_hash(self) -> str:
+        """SHA-256 over the previous hash and every field of this entry."""
+        payload = json.dumps(
+            [
+                self.prev_hash,
+                self.occurred_at.isoformat(),
+                str(self.action),
+                self.actor_id,
+                self.actor_label,
+                self.child_id,
+                self.target,
+                self.details,
+                self.ip_address,
+            ],
+            separators=(",", ":"),
+            ensure_ascii=False,
+        )
+        return hashlib.sha256(payload.encode()).hexdigest()
+
+    @property
+    def details_dict(self) -> dict[str, object]:
+        loaded = json.loads(self.details or "{}")
+        return loaded if isinstance(loaded, dict) else {}

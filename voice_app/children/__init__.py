@@ -1,0 +1,1 @@
+"""Children's records, their families, and who is assigned to work with them."""

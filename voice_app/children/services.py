@@ -1,0 +1,264 @@
+"""Who may see which child, and the changes practitioners make to a child's record."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import Select, false, func, or_, select
+
+from voice_app.accounts.models import User
+from voice_app.audit import services as audit
+from voice_app.audit.models import AuditAction
+from voice_app.children.models import (
+    AssignmentRole,
+    CaseAssignment,
+    Child,
+    DevelopmentalBand,
+    FamilyMember,
+    Relationship,
+)
+from voice_app.core.db import utcnow
+from voice_app.core.permissions import Role
+from voice_app.extensions import db
+
+#: Fields of a child's record that the details form edits.
+DETAIL_FIELDS = (
+    "reference",
+    "full_name",
+    "preferred_name",
+    "date_of_birth",
+    "gender",
+    "ethnicity",
+    "religion",
+    "address",
+    "preferred_language",
+    "communication_needs",
+    "lead_practitioner_id",
+)
+
+
+class ReferenceTaken(ValueError):
+    """Another child's record already has this reference number."""
+
+
+def visible_child_ids(user: User, moment: datetime | None = None) -> Select[int]:
+    """The ids of the children ``user`` may open, as a subquery.
+
+    Managers see their team's children; practitioners and interpreters the children they
+    are assigned to, for as long as the assignment runs; admins none.
+    """
+    moment = moment or utcnow()
+    if user.role is Role.MANAGER and user.team_id is not None:
+        return select(Child.id).where(Child.team_id == user.team_id)
+    if user.role in (Role.PRACTITIONER, Role.INTERPRETER):
+        assigned = select(CaseAssignment.child_id).where(
+            CaseAssignment.user_id == user.id,
+            CaseAssignment.starts_at <= moment,
+            or_(CaseAssignment.ends_at.is_(None), CaseAssignment.ends_at > moment),
+        )
+        if user.role is Role.PRACTITIONER:
+            return select(Child.id).where(
+                or_(Child.id.in_(assigned), Child.lead_practitioner_id == user.id)
+            )
+        return assigned
+    return select(Child.id).where(false())
+
+
+def find_visible_child(child_id: int, user: User) -> Child | None:
+    """The child, if ``user`` may see them; otherwise None, and the caller answers 404."""
+    return db.session.scalar(
+        select(Child).where(Child.id == child_id, Child.id.in_(visible_child_ids(user)))
+    )
+
+
+def case_list(user: User, search: str, page: int, per_page: int) -> tuple[list[Child], int]:
+    """One page of the children ``user`` may see, matching ``search``, and the total."""
+    stmt = select(Child).where(Child.id.in_(visible_child_ids(user)))
+    search = search.strip()
+    if search:
+        pattern = f"%{search.lower()}%"
+        stmt = stmt.where(
+            or_(
+                func.lower(Child.full_name).like(pattern),
+                func.lower(Child.preferred_name).like(pattern),
+                func.lower(Child.reference).like(pattern),
+            )
+        )
+    total = db.session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
+    children = db.session.scalars(
+        stmt.order_by(Child.full_name, Child.id).limit(per_page).offset((page - 1) * per_page)
+    ).all()
+    audit.record(
+        AuditAction.CASE_LIST_VIEWED,
+        details={"search": search, "page": page, "shown": [c.id for c in children]},
+    )
+    return list(children), total
+
+
+def record_child_viewed(child: Child) -> None:
+    audit.record(AuditAction.CHILD_VIEWED, child_id=child.id)
+
+
+def _reference_taken(reference: str, except_id: int | None = None) -> bool:
+    stmt = select(Child.id).where(Child.reference == reference)
+    if except_id is not None:
+        stmt = stmt.where(Child.id != except_id)
+    return db.session.scalar(stmt) is not None
+
+
+def create_child(details: dict[str, Any], created_by: User) -> Child:
+    """Open a record in the creator's team; a practitioner who opens it becomes its lead."""
+    if _reference_taken(details["reference"]):
+        raise ReferenceTaken(details["reference"])
+    child = Child(team_id=created_by.team_id, **{k: details[k] for k in DETAIL_FIELDS})
+    if child.lead_practitioner_id is None and created_by.role is Role.PRACTITIONER:
+        child.lead_practitioner_id = created_by.id
+    db.session.add(child)
+    db.session.flush()
+    if child.lead_practitioner_id is not None:
+        db.session.add(
+            CaseAssignment(
+                child_id=child.id,
+                user_id=child.lead_practitioner_id,
+                role_on_case=AssignmentRole.LEAD,
+                assigned_by_id=created_by.id,
+            )
+        )
+    audit.record(AuditAction.CHILD_CREATED, child_id=child.id)
+    return child
+
+
+def update_child(child: Child, details: dict[str, Any]) -> list[str]:
+    """Apply the details form; audit which fields changed (never their values)."""
+    if _reference_taken(details["reference"], except_id=child.id):
+        raise ReferenceTaken(details["reference"])
+    changed = [name for name in DETAIL_FIELDS if getattr(child, name) != details[name]]
+    for name in changed:
+        setattr(child, name, details[name])
+    if "lead_practitioner_id" in changed and child.lead_practitioner_id is not None:
+        _ensure_assigned(child, child.lead_practitioner_id, AssignmentRole.LEAD)
+    if changed:
+        audit.record(AuditAction.CHILD_UPDATED, child_id=child.id, details={"fields": changed})
+    return changed
+
+
+def _ensure_assigned(child: Child, user_id: int, role_on_case: AssignmentRole) -> None:
+    now = utcnow()
+    if not any(a.user_id == user_id and a.active_at(now) for a in child.assignments):
+        child.assignments.append(
+            CaseAssignment(user_id=user_id, role_on_case=role_on_case, starts_at=now)
+        )
+
+
+def override_band(child: Child, band: DevelopmentalBand | None, reason: str | None) -> None:
+    """Set or clear the practitioner's choice of band; a reason is required to set one."""
+    if band is not None and not (reason and reason.strip()):
+        raise ValueError("a band override needs a reason")
+    child.band_override = band
+    child.band_override_reason = reason.strip() if band is not None and reason else None
+    audit.record(
+        AuditAction.BAND_OVERRIDDEN,
+        child_id=child.id,
+        details={"band": str(band) if band else None},
+    )
+
+
+@dataclass(frozen=True)
+class FamilyMemberDetails:
+    name: str
+    relationship: Relationship
+    parental_responsibility: bool
+    preferred_language: str
+    interpreter_needed: bool
+    phone: str | None
+    email: str | None
+
+
+def add_family_member(child: Child, details: FamilyMemberDetails) -> FamilyMember:
+    member = FamilyMember(
+        child_id=child.id,
+        name=details.name,
+        relationship_to_child=details.relationship,
+        parental_responsibility=details.parental_responsibility,
+        preferred_language=details.preferred_language,
+        interpreter_needed=details.interpreter_needed,
+        phone=details.phone or None,
+        email=details.email or None,
+    )
+    db.session.add(member)
+    db.session.flush()
+    audit.record(
+        AuditAction.FAMILY_MEMBER_ADDED, child_id=child.id, target=f"family_member:{member.id}"
+    )
+    return member
+
+
+def assignable_staff(child: Child) -> list[User]:
+    """Active practitioners and interpreters of the child's team."""
+    return list(
+        db.session.scalars(
+            select(User)
+            .where(
+                User.team_id == child.team_id,
+                User.active.is_(True),
+                User.role.in_([Role.PRACTITIONER, Role.INTERPRETER]),
+            )
+            .order_by(User.name)
+        )
+    )
+
+
+def assign(
+    child: Child,
+    user: User,
+    role_on_case: AssignmentRole,
+    ends_at: datetime | None,
+    assigned_by: User,
+) -> CaseAssignment:
+    """Give ``user`` access to the child; interpreters only until ``ends_at``."""
+    if user.role is Role.INTERPRETER and ends_at is None:
+        raise ValueError("interpreters are assigned for a limited time")
+    assignment = CaseAssignment(
+        child_id=child.id,
+        user_id=user.id,
+        role_on_case=role_on_case,
+        ends_at=ends_at,
+        assigned_by_id=assigned_by.id,
+    )
+    db.session.add(assignment)
+    db.session.flush()
+    audit.record(
+        AuditAction.ASSIGNMENT_ADDED,
+        child_id=child.id,
+        target=f"user:{user.id}",
+        details={"role_on_case": str(role_on_case)},
+    )
+    return assignment
+
+
+def end_assignment(assignment: CaseAssignment) -> None:
+    assignment.ends_at = utcnow()
+    audit.record(
+        AuditAction.ASSIGNMENT_ENDED,
+        child_id=assignment.child_id,
+        target=f"user:{assignment.user_id}",
+    )
+
+
+def today() -> date:
+    return utcnow().date()
+
+
+def names_of(child_ids: set[int]) -> dict[int, str]:
+    """Full names by id, for lists that mention children."""
+    if not child_ids:
+        return {}
+    rows = db.session.execute(select(Child.id, Child.full_name).where(Child.id.in_(child_ids)))
+    return {child_id: name for child_id, name in rows}
+
+
+def get_child(child_id: int) -> Child | None:
+    """A child by id, with no permission check: for the child's own space only."""
+    return db.session.get(Child, child_id)

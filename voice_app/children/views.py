@@ -1,0 +1,263 @@
+"""The case list, the child page, and changes to a child's record."""
+
+from __future__ import annotations
+
+from datetime import UTC
+from typing import Any
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import to_utc
+from flask_login import current_user
+from sqlalchemy import select
+from werkzeug.wrappers import Response
+
+from voice_app.accounts.models import User
+from voice_app.children import services
+from voice_app.children.forms import (
+    ASSIGNMENT_LABELS,
+    BAND_LABELS,
+    RELATIONSHIP_LABELS,
+    AssignmentForm,
+    BandForm,
+    ChildForm,
+    FamilyMemberForm,
+)
+from voice_app.children.models import (
+    AssignmentRole,
+    CaseAssignment,
+    Child,
+    DevelopmentalBand,
+    Relationship,
+)
+from voice_app.contributions.services import unsafe_alerts
+from voice_app.core.db import utcnow
+from voice_app.core.forms import choice_list
+from voice_app.core.paging import page_count, page_number
+from voice_app.core.permissions import Permission, Role, require
+from voice_app.extensions import db
+from voice_app.i18n import LANGUAGES
+
+bp = Blueprint("children", __name__, url_prefix="/children")
+
+
+def _child_or_404(child_id: int) -> Child:
+    """The child if the signed-in user may see them; a 404 otherwise, never a hint."""
+    child = services.find_visible_child(child_id, current_user._get_current_object())
+    if child is None:
+        abort(404)
+    return child
+
+
+@bp.get("/")
+@require(Permission.CASE_LIST)
+def case_list() -> str:
+    search = request.args.get("q", "")[:100]
+    page = page_number()
+    per_page = current_app.config["CASE_LIST_PAGE_SIZE"]
+    reader = current_user._get_current_object()
+    alerts = (
+        unsafe_alerts(services.visible_child_ids(reader))
+        if reader.can(Permission.CASE_READ)
+        else []
+    )
+    alert_names = services.names_of({alert.child_id for alert in alerts})
+    children, total = services.case_list(current_user._get_current_object(), search, page, per_page)
+    db.session.commit()
+    return render_template(
+        "children/list.html",
+        children=children,
+        total=total,
+        search=search,
+        page=page,
+        pages=page_count(total, per_page),
+        today=services.today(),
+        band_labels=BAND_LABELS,
+        alerts=alerts,
+        alert_names=alert_names,
+    )
+
+
+def _lead_choices() -> dict[int, str]:
+    team_practitioners = db.session.scalars(
+        select(User)
+        .where(
+            User.team_id == current_user.team_id,
+            User.role == Role.PRACTITIONER,
+            User.active.is_(True),
+        )
+        .order_by(User.name)
+    )
+    return {0: _("Not yet chosen")} | {u.id: u.display for u in team_practitioners}
+
+
+def _child_form(**kwargs: Any) -> ChildForm:
+    form = ChildForm(**kwargs)
+    form.preferred_language.choices = choice_list(dict(LANGUAGES))
+    form.lead_practitioner_id.choices = choice_list(_lead_choices())
+    return form
+
+
+def _details(form: ChildForm) -> dict[str, Any]:
+    details = {name: getattr(form, name).data for name in services.DETAIL_FIELDS}
+    details["lead_practitioner_id"] = details["lead_practitioner_id"] or None
+    for name in (
+        "preferred_name",
+        "gender",
+        "ethnicity",
+        "religion",
+        "address",
+        "communication_needs",
+    ):
+        details[name] = details[name] or None
+    return details
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@require(Permission.CASE_CREATE)
+def new_child() -> Response | str:
+    form = _child_form()
+    if request.method == "GET" and current_user.role is Role.PRACTITIONER:
+        form.lead_practitioner_id.data = current_user.id
+    if form.validate_on_submit():
+        try:
+            child = services.create_child(_details(form), current_user._get_current_object())
+        except services.ReferenceTaken:
+            db.session.rollback()
+            form.reference.errors = [_("Another child's record already has this reference.")]
+        else:
+            db.session.commit()
+            flash(_("The record is created."), "success")
+            return redirect(url_for("children.child_page", child_id=child.id))
+    return render_template("children/form.html", form=form, child=None)
+
+
+@bp.get("/<int:child_id>")
+@require(Permission.CASE_READ, Permission.CASE_READ_INTERPRETING)
+def child_page(child_id: int) -> str:
+    child = _child_or_404(child_id)
+    services.record_child_viewed(child)
+    db.session.commit()
+    today = services.today()
+    band_form = BandForm(band=child.band_override or "", reason=child.band_override_reason)
+    band_form.band.choices = choice_list(
+        {"": _("Follow the child's age")}
+        | {band.value: label for band, label in BAND_LABELS.items()}
+    )
+    assignment_form = None
+    if current_user.can(Permission.CASE_ASSIGN):
+        assignment_form = AssignmentForm()
+        assignment_form.user_id.choices = choice_list(
+            {u.id: u.display for u in services.assignable_staff(child)}
+        )
+    return render_template(
+        "children/show.html",
+        child=child,
+        today=today,
+        band=child.band(today),
+        band_form=band_form,
+        assignment_form=assignment_form,
+        full_access=current_user.can(Permission.CASE_READ),
+        band_labels=BAND_LABELS,
+        relationship_labels=RELATIONSHIP_LABELS,
+        assignment_labels=ASSIGNMENT_LABELS,
+        now=utcnow(),
+    )
+
+
+@bp.route("/<int:child_id>/edit", methods=["GET", "POST"])
+@require(Permission.CASE_EDIT)
+def edit_child(child_id: int) -> Response | str:
+    child = _child_or_404(child_id)
+    form = _child_form(obj=child)
+    if request.method == "GET":
+        form.lead_practitioner_id.data = child.lead_practitioner_id or 0
+    if form.validate_on_submit():
+        try:
+            services.update_child(child, _details(form))
+        except services.ReferenceTaken:
+            db.session.rollback()
+            form.reference.errors = [_("Another child's record already has this reference.")]
+        else:
+            db.session.commit()
+            flash(_("The record is saved."), "success")
+            return redirect(url_for("children.child_page", child_id=child.id))
+    return render_template("children/form.html", form=form, child=child)
+
+
+@bp.post("/<int:child_id>/band")
+@require(Permission.CASE_EDIT)
+def set_band(child_id: int) -> Response:
+    child = _child_or_404(child_id)
+    form = BandForm()
+    form.band.choices = choice_list(dict.fromkeys(["", *DevelopmentalBand], ""))
+    if not form.validate_on_submit():
+        for error in form.band.errors + form.reason.errors:
+            flash(str(error), "error")
+        return redirect(url_for("children.child_page", child_id=child.id))
+    services.override_band(
+        child, DevelopmentalBand(form.band.data) if form.band.data else None, form.reason.data
+    )
+    db.session.commit()
+    flash(_("The developmental band is saved."), "success")
+    return redirect(url_for("children.child_page", child_id=child.id))
+
+
+@bp.route("/<int:child_id>/family/new", methods=["GET", "POST"])
+@require(Permission.CASE_EDIT)
+def new_family_member(child_id: int) -> Response | str:
+    child = _child_or_404(child_id)
+    form = FamilyMemberForm(preferred_language=child.preferred_language)
+    form.preferred_language.choices = choice_list(dict(LANGUAGES))
+    if form.validate_on_submit():
+        services.add_family_member(
+            child,
+            services.FamilyMemberDetails(
+                name=form.name.data or "",
+                relationship=Relationship(form.relationship.data),
+                parental_responsibility=form.parental_responsibility.data,
+                preferred_language=form.preferred_language.data or "en",
+                interpreter_needed=form.interpreter_needed.data,
+                phone=form.phone.data,
+                email=form.email.data,
+            ),
+        )
+        db.session.commit()
+        flash(_("The family member is added."), "success")
+        return redirect(url_for("children.child_page", child_id=child.id))
+    return render_template("children/family_form.html", form=form, child=child)
+
+
+@bp.post("/<int:child_id>/assignments")
+@require(Permission.CASE_ASSIGN)
+def add_assignment(child_id: int) -> Response:
+    child = _child_or_404(child_id)
+    form = AssignmentForm()
+    staff = {u.id: u for u in services.assignable_staff(child)}
+    form.user_id.choices = choice_list(dict.fromkeys(staff, ""))
+    if not form.validate_on_submit():
+        flash(_("Please choose a person and a role."), "error")
+        return redirect(url_for("children.child_page", child_id=child.id))
+    person = staff[form.user_id.data]
+    ends_at = to_utc(form.ends_at.data).replace(tzinfo=UTC) if form.ends_at.data else None
+    role_on_case = AssignmentRole(form.role_on_case.data)
+    if person.role is Role.INTERPRETER and ends_at is None:
+        flash(_("Interpreters are assigned for a limited time: please say until when."), "error")
+        return redirect(url_for("children.child_page", child_id=child.id))
+    services.assign(child, person, role_on_case, ends_at, current_user._get_current_object())
+    db.session.commit()
+    flash(_("%(name)s is assigned.", name=person.name), "success")
+    return redirect(url_for("children.child_page", child_id=child.id))
+
+
+@bp.post("/<int:child_id>/assignments/<int:assignment_id>/end")
+@require(Permission.CASE_ASSIGN)
+def end_assignment(child_id: int, assignment_id: int) -> Response:
+    child = _child_or_404(child_id)
+    assignment = db.session.get(CaseAssignment, assignment_id)
+    if assignment is None or assignment.child_id != child.id:
+        abort(404)
+    services.end_assignment(assignment)
+    db.session.commit()
+    flash(_("The assignment has ended."), "success")
+    return redirect(url_for("children.child_page", child_id=child.id))

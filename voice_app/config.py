@@ -1,0 +1,87 @@
+"""Configuration: safe defaults, secrets and URLs from ``VOICE_APP_*`` environment variables."""
+
+from __future__ import annotations
+
+import os
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_INSTANCE = ROOT / "instance"
+
+
+class ConfigError(RuntimeError):
+    """Raised when the app is asked to start with a configuration that would be unsafe."""
+
+
+def _env(name: str, default: str | None = None) -> str | None:
+    return os.environ.get(f"VOICE_APP_{name}", default)
+
+
+def _env_bool(name: str, default: bool) -> bool:
+    value = _env(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def load_config(instance_path: Path, overrides: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Build the config mapping from defaults, then the environment, then ``overrides``."""
+    env = _env("ENV", "production")
+    database_url = _env("DATABASE_URL") or f"sqlite:///{instance_path / 'voice_app.sqlite3'}"
+    queue_url = _env("QUEUE_URL") or f"sqlite:///{instance_path / 'queue.sqlite3'}"
+    config: dict[str, Any] = {
+        "ENV_NAME": env,
+        "SECRET_KEY": _env("SECRET_KEY"),
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "SQLALCHEMY_SESSION_OPTIONS": {"expire_on_commit": False},
+        "QUEUE_URL": queue_url,
+        "MEDIA_ROOT": str(instance_path / "media"),
+        "WHISPER_MODEL_DIR": _env("WHISPER_MODEL")
+        or str(instance_path / "models" / "whisper-base"),
+        #: Threads each model uses; 0 lets CTranslate2 decide.
+        "WHISPER_CPU_THREADS": int(_env("WHISPER_CPU_THREADS", "0") or 0),
+        # Shared tablets: a session ends after this long without a request.
+        "PERMANENT_SESSION_LIFETIME": timedelta(
+            minutes=int(_env("SESSION_IDLE_MINUTES", "30") or 30)
+        ),
+        "SESSION_COOKIE_NAME": "voice_app_session",
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        # Forced on when set; otherwise cookies are Secure whenever the request came over https.
+        "SESSION_COOKIE_SECURE": _env_bool("SECURE_COOKIES", False),
+        "REMEMBER_COOKIE_DURATION": timedelta(seconds=0),
+        "MAX_CONTENT_LENGTH": 64 * 1024 * 1024,
+        #: Longest recording a child may send; longer ones are refused with a message.
+        "MAX_AUDIO_SECONDS": int(_env("MAX_AUDIO_SECONDS", "600") or 600),
+        "MAX_AUDIO_BYTES": 50 * 1024 * 1024,
+        "MAX_IMAGE_BYTES": 10 * 1024 * 1024,
+        "INVITATION_DAYS": 14,
+        "WTF_CSRF_TIME_LIMIT": None,
+        "BABEL_DEFAULT_LOCALE": "en",
+        "BABEL_DEFAULT_TIMEZONE": "Europe/London",
+        "BABEL_TRANSLATION_DIRECTORIES": str(ROOT / "translations"),
+        "RATELIMIT_STORAGE_URI": _env("RATELIMIT_STORAGE_URL", "memory://"),
+        "RATELIMIT_HEADERS_ENABLED": True,
+        "LOGIN_RATE_LIMIT": _env("LOGIN_RATE_LIMIT", "20 per minute"),
+        #: Failed logins for one email address within LOGIN_LOCKOUT_WINDOW before it is locked.
+        "LOGIN_MAX_FAILURES": int(_env("LOGIN_MAX_FAILURES", "5") or 5),
+        "LOGIN_LOCKOUT_WINDOW": timedelta(minutes=15),
+        "ARGON2_TIME_COST": 3,
+        "ARGON2_MEMORY_COST": 65536,
+        "CASE_LIST_PAGE_SIZE": 25,
+        "TRUST_PROXY": _env_bool("TRUST_PROXY", False),
+    }
+    if env == "development":
+        config["SECRET_KEY"] = config["SECRET_KEY"] or "development-only-not-secret"
+    if overrides:
+        config.update(overrides)
+    if not config.get("SECRET_KEY"):
+        raise ConfigError(
+            "VOICE_APP_SECRET_KEY is not set. Set it to a long random value "
+            "(python -c 'import secrets; print(secrets.token_hex(32))') before starting "
+            "in production mode."
+        )
+    return config

@@ -1,0 +1,1 @@
+"""Pieces every area shares: the database base, permissions, security, errors, the queue."""

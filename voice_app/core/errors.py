@@ -1,0 +1,61 @@
+"""Friendly error pages in the reader's language; never a stack trace."""
+
+from __future__ import annotations
+
+from flask import Flask, jsonify, render_template, request
+from flask_babel import lazy_gettext as _l
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.wrappers import Response
+
+ERROR_TEXT = {
+    400: (_l("We could not understand that request"), _l("Please go back and try again.")),
+    403: (
+        _l("You do not have permission to do that"),
+        _l("If you think you should, ask your manager or an administrator."),
+    ),
+    404: (
+        _l("Page not found"),
+        _l("The page may have moved, or you may not have access to it."),
+    ),
+    405: (_l("That cannot be done here"), _l("Please go back and try again.")),
+    413: (
+        _l("That file is too big"),
+        _l("Please choose a smaller file and try again."),
+    ),
+    429: (
+        _l("Too many attempts"),
+        _l("Please wait a few minutes before trying again."),
+    ),
+    500: (
+        _l("Something went wrong on our side"),
+        _l("Nothing you did caused this. Please try again in a moment."),
+    ),
+}
+
+
+def _render(code: int, message: str | None = None) -> tuple[Response | str, int]:
+    title, hint = ERROR_TEXT.get(code, ERROR_TEXT[500])
+    if request.accept_mimetypes.best == "application/json" or request.path == "/healthz":
+        return jsonify({"error": str(title)}), code
+    return render_template("errors/error.html", code=code, title=title, hint=message or hint), code
+
+
+def register_error_handlers(app: Flask) -> None:
+    @app.errorhandler(CSRFError)
+    def csrf_failed(error: CSRFError) -> tuple[Response | str, int]:
+        return _render(
+            400, str(_l("This form had expired. Please go back, reload the page and try again."))
+        )
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException) -> tuple[Response | str, int]:
+        return _render(error.code or 500)
+
+    @app.errorhandler(Exception)
+    def unexpected_error(error: Exception) -> tuple[Response | str, int]:
+        app.logger.exception("Unhandled error", exc_info=error)
+        from voice_app.extensions import db
+
+        db.session.rollback()
+        return _render(InternalServerError.code)

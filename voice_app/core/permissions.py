@@ -1,0 +1,84 @@
+"""Permissions named ``"<resource>:<action>"`` and the one map from role to permissions."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from enum import StrEnum
+from functools import wraps
+from typing import Any, TypeVar
+
+from flask import abort
+from flask_login import current_user
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+class Role(StrEnum):
+    PRACTITIONER = "practitioner"
+    MANAGER = "manager"
+    INTERPRETER = "interpreter"
+    ADMIN = "admin"
+
+
+class Permission(StrEnum):
+    CASE_LIST = "case:list"
+    CASE_READ = "case:read"
+    #: Enough of a case to interpret for it: names, languages, communication needs.
+    CASE_READ_INTERPRETING = "case:read_interpreting"
+    CASE_CREATE = "case:create"
+    CASE_EDIT = "case:edit"
+    CASE_ASSIGN = "case:assign"
+    AUDIT_READ = "audit:read"
+    USER_MANAGE = "user:manage"
+
+
+ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
+    Role.PRACTITIONER: frozenset(
+        {
+            Permission.CASE_LIST,
+            Permission.CASE_READ,
+            Permission.CASE_CREATE,
+            Permission.CASE_EDIT,
+        }
+    ),
+    Role.MANAGER: frozenset(
+        {
+            Permission.CASE_LIST,
+            Permission.CASE_READ,
+            Permission.CASE_CREATE,
+            Permission.CASE_EDIT,
+            Permission.CASE_ASSIGN,
+            Permission.AUDIT_READ,
+        }
+    ),
+    Role.INTERPRETER: frozenset({Permission.CASE_LIST, Permission.CASE_READ_INTERPRETING}),
+    # Admins run the system; they never open case content.
+    Role.ADMIN: frozenset({Permission.USER_MANAGE}),
+}
+
+
+def role_has(role: Role | str, permission: Permission) -> bool:
+    """Whether ``role`` carries ``permission``."""
+    return permission in ROLE_PERMISSIONS.get(Role(role), frozenset())
+
+
+def require(*permissions: Permission) -> Callable[[F], F]:
+    """View decorator: signed in (else to the login page) and holding one of ``permissions``.
+
+    Anyone signed in without any of them gets a 403.
+    """
+
+    def decorate(view: F) -> F:
+        @wraps(view)
+        def checked(*args: Any, **kwargs: Any) -> Any:
+            from voice_app.extensions import login_manager
+
+            if not current_user.is_authenticated:
+                return login_manager.unauthorized()
+            if not any(current_user.can(p) for p in permissions):
+                abort(403)
+            return view(*args, **kwargs)
+
+        return checked  # type: ignore[return-value]
+
+    return decorate

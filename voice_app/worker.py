@@ -1,0 +1,15 @@
+"""Entry point of the background worker: ``huey_consumer voice_app.worker.huey``.
+
+Building the app points the shared Huey instance at the configured storage and lets
+tasks run inside its app context.
+"""
+
+from __future__ import annotations
+
+from voice_app import create_app
+from voice_app.core.queue import huey
+from voice_app.transcription import tasks  # noqa: F401 - registers the jobs with the consumer
+
+app = create_app()
+
+__all__ = ["app", "huey"]
