@@ -1,0 +1,339 @@
+"""The child's space: opening an invitation, contributing, checking transcripts, leaving."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_babel import gettext as _
+from werkzeug.wrappers import Response as BaseResponse
+
+from voice_app.accounts import invitations
+from voice_app.accounts.models import Invitation, User
+from voice_app.accounts.services import password_matches
+from voice_app.audit import services as audit
+from voice_app.audit.models import AuditAction
+from voice_app.child_space.forms import GiveBackForm, JoinForm, PictureForm
+from voice_app.child_space.labels import (
+    FEELINGS,
+    HOUSES,
+    PICTURE_NAMES,
+    WHO_SEES,
+    sharing_labels,
+)
+from voice_app.child_space.session import ChildSpace, current_space, enter, leave
+from voice_app.children.models import Child
+from voice_app.children.services import get_child, today
+from voice_app.contributions import services as contributions
+from voice_app.contributions.models import (
+    AuthorKind,
+    Contribution,
+    ContributionKind,
+    Feeling,
+    House,
+    SharingChoice,
+)
+from voice_app.contributions.views import media_response
+from voice_app.extensions import db, limiter
+from voice_app.i18n import LANGUAGES
+from voice_app.transcription.tasks import transcribe_recording
+
+bp = Blueprint("child_space", __name__)
+#: An invitation opened on this device whose picture PIN has not been given yet.
+PIN_PENDING_KEY = "pin_pending"
+
+#: What a device in the child's space may still reach outside the space itself.
+REACHABLE_FROM_CHILD_SPACE = frozenset({"static", "i18n.set_language", "health.healthz"})
+
+
+@bp.before_app_request
+def keep_the_child_in_their_space() -> BaseResponse | None:
+    """While a child's space is open on a device, nothing of any case is reachable from it."""
+    if current_space() is None:
+        return None
+    endpoint = request.endpoint or ""
+    if endpoint.startswith("child_space.") or endpoint in REACHABLE_FROM_CHILD_SPACE:
+        return None
+    return redirect(url_for("child_space.home"))
+
+
+def _space_and_child() -> tuple[ChildSpace, Child]:
+    space = current_space()
+    child = get_child(space.child_id) if space else None
+    if space is None or child is None:
+        abort(401)
+    return space, child
+
+
+def _open(invitation: Invitation) -> BaseResponse:
+    """Into the space, or first to the picture PIN if the child chose one."""
+    if invitation.pin_hash is not None:
+        session[PIN_PENDING_KEY] = invitation.id
+        db.session.commit()
+        return redirect(url_for("child_space.enter_pin"))
+    return _enter(invitation)
+
+
+def _enter(invitation: Invitation) -> BaseResponse:
+    child = get_child(invitation.child_id)
+    if child is None:
+        abort(404)
+    session.pop(PIN_PENDING_KEY, None)
+    enter(ChildSpace(child.id, child.preferred_language, invitation_id=invitation.id))
+    db.session.commit()
+    return redirect(url_for("child_space.home"))
+
+
+@bp.route("/pin", methods=["GET", "POST"])
+@limiter.limit("20 per minute", methods=["POST"])
+def enter_pin() -> BaseResponse | str:
+    """The child taps their three pictures to come back into their space."""
+    pending = session.get(PIN_PENDING_KEY)
+    invitation = invitations.get_invitation(pending) if isinstance(pending, int) else None
+    if invitation is None:
+        return redirect(url_for("child_space.join"))
+    form = PictureForm()
+    if form.validate_on_submit():
+        outcome = invitations.check_pin(invitation, form.pictures)
+        if outcome is invitations.PinOutcome.OK:
+            return _enter(invitation)
+        db.session.commit()
+        if outcome is invitations.PinOutcome.LOCKED:
+            session.pop(PIN_PENDING_KEY, None)
+            form = JoinForm()
+            form.code.errors = [
+                _("Those were not your pictures. Please ask your worker for a new code.")
+            ]
+            return render_template("child_space/join.html", form=form)
+        form.first.errors = [_("Those are not your pictures. Please try again.")]
+    return render_template(
+        "child_space/pin.html", form=form, choosing=False, picture_names=PICTURE_NAMES
+    )
+
+
+@bp.route("/me/pin", methods=["GET", "POST"])
+def choose_pin() -> BaseResponse | str:
+    """Choose three pictures so this invitation can bring the child back to their space."""
+    space, _child = _space_and_child()
+    invitation = invitations.get_invitation(space.invitation_id) if space.invitation_id else None
+    if invitation is None:
+        abort(404)  # a handed-over tablet goes back to the practitioner, not to a PIN
+    form = PictureForm()
+    if form.validate_on_submit():
+        invitations.set_pin(invitation, form.pictures)
+        db.session.commit()
+        flash(_("Remember your three pictures. You need them to come back."), "success")
+        return redirect(url_for("child_space.home"))
+    return render_template(
+        "child_space/pin.html", form=form, choosing=True, picture_names=PICTURE_NAMES
+    )
+
+
+@bp.get("/i/<token>")
+@limiter.limit("30 per minute")
+def open_invitation(token: str) -> BaseResponse | str:
+    invitation = invitations.open_by_token(token)
+    if invitation is None:
+        form = JoinForm()
+        form.code.errors = [
+            _("This link does not work any more. Please ask your worker for a new one.")
+        ]
+        return render_template("child_space/join.html", form=form)
+    return _open(invitation)
+
+
+@bp.route("/join", methods=["GET", "POST"])
+@limiter.limit("10 per minute", methods=["POST"])
+def join() -> BaseResponse | str:
+    form = JoinForm()
+    if form.validate_on_submit():
+        invitation = invitations.open_by_code(form.code.data or "")
+        if invitation is not None:
+            return _open(invitation)
+        form.code.errors = [_("That code does not work. Please check it with your worker.")]
+    return render_template("child_space/join.html", form=form)
+
+
+def _item(contribution: Contribution) -> dict[str, Any]:
+    item = contributions.contribution_json(contribution)
+    item["media_url"] = (
+        url_for("child_space.media", contribution_id=contribution.id, variant="original")
+        if contribution.media_id
+        else None
+    )
+    item["thumbnail_url"] = (
+        url_for("child_space.media", contribution_id=contribution.id, variant="thumbnail")
+        if contribution.thumbnail_media_id
+        else None
+    )
+    return item
+
+
+@bp.get("/me")
+def home() -> str:
+    space, child = _space_and_child()
+    band = child.band(today())
+    own = db.session.scalars(
+        contributions.contributions_of(child.id).where(Contribution.author_kind == AuthorKind.CHILD)
+    ).all()
+    return render_template(
+        "child_space/home.html",
+        child_name=child.display_name,
+        band=band.value,
+        handover=space.handover_by is not None,
+        sharing_choices=[(c.value, label) for c, label in sharing_labels(band).items()],
+        who_sees=WHO_SEES[band],
+        contributions=[_item(c) for c in own],
+        feelings=[(f.value, label) for f, label in FEELINGS.items()],
+        houses=[(h.value, label) for h, label in HOUSES.items()],
+        upload_url=url_for("child_space.upload"),
+        status_url_template=url_for("child_space.status", contribution_id=0).replace(
+            "/0", "/__ID__"
+        ),
+        confirm_url_template=url_for("child_space.confirm", contribution_id=0).replace(
+            "/0/", "/__ID__/"
+        ),
+        max_audio_seconds=current_app.config["MAX_AUDIO_SECONDS"],
+        child_locale=space.locale,
+    )
+
+
+def _refused(message: str, reason: str, status: int = 400) -> tuple[Response, int]:
+    return jsonify({"error": message, "reason": reason}), status
+
+
+def _submission() -> contributions.Submission:
+    """Read the upload form; malformed fields are refused as one message, not a traceback."""
+    form = request.form
+    try:
+        client_id = str(uuid.UUID(form.get("client_id", "")))
+        kind = ContributionKind(form.get("kind", ""))
+        sharing = SharingChoice(form.get("sharing", SharingChoice.MY_WORKER))
+        feeling = Feeling(form["feeling"]) if form.get("feeling") else None
+        house = House(form["house"]) if form.get("house") else None
+        scale = int(form["scale"]) if form.get("scale") else None
+    except ValueError as error:
+        raise contributions.SubmissionRejected(
+            "malformed", _("That did not work. Please try again.")
+        ) from error
+    language = form.get("language") or None
+    media = request.files.get("media")
+    return contributions.Submission(
+        client_id=client_id,
+        kind=kind,
+        sharing=sharing,
+        language=language if language in LANGUAGES else None,
+        text=form.get("text"),
+        feeling=feeling,
+        house=house,
+        scale_value=scale,
+        unsafe=form.get("unsafe") == "1",
+        media=media.read() if media else None,
+    )
+
+
+@bp.post("/me/contributions")
+def upload() -> tuple[Response, int]:
+    """Take one item from the child's outbox; repeating it with the same client_id is safe."""
+    space, child = _space_and_child()
+    author = contributions.Author(
+        AuthorKind.CHILD, invitation_id=space.invitation_id, with_practitioner_id=space.handover_by
+    )
+    try:
+        contribution, created = contributions.add_contribution(child, _submission(), author)
+    except contributions.SubmissionRejected as rejected:
+        db.session.rollback()
+        return _refused(rejected.message, rejected.reason)
+    try:
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        contributions.discard_media_of(contribution)
+        raise
+    if created and contribution.transcript is not None:
+        _queue_transcription(contribution.transcript.id)
+        db.session.refresh(contribution)
+    return jsonify(_item(contribution)), 201 if created else 200
+
+
+def _queue_transcription(transcript_id: int) -> None:
+    try:
+        transcribe_recording(transcript_id)
+    except Exception:
+        # The recording is safe in storage; the periodic sweep queues it again.
+        current_app.logger.exception("could not queue transcription %s", transcript_id)
+
+
+def _own(child: Child, contribution_id: int) -> Contribution:
+    contribution = contributions.get_for_child(child.id, contribution_id)
+    if contribution is None or contribution.author_kind is not AuthorKind.CHILD:
+        abort(404)
+    return contribution
+
+
+@bp.get("/me/contributions/<int:contribution_id>")
+def status(contribution_id: int) -> Response:
+    _space, child = _space_and_child()
+    return jsonify(_item(_own(child, contribution_id)))
+
+
+@bp.post("/me/contributions/<int:contribution_id>/confirm")
+def confirm(contribution_id: int) -> tuple[Response, int]:
+    space, child = _space_and_child()
+    contribution = _own(child, contribution_id)
+    payload = request.get_json(silent=True) or {}
+    sent = payload.get("text") if isinstance(payload, dict) else None
+    text = sent if isinstance(sent, str) else ""
+    try:
+        contributions.confirm_transcript(
+            contribution, text, by_child=True, by_user_id=space.handover_by
+        )
+    except contributions.SubmissionRejected as rejected:
+        db.session.rollback()
+        return _refused(rejected.message, rejected.reason)
+    db.session.commit()
+    return jsonify(_item(contribution)), 200
+
+
+@bp.get("/me/media/<int:contribution_id>/<variant>")
+def media(contribution_id: int, variant: str) -> Response:
+    _space, child = _space_and_child()
+    return media_response(_own(child, contribution_id), variant)
+
+
+@bp.route("/me/exit", methods=["GET", "POST"])
+@limiter.limit("10 per minute", methods=["POST"])
+def exit() -> BaseResponse | str:
+    """Hand the tablet back: the practitioner's password, or for a child's own device, a tap."""
+    space, child = _space_and_child()
+    if space.handover_by is None:
+        if request.method == "POST":
+            leave()
+            flash(_("Thank you. You can close this page now."), "success")
+            return redirect(url_for("child_space.join"))
+        return render_template("child_space/exit.html", form=None, practitioner_name=None)
+    practitioner = db.session.get(User, space.handover_by)
+    if practitioner is None:
+        abort(401)
+    form = GiveBackForm()
+    if form.validate_on_submit():
+        if password_matches(practitioner, form.password.data or ""):
+            leave()
+            audit.record(AuditAction.HANDOVER_ENDED, child_id=child.id, actor=practitioner)
+            db.session.commit()
+            return redirect(url_for("contributions.timeline", child_id=child.id))
+        form.password.errors = [_("That password is not right.")]
+    return render_template("child_space/exit.html", form=form, practitioner_name=practitioner.name)

@@ -1,0 +1,1 @@
+"""What children and families give: words, recordings, drawings, feelings and scales."""

@@ -1,0 +1,41 @@
+"""What contributions' kinds, authors and states are called on practitioners' pages."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+
+from voice_app.contributions.models import (
+    AuthorKind,
+    ContributionKind,
+    SharingChoice,
+    TranscriptStatus,
+)
+
+KIND_LABELS = {
+    ContributionKind.TEXT: _l("Words"),
+    ContributionKind.VOICE: _l("Voice"),
+    ContributionKind.DRAWING: _l("Drawing"),
+    ContributionKind.FEELING: _l("Feeling"),
+    ContributionKind.HOUSE: _l("Three Houses"),
+    ContributionKind.SCALE: _l("Scale"),
+}
+
+AUTHOR_LABELS = {
+    AuthorKind.CHILD: _l("The child"),
+    AuthorKind.FAMILY_MEMBER: _l("A family member"),
+    AuthorKind.PRACTITIONER_FOR_CHILD: _l("A practitioner, writing down the child's words"),
+}
+
+SHARING_LABELS = {
+    SharingChoice.MY_WORKER: _l("Only their worker"),
+    SharingChoice.MY_FAMILY_TOO: _l("Their family too"),
+    SharingChoice.MY_MEETING: _l("The people at their meeting"),
+}
+
+TRANSCRIPT_LABELS = {
+    TranscriptStatus.QUEUED: _l("Waiting to be transcribed"),
+    TranscriptStatus.RUNNING: _l("Being transcribed"),
+    TranscriptStatus.DRAFT: _l("Machine transcript, not yet confirmed"),
+    TranscriptStatus.CONFIRMED: _l("Confirmed"),
+    TranscriptStatus.FAILED: _l("Could not be transcribed: listen to the recording"),
+}

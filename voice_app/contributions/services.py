@@ -1,0 +1,413 @@
+"""Taking in a child's contribution whole or not at all, and what happens to it next."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from flask import current_app
+from flask_babel import gettext as _
+from sqlalchemy import Select, select
+from sqlalchemy.exc import IntegrityError
+
+from voice_app.audit import services as audit
+from voice_app.audit.models import AuditAction
+from voice_app.children.models import Child
+from voice_app.contributions.media import MediaRejected, probe_audio, process_drawing
+from voice_app.contributions.models import (
+    AuthorKind,
+    Contribution,
+    ContributionKind,
+    Feeling,
+    House,
+    SharingChoice,
+    Transcript,
+    TranscriptStatus,
+)
+from voice_app.core.db import utcnow
+from voice_app.core.storage import media_store
+from voice_app.extensions import db
+
+MAX_TEXT_LENGTH = 20_000
+#: A transcription still queued or running after this long is taken to be lost with its worker.
+STALLED_AFTER_SECONDS = 600
+MAX_TRANSCRIPTION_ATTEMPTS = 3
+
+
+class SubmissionRejected(ValueError):
+    """The contribution cannot be taken as sent; ``message`` is in the reader's language."""
+
+    def __init__(self, reason: str, message: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.message = message
+
+
+@dataclass(frozen=True)
+class Submission:
+    """One item from the child's space, as the browser sent it."""
+
+    client_id: str
+    kind: ContributionKind
+    sharing: SharingChoice
+    #: The language the child chose, if they chose one; otherwise it is detected.
+    language: str | None = None
+    text: str | None = None
+    feeling: Feeling | None = None
+    house: House | None = None
+    scale_value: int | None = None
+    unsafe: bool = False
+    media: bytes | None = None
+
+
+@dataclass(frozen=True)
+class Author:
+    kind: AuthorKind
+    invitation_id: int | None = None
+    with_practitioner_id: int | None = None
+
+
+@dataclass
+class _StoredMedia:
+    ids: list[str] = field(default_factory=list)
+
+
+def find_by_client_id(child_id: int, client_id: str) -> Contribution | None:
+    return db.session.scalar(
+        select(Contribution).where(
+            Contribution.child_id == child_id, Contribution.client_id == client_id
+        )
+    )
+
+
+def _check_fields(submission: Submission) -> None:
+    words = (submission.text or "").strip()
+    if len(words) > MAX_TEXT_LENGTH:
+        raise SubmissionRejected("text_too_long", _("That is too many words to send at once."))
+    kind = submission.kind
+    if kind is ContributionKind.TEXT and not words and not submission.unsafe:
+        raise SubmissionRejected("empty", _("There is nothing to send yet."))
+    if kind in (ContributionKind.VOICE, ContributionKind.DRAWING) and not submission.media:
+        raise SubmissionRejected("no_media", _("The recording or drawing did not arrive."))
+    if kind is ContributionKind.FEELING and submission.feeling is None:
+        raise SubmissionRejected("no_feeling", _("Please choose a face first."))
+    if kind is ContributionKind.HOUSE and submission.house is None:
+        raise SubmissionRejected("no_house", _("Please choose a house first."))
+    if kind is ContributionKind.SCALE and (
+        submission.scale_value is None or not 0 <= submission.scale_value <= 10
+    ):
+        raise SubmissionRejected("no_scale", _("Please choose a number from 0 to 10."))
+
+
+def add_contribution(
+    child: Child, submission: Submission, author: Author
+) -> tuple[Contribution, bool]:
+    """Store a contribution with its media, or nothing at all; returns it and whether it is new.
+
+    The browser's ``client_id`` makes this safe to repeat: a retried upload returns the
+    contribution the first attempt stored.
+    """
+    existing = find_by_client_id(child.id, submission.client_id)
+    if existing is not None:
+        return existing, False
+    _check_fields(submission)
+    config = current_app.config
+    contribution = Contribution(
+        child_id=child.id,
+        client_id=submission.client_id,
+        kind=submission.kind,
+        author_kind=author.kind,
+        invitation_id=author.invitation_id,
+        with_practitioner_id=author.with_practitioner_id,
+        language=submission.language or child.preferred_language,
+        sharing=submission.sharing,
+        text=(submission.text or "").strip() or None,
+        feeling=submission.feeling,
+        house=submission.house,
+        scale_value=submission.scale_value,
+        flagged_unsafe=submission.unsafe,
+    )
+    stored = _StoredMedia()
+    try:
+        # Everything that can refuse the input runs before anything is written.
+        if submission.kind is ContributionKind.VOICE and submission.media:
+            audio = probe_audio(
+                submission.media,
+                max_bytes=config["MAX_AUDIO_BYTES"],
+                max_seconds=config["MAX_AUDIO_SECONDS"],
+            )
+            contribution.media_content_type = audio.content_type
+            contribution.duration_seconds = audio.duration_seconds
+            contribution.media_id = _put(stored, submission.media)
+            contribution.transcript = Transcript(
+                status=TranscriptStatus.QUEUED,
+                language=submission.language,
+                language_was_given=submission.language is not None,
+            )
+        elif submission.kind is ContributionKind.DRAWING and submission.media:
+            image = process_drawing(submission.media, max_bytes=config["MAX_IMAGE_BYTES"])
+            contribution.media_content_type = image.content_type
+            contribution.media_id = _put(stored, image.data)
+            contribution.thumbnail_media_id = _put(stored, image.thumbnail)
+        with db.session.begin_nested():
+            db.session.add(contribution)
+            db.session.flush()
+    except MediaRejected as rejected:
+        raise SubmissionRejected(str(rejected.reason), rejected.message()) from rejected
+    except IntegrityError:
+        # The same item arrived twice at once: the other request stored it.
+        _discard(stored)
+        winner = find_by_client_id(child.id, submission.client_id)
+        if winner is None:
+            raise
+        return winner, False
+    except BaseException:
+        _discard(stored)
+        raise
+    audit.record(
+        AuditAction.CONTRIBUTION_ADDED,
+        child_id=child.id,
+        target=f"contribution:{contribution.id}",
+        details={"kind": str(contribution.kind), "author": str(author.kind)},
+    )
+    if contribution.flagged_unsafe:
+        audit.record(
+            AuditAction.UNSAFE_FLAG_RAISED,
+            child_id=child.id,
+            target=f"contribution:{contribution.id}",
+        )
+    return contribution, True
+
+
+def _put(stored: _StoredMedia, data: bytes) -> str:
+    media_id = media_store().put(data)
+    stored.ids.append(media_id)
+    return media_id
+
+
+def _discard(stored: _StoredMedia) -> None:
+    store = media_store()
+    for media_id in stored.ids:
+        store.delete(media_id)
+
+
+def open_media(contribution: Contribution, variant: str) -> tuple[bytes, str] | None:
+    """The decrypted original or thumbnail, with its content type; None if there is none."""
+    if variant == "original" and contribution.media_id:
+        return media_store().get(contribution.media_id), contribution.media_content_type or ""
+    if variant == "thumbnail" and contribution.thumbnail_media_id:
+        data = media_store().get(contribution.thumbnail_media_id)
+        return data, "image/webp" if data[8:12] == b"WEBP" else "image/png"
+    return None
+
+
+def discard_media_of(contribution: Contribution) -> None:
+    """Remove a contribution's files when its transaction did not commit."""
+    _discard(
+        _StoredMedia([m for m in (contribution.media_id, contribution.thumbnail_media_id) if m])
+    )
+
+
+def contributions_of(child_id: int) -> Select[Contribution]:
+    return (
+        select(Contribution)
+        .where(Contribution.child_id == child_id)
+        .order_by(Contribution.created_at.desc(), Contribution.id.desc())
+    )
+
+
+def timeline(
+    child: Child,
+    kind: ContributionKind | None = None,
+    since: datetime | None = None,
+    until: datetime | None = None,
+) -> Sequence[Contribution]:
+    """A child's contributions for the practitioner, newest first; audited as a read."""
+    stmt = contributions_of(child.id)
+    if kind is not None:
+        stmt = stmt.where(Contribution.kind == kind)
+    if since is not None:
+        stmt = stmt.where(Contribution.created_at >= since)
+    if until is not None:
+        stmt = stmt.where(Contribution.created_at < until)
+    items = db.session.scalars(stmt).all()
+    audit.record(AuditAction.CONTRIBUTIONS_VIEWED, child_id=child.id)
+    return items
+
+
+def get_for_child(child_id: int, contribution_id: int) -> Contribution | None:
+    contribution = db.session.get(Contribution, contribution_id)
+    if contribution is None or contribution.child_id != child_id:
+        return None
+    return contribution
+
+
+def record_media_viewed(contribution: Contribution, variant: str) -> None:
+    audit.record(
+        AuditAction.MEDIA_VIEWED,
+        child_id=contribution.child_id,
+        target=f"contribution:{contribution.id}",
+        details={"variant": variant},
+    )
+
+
+def confirm_transcript(
+    contribution: Contribution, text: str, *, by_child: bool, by_user_id: int | None = None
+) -> Transcript:
+    """The child (or the practitioner who was with them) says what they really said.
+
+    The machine's draft stays beside the confirmed words.
+    """
+    transcript = contribution.transcript
+    if transcript is None or transcript.status not in (
+        TranscriptStatus.DRAFT,
+        TranscriptStatus.CONFIRMED,
+        TranscriptStatus.FAILED,
+    ):
+        raise SubmissionRejected("not_ready", _("The words are not ready to check yet."))
+    words = text.strip()
+    if not words:
+        raise SubmissionRejected("empty", _("There is nothing to send yet."))
+    if len(words) > MAX_TEXT_LENGTH:
+        raise SubmissionRejected("text_too_long", _("That is too many words to send at once."))
+    transcript.confirmed_text = words
+    transcript.confirmed_by_child = by_child
+    transcript.confirmed_by_id = by_user_id
+    transcript.confirmed_at = utcnow()
+    transcript.status = TranscriptStatus.CONFIRMED
+    audit.record(
+        AuditAction.TRANSCRIPT_CONFIRMED,
+        child_id=contribution.child_id,
+        target=f"contribution:{contribution.id}",
+        details={"by_child": by_child, "corrected": transcript.corrected},
+    )
+    return transcript
+
+
+def transcript_json(transcript: Transcript | None) -> dict[str, Any] | None:
+    if transcript is None:
+        return None
+    confirmed = transcript.status is TranscriptStatus.CONFIRMED
+    return {
+        "status": str(transcript.status),
+        "text": (transcript.confirmed_text if confirmed else transcript.machine_text) or "",
+        "doubtful": transcript.doubtful_segments > 0,
+    }
+
+
+def contribution_json(contribution: Contribution) -> dict[str, Any]:
+    return {
+        "id": contribution.id,
+        "kind": str(contribution.kind),
+        "status": "received",
+        "text": contribution.text,
+        "created_at": contribution.created_at.isoformat(),
+        "transcript": transcript_json(contribution.transcript),
+    }
+
+
+def unsafe_alerts(child_ids: Select[int]) -> Sequence[Contribution]:
+    """ "I don't feel safe" presses by the given children, newest first."""
+    return db.session.scalars(
+        select(Contribution)
+        .where(Contribution.child_id.in_(child_ids), Contribution.flagged_unsafe.is_(True))
+        .order_by(Contribution.created_at.desc())
+        .limit(20)
+    ).all()
+
+
+# The transcription job's side of a transcript.
+
+
+@dataclass(frozen=True)
+class TranscriptionClaim:
+    transcript_id: int
+    media_id: str
+    content_type: str
+    language: str | None
+
+
+def claim_transcription(transcript_id: int) -> TranscriptionClaim | None:
+    """Mark a transcript as running, unless it is finished or has failed too often."""
+    transcript = db.session.get(Transcript, transcript_id)
+    if transcript is None or transcript.status in (
+        TranscriptStatus.DRAFT,
+        TranscriptStatus.CONFIRMED,
+    ):
+        return None
+    if (
+        transcript.status is TranscriptStatus.RUNNING
+        and transcript.started_at
+        and (utcnow().timestamp() - transcript.started_at.timestamp() < STALLED_AFTER_SECONDS)
+    ):
+        return None  # another worker has it
+    if transcript.attempts >= MAX_TRANSCRIPTION_ATTEMPTS:
+        transcript.status = TranscriptStatus.FAILED
+        return None
+    contribution = transcript.contribution
+    transcript.status = TranscriptStatus.RUNNING
+    transcript.attempts += 1
+    transcript.started_at = utcnow()
+    return TranscriptionClaim(
+        transcript_id=transcript.id,
+        media_id=contribution.media_id or "",
+        content_type=contribution.media_content_type or "",
+        language=transcript.language if transcript.language_was_given else None,
+    )
+
+
+def save_transcription(transcript_id: int, result: Any) -> None:
+    """Store the machine's draft: ``result`` is a transcription.engine.Transcription."""
+    transcript = db.session.get(Transcript, transcript_id)
+    if transcript is None:
+        return
+    segments = [
+        {
+            "start": round(s.start, 2),
+            "end": round(s.end, 2),
+            "text": s.text,
+            "doubts": list(s.doubts),
+        }
+        for s in result.segments
+    ]
+    transcript.machine_text = result.text
+    transcript.segments_json = json.dumps(segments, ensure_ascii=False)
+    transcript.doubtful_segments = sum(1 for s in segments if s["doubts"])
+    transcript.model_name = result.model_name
+    transcript.language = result.language
+    transcript.language_probability = result.language_probability
+    transcript.language_was_given = result.language_was_given
+    transcript.audio_seconds = result.duration
+    transcript.speech_seconds = result.speech_duration
+    transcript.seconds_taken = result.seconds_taken
+    transcript.finished_at = utcnow()
+    transcript.error = None
+    transcript.status = TranscriptStatus.DRAFT
+
+
+def record_transcription_error(transcript_id: int, error: str) -> None:
+    """Note the error; the job is retried, and gives up after a few attempts."""
+    transcript = db.session.get(Transcript, transcript_id)
+    if transcript is None:
+        return
+    transcript.error = error[:2000]
+    transcript.status = (
+        TranscriptStatus.FAILED
+        if transcript.attempts >= MAX_TRANSCRIPTION_ATTEMPTS
+        else TranscriptStatus.QUEUED
+    )
+
+
+def stalled_transcriptions(now: datetime) -> list[int]:
+    """Transcripts whose worker must have died: queued or running for too long."""
+    cutoff = now.timestamp() - STALLED_AFTER_SECONDS
+    candidates = db.session.scalars(
+        select(Transcript).where(
+            Transcript.status.in_([TranscriptStatus.QUEUED, TranscriptStatus.RUNNING]),
+            Transcript.attempts < MAX_TRANSCRIPTION_ATTEMPTS,
+        )
+    )
+    return [t.id for t in candidates if (t.started_at or t.queued_at).timestamp() < cutoff]

@@ -1,0 +1,194 @@
+"""Practitioners' pages: a child's contributions, their media, invitations and handover."""
+
+from __future__ import annotations
+
+import base64
+from datetime import UTC, date, datetime, time, timedelta
+
+import qrcode
+import qrcode.image.svg
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from werkzeug.wrappers import Response as BaseResponse
+
+from voice_app.accounts import invitations
+from voice_app.audit import services as audit
+from voice_app.audit.models import AuditAction
+from voice_app.child_space.labels import FEELINGS, HOUSES
+from voice_app.child_space.session import ChildSpace, enter
+from voice_app.children.models import Child
+from voice_app.children.services import find_visible_child
+from voice_app.contributions import services
+from voice_app.contributions.forms import ConfirmTranscriptForm, InvitationForm, TimelineFilterForm
+from voice_app.contributions.labels import (
+    AUTHOR_LABELS,
+    KIND_LABELS,
+    SHARING_LABELS,
+    TRANSCRIPT_LABELS,
+)
+from voice_app.contributions.models import Contribution, ContributionKind
+from voice_app.core.db import utcnow
+from voice_app.core.forms import choice_list
+from voice_app.core.permissions import Permission, require
+from voice_app.extensions import db
+
+bp = Blueprint("contributions", __name__, url_prefix="/children")
+
+
+def _child(child_id: int) -> Child:
+    child = find_visible_child(child_id, current_user._get_current_object())
+    if child is None:
+        abort(404)
+    return child
+
+
+def _contribution(child: Child, contribution_id: int) -> Contribution:
+    contribution = services.get_for_child(child.id, contribution_id)
+    if contribution is None:
+        abort(404)
+    return contribution
+
+
+def _start_of(day: date | None) -> datetime | None:
+    return datetime.combine(day, time.min, tzinfo=UTC) if day else None
+
+
+def media_response(contribution: Contribution, variant: str) -> Response:
+    """The decrypted file, never cached, never sniffed, shown inline."""
+    found = services.open_media(contribution, variant)
+    if found is None:
+        abort(404)
+    data, content_type = found
+    response = Response(data, mimetype=content_type)
+    response.headers["Cache-Control"] = "private, no-store"
+    response.headers["Content-Disposition"] = "inline"
+    return response
+
+
+@bp.get("/<int:child_id>/contributions")
+@require(Permission.CASE_READ)
+def timeline(child_id: int) -> str:
+    child = _child(child_id)
+    form = TimelineFilterForm(request.args)
+    form.kind.choices = choice_list(
+        {"": _("All kinds")} | {k.value: v for k, v in KIND_LABELS.items()}
+    )
+    form.validate()
+    until = _start_of(form.until.data)
+    items = services.timeline(
+        child,
+        kind=ContributionKind(form.kind.data) if form.kind.data else None,
+        since=_start_of(form.since.data),
+        until=until + timedelta(days=1) if until else None,
+    )
+    db.session.commit()
+    return render_template(
+        "contributions/timeline.html",
+        child=child,
+        form=form,
+        items=items,
+        confirm_form=ConfirmTranscriptForm(),
+        kind_labels=KIND_LABELS,
+        author_labels=AUTHOR_LABELS,
+        sharing_labels=SHARING_LABELS,
+        transcript_labels=TRANSCRIPT_LABELS,
+        feeling_labels=FEELINGS,
+        house_labels=HOUSES,
+    )
+
+
+@bp.get("/<int:child_id>/contributions/<int:contribution_id>/media/<variant>")
+@require(Permission.CASE_READ)
+def media(child_id: int, contribution_id: int, variant: str) -> Response:
+    contribution = _contribution(_child(child_id), contribution_id)
+    response = media_response(contribution, variant)
+    services.record_media_viewed(contribution, variant)
+    db.session.commit()
+    return response
+
+
+@bp.post("/<int:child_id>/contributions/<int:contribution_id>/confirm")
+@require(Permission.CASE_EDIT)
+def confirm(child_id: int, contribution_id: int) -> BaseResponse:
+    """The practitioner who was with the child confirms or corrects the transcript."""
+    child = _child(child_id)
+    contribution = _contribution(child, contribution_id)
+    form = ConfirmTranscriptForm()
+    if not form.validate_on_submit():
+        flash(_("Please write the child's words before confirming."), "error")
+    else:
+        try:
+            services.confirm_transcript(
+                contribution, form.text.data or "", by_child=False, by_user_id=current_user.id
+            )
+        except services.SubmissionRejected as rejected:
+            db.session.rollback()
+            flash(rejected.message, "error")
+        else:
+            db.session.commit()
+            flash(_("The transcript is confirmed."), "success")
+    return redirect(url_for("contributions.timeline", child_id=child.id) + f"#c{contribution.id}")
+
+
+def _qr_data_uri(link: str) -> str:
+    svg = qrcode.make(link, image_factory=qrcode.image.svg.SvgPathImage, box_size=12).to_string()
+    return "data:image/svg+xml;base64," + base64.b64encode(svg).decode()
+
+
+@bp.route("/<int:child_id>/invitations", methods=["GET", "POST"])
+@require(Permission.CASE_EDIT)
+def invitations_page(child_id: int) -> str:
+    child = _child(child_id)
+    form = InvitationForm()
+    if form.validate_on_submit():
+        made = invitations.create_invitation(
+            child,
+            form.purpose.data or "",
+            current_user._get_current_object(),
+            timedelta(days=form.days.data or 14),
+        )
+        db.session.commit()
+        link = url_for("child_space.open_invitation", token=made.token, _external=True)
+        # The link and code exist only now: the database keeps their hashes.
+        return render_template(
+            "contributions/invitation_made.html",
+            child=child,
+            made=made,
+            link=link,
+            qr=_qr_data_uri(link),
+            join_url=url_for("child_space.join", _external=True),
+        )
+    return render_template(
+        "contributions/invitations.html",
+        child=child,
+        form=form,
+        invitations=invitations.invitations_for(child),
+        now=utcnow(),
+    )
+
+
+@bp.post("/<int:child_id>/invitations/<int:invitation_id>/revoke")
+@require(Permission.CASE_EDIT)
+def revoke_invitation(child_id: int, invitation_id: int) -> BaseResponse:
+    child = _child(child_id)
+    invitation = next(
+        (i for i in invitations.invitations_for(child) if i.id == invitation_id), None
+    )
+    if invitation is None:
+        abort(404)
+    invitations.revoke(invitation)
+    db.session.commit()
+    flash(_("The invitation no longer works."), "success")
+    return redirect(url_for("contributions.invitations_page", child_id=child.id))
+
+
+@bp.post("/<int:child_id>/handover")
+@require(Permission.CASE_EDIT)
+def handover(child_id: int) -> BaseResponse:
+    """Turn this device into the child's space until the practitioner's password is given."""
+    child = _child(child_id)
+    audit.record(AuditAction.HANDOVER_STARTED, child_id=child.id)
+    db.session.commit()
+    enter(ChildSpace(child.id, child.preferred_language, handover_by=current_user.id))
+    return redirect(url_for("child_space.home"))

@@ -1,0 +1,1 @@
+"""Speech to text: the Whisper model (through faster-whisper) and its background job."""
