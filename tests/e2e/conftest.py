@@ -1,0 +1,97 @@
+"""Browser fixtures: the demo app served on a real port, and real Chromium driving it.
+
+The live server has its own app object and its own SQLite file, seeded once with the demo
+data. It deliberately does not use the root ``app`` fixture: that one empties every table
+after each test, and these tests share the demo data for the whole session.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+
+import pytest
+from flask import Flask
+from flask_migrate import upgrade
+from playwright.sync_api import Browser, Page, Playwright, sync_playwright
+from werkzeug.serving import make_server
+
+from tests.conftest import test_config
+from voice_app import create_app
+from voice_app.core.demo import seed_demo
+from voice_app.extensions import db
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-quic",
+]
+
+
+@pytest.fixture(scope="session")
+def live_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
+    """The app on its own migrated SQLite database, holding the demo team and children."""
+    folder = tmp_path_factory.mktemp("e2e")
+    flask_app = create_app(test_config(folder, f"sqlite:///{folder / 'e2e.sqlite3'}"))
+    with flask_app.app_context():
+        upgrade()
+        seed_demo()
+        db.session.commit()
+        db.session.remove()
+    yield flask_app
+    with flask_app.app_context():
+        db.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def live_server(live_app: Flask) -> Iterator[str]:
+    """The base URL of the app, served by Werkzeug in a background thread."""
+    server = make_server("127.0.0.1", 0, live_app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, name="e2e-live-server", daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        thread.join(timeout=10)
+        server.server_close()
+
+
+@pytest.fixture(scope="session")
+def playwright_driver() -> Iterator[Playwright]:
+    driver = sync_playwright().start()
+    try:
+        yield driver
+    finally:
+        driver.stop()
+
+
+@pytest.fixture(scope="session")
+def browser(playwright_driver: Playwright) -> Iterator[Browser]:
+    chromium = playwright_driver.chromium.launch(
+        executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+    )
+    try:
+        yield chromium
+    finally:
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser: Browser, live_server: str) -> Iterator[Page]:
+    """A fresh page in a fresh context (no cookies), at a laptop-sized viewport."""
+    context = browser.new_context(
+        base_url=live_server, viewport={"width": 1280, "height": 800}, locale="en-GB"
+    )
+    context.set_default_timeout(10_000)
+    new_page = context.new_page()
+    try:
+        yield new_page
+    finally:
+        context.close()
