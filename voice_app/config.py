@@ -36,7 +36,6 @@ def load_config(instance_path: Path, overrides: dict[str, Any] | None = None) ->
         "SECRET_KEY": _env("SECRET_KEY"),
         "SQLALCHEMY_DATABASE_URI": database_url,
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
-        "SQLALCHEMY_SESSION_OPTIONS": {"expire_on_commit": False},
         "QUEUE_URL": queue_url,
         "MEDIA_ROOT": str(instance_path / "media"),
         "WHISPER_MODEL_DIR": _env("WHISPER_MODEL")

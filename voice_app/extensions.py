@@ -12,7 +12,9 @@ from flask_wtf import CSRFProtect
 
 from voice_app.core.db import Base
 
-db = SQLAlchemy(model_class=Base)
+# Objects stay loaded after a commit: a view that writes its audit entry and then renders
+# would otherwise reload every row it shows, one query each.
+db = SQLAlchemy(model_class=Base, session_options={"expire_on_commit": False})
 migrate = Migrate()
 csrf = CSRFProtect()
 babel = Babel()

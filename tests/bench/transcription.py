@@ -12,13 +12,10 @@ ratios measured in the same run; never fails on a missed target.
 
 from __future__ import annotations
 
-import http.client
 import json
 import os
-import re
 import secrets
 import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -29,8 +26,8 @@ import uuid
 from contextlib import ExitStack
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
-BIN = Path(sys.executable).parent
+from tests.bench.common import BIN, ROOT, Browser, free_port, p95, wait_until_up
+
 MODEL_DIR = Path(os.environ.get("VOICE_APP_WHISPER_MODEL") or ROOT / "instance/models/whisper-base")
 CPU_THREADS = 2
 CLIPS = {
@@ -79,58 +76,22 @@ def bare_faster_whisper(clips: dict[str, Path], runs: int) -> dict[str, float]:
     return timings
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-class Browser:
-    """Just enough of a browser: one keep-alive connection, a cookie jar, the CSRF token."""
-
-    def __init__(self, port: int) -> None:
-        self.port = port
-        self.cookies: dict[str, str] = {}
-        self.token = ""
-
-    def request(
-        self,
-        method: str,
-        path: str,
-        body: bytes | None = None,
-        headers: dict[str, str] | None = None,
-    ) -> tuple[int, bytes, dict[str, str]]:
-        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=120)
-        all_headers = dict(headers or {})
-        if self.cookies:
-            all_headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
-        connection.request(method, path, body=body, headers=all_headers)
-        response = connection.getresponse()
-        data = response.read()
-        for header, value in response.getheaders():
-            if header.lower() == "set-cookie":
-                name, _, rest = value.partition("=")
-                self.cookies[name] = rest.split(";", 1)[0]
-        connection.close()
-        return response.status, data, dict(response.getheaders())
+class ChildBrowser(Browser):
+    """A child's tablet: opens an invitation, sends contributions, reads transcripts."""
 
     def open_invitation(self, token: str) -> None:
         self.request("GET", f"/i/{token}")
         _status, page, _headers = self.request("GET", "/me")
-        match = re.search(rb'name="csrf-token" content="([^"]+)"', page)
-        if not match:
-            raise RuntimeError("the child's space did not open")
-        self.token = match.group(1).decode()
+        self.read_token(page)
 
     def upload(
         self, fields: dict[str, str], media: bytes | None = None, filename: str = "voice.wav"
     ) -> tuple[int, dict]:
         boundary = uuid.uuid4().hex
-        parts = []
-        for key, value in fields.items():
-            parts.append(
-                f'--{boundary}\r\nContent-Disposition: form-data; name="{key}"\r\n\r\n{value}\r\n'.encode()
-            )
+        parts = [
+            f'--{boundary}\r\nContent-Disposition: form-data; name="{key}"\r\n\r\n{value}\r\n'.encode()
+            for key, value in fields.items()
+        ]
         if media is not None:
             parts.append(
                 f'--{boundary}\r\nContent-Disposition: form-data; name="media"; filename="{filename}"\r\n'
@@ -187,20 +148,7 @@ def prepare_instance(folder: Path, env: dict[str, str]) -> str:
     return out.stdout.strip().splitlines()[-1]
 
 
-def wait_until_up(port: int, deadline: float = 60) -> None:
-    end = time.time() + deadline
-    while time.time() < end:
-        try:
-            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
-            connection.request("GET", "/healthz")
-            if connection.getresponse().status in (200, 503):
-                return
-        except OSError:
-            time.sleep(0.2)
-    raise RuntimeError(f"the app on port {port} did not start")
-
-
-def app_path(browser: Browser, clip: bytes, poll: float = 0.05) -> float:
+def app_path(browser: ChildBrowser, clip: bytes, poll: float = 0.05) -> float:
     """Seconds from sending a recording to seeing its stored draft transcript."""
     started = time.perf_counter()
     status, body = browser.upload(
@@ -324,7 +272,7 @@ def main() -> int:
 
         stack.callback(stop)
         wait_until_up(port)
-        browser = Browser(port)
+        browser = ChildBrowser(port)
         browser.open_invitation(token)
         app_path(browser, clips["en-short"].read_bytes())  # the worker loads its model once
 
@@ -362,7 +310,7 @@ def main() -> int:
             if status != 201:
                 print(f"upload answered {status}")
         busy.join()
-        ack_p95 = statistics.quantiles(acks, n=20)[-1] if len(acks) >= 2 else float("nan")
+        ack_p95 = p95(acks)
 
     draw = drawing_ms()
     print()

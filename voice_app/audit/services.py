@@ -78,7 +78,12 @@ def verify_chain(batch_size: int = 1000) -> tuple[int, ChainBreak | None]:
     """Walk the whole chain in order; return how many entries were checked and the first break."""
     expected_prev = GENESIS_HASH
     checked = 0
-    stmt = select(AuditEntry).order_by(AuditEntry.id).execution_options(yield_per=batch_size)
+    # populate_existing: check what is stored now, not rows this session already holds.
+    stmt = (
+        select(AuditEntry)
+        .order_by(AuditEntry.id)
+        .execution_options(yield_per=batch_size, populate_existing=True)
+    )
     # Closed explicitly: on PostgreSQL, yield_per reads through a server-side cursor.
     with db.session.scalars(stmt) as entries:
         for entry in entries:

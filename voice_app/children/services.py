@@ -86,7 +86,7 @@ def case_list(user: User, search: str, page: int, per_page: int) -> tuple[list[C
                 func.lower(Child.reference).like(pattern),
             )
         )
-    total = db.session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
+    total = db.session.scalar(stmt.with_only_columns(func.count(Child.id))) or 0
     children = db.session.scalars(
         stmt.order_by(Child.full_name, Child.id).limit(per_page).offset((page - 1) * per_page)
     ).all()

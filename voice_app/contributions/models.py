@@ -58,6 +58,8 @@ class Contribution(Base):
         # The browser's id for the item: a retried upload finds the first one.
         UniqueConstraint("child_id", "client_id", name="uq_contributions_child_id_client_id"),
         Index("ix_contributions_child_id_created_at", "child_id", "created_at"),
+        # Dashboards look for "I don't feel safe" presses on every page load.
+        Index("ix_contributions_flagged_unsafe_created_at", "flagged_unsafe", "created_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -1,0 +1,186 @@
+"""Benchmark: the case list and the child page under gunicorn, against a bare Flask app.
+
+Both apps run under the same gunicorn settings in the same run, with 20 concurrent
+clients; the database holds the demo plus 10,000 children led by the demo practitioner,
+so the case list pages through a realistic load. Prints requests per second, p50 and
+p95 latency, and each figure's ratio to the bare app.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from contextlib import ExitStack
+from pathlib import Path
+
+from tests.bench.common import ROOT, Browser, free_port, gunicorn, p95, start, wait_until_up
+
+CLIENTS = 20
+SECONDS = float(os.environ.get("BENCH_SECONDS", "8"))
+WORKERS = 3  # as `make run` starts it
+CHILDREN = 10_000
+TARGETS = {"throughput_ratio": 0.5, "p95_ms": 100.0, "list_10k_ms": 100.0}
+
+
+def prepare_instance(env: dict[str, str]) -> int:
+    """Migrate, seed the demo and 10,000 more children for Sam; returns Maya's id."""
+    script = f"""
+from datetime import date
+from flask_migrate import upgrade
+from sqlalchemy import insert
+from voice_app import create_app
+from voice_app.accounts.models import User
+from voice_app.children.models import Child
+from voice_app.core.demo import seed_demo
+from voice_app.extensions import db
+app = create_app()
+with app.app_context():
+    upgrade()
+    seed_demo()
+    sam = db.session.query(User).filter_by(email="practitioner@demo.example").one()
+    rows = [
+        dict(reference=f"BENCH-{{n:05d}}", full_name=f"Child {{n:05d}} Benchmark",
+             date_of_birth=date(2010 + n % 12, 1 + n % 12, 1 + n % 28), preferred_language="en",
+             team_id=sam.team_id, lead_practitioner_id=sam.id)
+        for n in range({CHILDREN})
+    ]
+    db.session.execute(insert(Child), rows)
+    db.session.commit()
+    print(db.session.query(Child).filter_by(preferred_name="Maya").one().id)
+"""
+    out = subprocess.run(
+        [sys.executable, "-c", script],
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
+    return int(out.stdout.strip().splitlines()[-1])
+
+
+def load(port: int, path: str, cookies: dict[str, str]) -> tuple[float, list[float], int]:
+    """Requests per second, latencies in ms, and non-200 answers for CLIENTS clients."""
+    latencies: list[float] = []
+    failures = [0]
+    lock = threading.Lock()
+    stop_at = time.perf_counter() + SECONDS
+
+    def client() -> None:
+        browser = Browser(port)
+        browser.cookies = dict(cookies)
+        mine = []
+        bad = 0
+        while time.perf_counter() < stop_at:
+            started = time.perf_counter()
+            status, _data, _ = browser.request("GET", path)
+            mine.append((time.perf_counter() - started) * 1000)
+            bad += status != 200
+        with lock:
+            latencies.extend(mine)
+            failures[0] += bad
+
+    threads = [threading.Thread(target=client) for _ in range(CLIENTS)]
+    began = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return len(latencies) / (time.perf_counter() - began), latencies, failures[0]
+
+
+def sequential_ms(browser: Browser, path: str, runs: int = 40) -> list[float]:
+    samples = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        status, _data, _ = browser.request("GET", path)
+        samples.append((time.perf_counter() - started) * 1000)
+        if status != 200:
+            raise RuntimeError(f"{path} answered {status}")
+    return samples
+
+
+def main() -> int:
+    with ExitStack() as stack:
+        folder = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="voice-bench-")))
+        env = {
+            **os.environ,
+            "VOICE_APP_ENV": "production",
+            "VOICE_APP_SECRET_KEY": secrets.token_hex(32),
+            "VOICE_APP_DATABASE_URL": f"sqlite:///{folder}/app.sqlite3",
+            "VOICE_APP_QUEUE_URL": f"sqlite:///{folder}/queue.sqlite3",
+        }
+        maya_id = prepare_instance(env)
+        app_port, hello_port = free_port(), free_port()
+        start(stack, gunicorn(app_port, "voice_app:create_app()", WORKERS), env)
+        start(stack, gunicorn(hello_port, "tests.bench.hello_app:app", WORKERS), env)
+        wait_until_up(app_port)
+        wait_until_up(hello_port, "/")
+
+        sam = Browser(app_port)
+        sam.sign_in("practitioner@demo.example", "demo-password")
+        pages = {
+            "case list": "/children/",
+            "case list, search": "/children/?q=Benchmark+0421",
+            "child page": f"/children/{maya_id}",
+        }
+        for path in pages.values():  # warm every worker's caches
+            load_once = sequential_ms(sam, path, runs=3 * WORKERS)
+            del load_once
+
+        print(
+            f"gunicorn {WORKERS} sync workers each, {CLIENTS} concurrent clients, "
+            f"{SECONDS:.0f} s a page, {CHILDREN:,} children in SQLite; {os.cpu_count()} cores"
+        )
+        hello_rps, hello_latencies, _ = load(hello_port, "/", {})
+        print()
+        print(
+            f"{'page':<20} {'req/s':>8} {'p50 ms':>8} {'p95 ms':>8} {'vs bare req/s':>14} {'errors':>7}"
+        )
+        print(
+            f"{'bare Flask hello':<20} {hello_rps:>8.0f} {statistics.median(hello_latencies):>8.1f} "
+            f"{p95(hello_latencies):>8.1f} {1.0:>14.2f} {0:>7}"
+        )
+        worst_ratio, worst_p95 = float("inf"), 0.0
+        for name, path in pages.items():
+            rps, latencies, errors = load(app_port, path, sam.cookies)
+            ratio = rps / hello_rps
+            worst_ratio, worst_p95 = min(worst_ratio, ratio), max(worst_p95, p95(latencies))
+            print(
+                f"{name:<20} {rps:>8.0f} {statistics.median(latencies):>8.1f} "
+                f"{p95(latencies):>8.1f} {ratio:>14.2f} {errors:>7}"
+            )
+
+        alone = sequential_ms(sam, pages["case list"])
+        search = sequential_ms(sam, pages["case list, search"])
+        last_page = sequential_ms(sam, "/children/?page=200")
+    print()
+    print(f"case list with {CHILDREN:,} children, one client at a time:")
+    for name, samples in (("first page", alone), ("search", search), ("page 200", last_page)):
+        print(f"  {name:<11} median {statistics.median(samples):.1f} ms, p95 {p95(samples):.1f} ms")
+    list_p95 = max(p95(alone), p95(search), p95(last_page))
+    print()
+    print("targets:")
+    print(
+        f"  throughput >= {TARGETS['throughput_ratio']} x bare: worst {worst_ratio:.2f} "
+        f"{'met' if worst_ratio >= TARGETS['throughput_ratio'] else 'MISSED'}"
+    )
+    print(
+        f"  p95 < {TARGETS['p95_ms']:.0f} ms at {CLIENTS} clients: worst {worst_p95:.1f} "
+        f"{'met' if worst_p95 < TARGETS['p95_ms'] else 'MISSED'}"
+    )
+    print(
+        f"  case list with {CHILDREN:,} children < {TARGETS['list_10k_ms']:.0f} ms: p95 {list_p95:.1f} "
+        f"{'met' if list_p95 < TARGETS['list_10k_ms'] else 'MISSED'}"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
