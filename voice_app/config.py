@@ -71,6 +71,11 @@ def load_config(instance_path: Path, overrides: dict[str, Any] | None = None) ->
         "ARGON2_TIME_COST": 3,
         "ARGON2_MEMORY_COST": 65536,
         "CASE_LIST_PAGE_SIZE": 25,
+        #: An entry recorded this long after its event is a late entry and needs a reason.
+        "LATE_ENTRY_HOURS": int(_env("LATE_ENTRY_HOURS", "24") or 24),
+        # Retention policy: a closed record is destroyed on the later of these two dates.
+        "RETENTION_YEARS_AFTER_CLOSURE": int(_env("RETENTION_YEARS_AFTER_CLOSURE", "6") or 6),
+        "RETENTION_UNTIL_AGE": int(_env("RETENTION_UNTIL_AGE", "25") or 25),
         "TRUST_PROXY": _env_bool("TRUST_PROXY", False),
     }
     if env == "development":

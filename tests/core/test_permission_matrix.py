@@ -5,16 +5,27 @@ A new endpoint without a row here fails ``test_every_endpoint_is_in_the_matrix``
 
 from __future__ import annotations
 
-import io
 import uuid
-from collections.abc import Callable
-from dataclasses import dataclass, field
 from datetime import timedelta
-from typing import Any
 
 import pytest
-from PIL import Image
 
+from tests.core import matrix_record, matrix_subject_access
+from tests.core.matrix import (
+    ADMIN_ONLY,
+    CASE_EDITORS_POST,
+    CASE_READERS,
+    CHILD_SPACE,
+    LOGIN,
+    ROLES,
+    Row,
+    World,
+    child_only,
+    everyone,
+    only,
+    png_bytes,
+    signed_in,
+)
 from tests.factories import AssignmentFactory, ChildFactory, TeamFactory, UserFactory
 from voice_app.accounts.invitations import create_invitation
 from voice_app.children.models import AssignmentRole
@@ -31,31 +42,8 @@ from voice_app.core.db import utcnow
 from voice_app.core.permissions import Role
 from voice_app.extensions import db
 
-ROLES = (
-    "anonymous",
-    "practitioner",
-    "unassigned_practitioner",
-    "manager",
-    "other_team_manager",
-    "interpreter",
-    "admin",
-    "child",  # a device on which a child opened their invitation
-)
-LOGIN = "login"  # a redirect to the sign-in page
-CHILD_SPACE = "child_space"  # a redirect back into the child's space
-
-
-@dataclass
-class World:
-    """A child, the people around them, and people who should not see them."""
-
-    child_id: int
-    users: dict[str, Any]
-    assignment_id: int
-    invitation_id: int
-    invitation_token: str
-    drawing_id: int
-    voice_id: int
+#: Areas that keep their rows in tests/core/matrix_<area>.py.
+AREAS = (matrix_record, matrix_subject_access)
 
 
 @pytest.fixture
@@ -82,7 +70,7 @@ def world() -> World:
     drawing, _ = add_contribution(
         child,
         Submission(
-            str(uuid.uuid4()), ContributionKind.DRAWING, SharingChoice.MY_WORKER, media=_png()
+            str(uuid.uuid4()), ContributionKind.DRAWING, SharingChoice.MY_WORKER, media=png_bytes()
         ),
         author,
     )
@@ -97,53 +85,14 @@ def world() -> World:
     )
     db.session.add(voice)
     db.session.commit()
-    return World(
+    world = World(
         child.id, users, assignment.id, made.invitation.id, made.token, drawing.id, voice.id
     )
+    for area in AREAS:
+        area.extend_world(world)
+    db.session.commit()
+    return world
 
-
-def _png() -> bytes:
-    out = io.BytesIO()
-    Image.new("RGB", (40, 30), "white").save(out, "PNG")
-    return out.getvalue()
-
-
-@dataclass
-class Row:
-    method: str
-    url: Callable[[World], str]
-    expected: dict[str, int | str]
-    data: Callable[[World], dict[str, Any]] = field(default=lambda w: {})
-    #: Send ``data`` as JSON, as the child's space's fetch() calls do.
-    as_json: bool = False
-
-
-def everyone(status: int | str) -> dict[str, int | str]:
-    return dict.fromkeys(ROLES, status)
-
-
-def signed_in(status: int | str, anonymous: int | str = LOGIN) -> dict[str, int | str]:
-    """Staff pages: the anonymous are asked to sign in, a child is sent back to their space."""
-    return {**everyone(status), "anonymous": anonymous, "child": CHILD_SPACE}
-
-
-def only(allowed: dict[str, int | str], others: int | str = 403) -> dict[str, int | str]:
-    return {**signed_in(others), **allowed}
-
-
-def child_only(status: int) -> dict[str, int | str]:
-    """The child's space: only the child who opened it, nobody else at all."""
-    return {**everyone(401), "child": status}
-
-
-CASE_READERS = {
-    "practitioner": 200,
-    "unassigned_practitioner": 404,
-    "manager": 200,
-    "other_team_manager": 404,
-}
-CASE_EDITORS_POST = {key: 302 if value == 200 else value for key, value in CASE_READERS.items()}
-ADMIN_ONLY = only({"admin": 200})
 
 MATRIX: dict[str, list[Row]] = {
     "static": [Row("GET", lambda w: "/static/css/app.css", everyone(200))],
@@ -279,6 +228,9 @@ MATRIX: dict[str, list[Row]] = {
     "child_space.enter_pin": [Row("GET", lambda w: "/pin", everyone(302))],
     "child_space.choose_pin": [Row("GET", lambda w: "/me/pin", child_only(200))],
 }
+
+for area in AREAS:
+    MATRIX.update(area.ROWS)
 
 CASES = [
     pytest.param(endpoint, index, role, id=f"{endpoint}[{index}]-{role}")

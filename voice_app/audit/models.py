@@ -44,6 +44,20 @@ class AuditAction(StrEnum):
     TRANSCRIPT_CONFIRMED = "transcript_confirmed"
     UNSAFE_FLAG_RAISED = "unsafe_flag_raised"
     PICTURE_PIN_SET = "picture_pin_set"
+    RECORD_VIEWED = "record_viewed"
+    RECORD_ENTRY_ADDED = "record_entry_added"
+    CONTRIBUTION_ATTACHED = "contribution_attached"
+    CONSENT_RECORDED = "consent_recorded"
+    CONFIDENTIAL_PLACED = "confidential_placed"
+    CONFIDENTIAL_VIEWED = "confidential_viewed"
+    CONFIDENTIAL_ACCESS_GRANTED = "confidential_access_granted"
+    CONFIDENTIAL_ACCESS_REVOKED = "confidential_access_revoked"
+    SUBJECT_ACCESS_REQUESTED = "subject_access_requested"
+    SUBJECT_ACCESS_AUTHORISED = "subject_access_authorised"
+    SUBJECT_ACCESS_PRODUCED = "subject_access_produced"
+    SUBJECT_ACCESS_DOWNLOADED = "subject_access_downloaded"
+    CASE_CLOSED = "case_closed"
+    RECORD_PURGED = "record_purged"
 
 
 class AuditEntry(Base):

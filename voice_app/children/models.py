@@ -74,9 +74,16 @@ class Child(Base):
     team_id: Mapped[int] = mapped_column(ForeignKey("teams.id"))
     lead_practitioner_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    #: Closure: a case is closed with a summary, which sets the date its record is destroyed.
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    closed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    closing_summary: Mapped[str | None] = mapped_column(Text)
+    destroy_on: Mapped[date | None] = mapped_column(Date, index=True)
+    #: Set when the retention purge removed the record's content; the row stays as a tombstone.
+    purged_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     team: Mapped[Team] = relationship()
-    lead_practitioner: Mapped[User | None] = relationship()
+    lead_practitioner: Mapped[User | None] = relationship(foreign_keys=[lead_practitioner_id])
     family_members: Mapped[list[FamilyMember]] = relationship(
         back_populates="child", order_by="FamilyMember.id"
     )

@@ -28,6 +28,16 @@ class Permission(StrEnum):
     CASE_CREATE = "case:create"
     CASE_EDIT = "case:edit"
     CASE_ASSIGN = "case:assign"
+    CASE_CLOSE = "case:close"
+    RECORD_READ = "record:read"
+    RECORD_WRITE = "record:write"
+    CONSENT_RECORD = "consent:record"
+    #: A precondition only: reading also needs a live per-case grant (record.visibility).
+    CONFIDENTIAL_READ = "confidential:read"
+    CONFIDENTIAL_PLACE = "confidential:place"
+    CONFIDENTIAL_GRANT = "confidential:grant"
+    SUBJECT_ACCESS_REQUEST = "subject_access:request"
+    SUBJECT_ACCESS_AUTHORISE = "subject_access:authorise"
     AUDIT_READ = "audit:read"
     USER_MANAGE = "user:manage"
 
@@ -39,6 +49,13 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.CASE_READ,
             Permission.CASE_CREATE,
             Permission.CASE_EDIT,
+            Permission.CASE_CLOSE,
+            Permission.RECORD_READ,
+            Permission.RECORD_WRITE,
+            Permission.CONSENT_RECORD,
+            Permission.CONFIDENTIAL_READ,
+            Permission.CONFIDENTIAL_PLACE,
+            Permission.SUBJECT_ACCESS_REQUEST,
         }
     ),
     Role.MANAGER: frozenset(
@@ -48,6 +65,15 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.CASE_CREATE,
             Permission.CASE_EDIT,
             Permission.CASE_ASSIGN,
+            Permission.CASE_CLOSE,
+            Permission.RECORD_READ,
+            Permission.RECORD_WRITE,
+            Permission.CONSENT_RECORD,
+            Permission.CONFIDENTIAL_READ,
+            Permission.CONFIDENTIAL_PLACE,
+            Permission.CONFIDENTIAL_GRANT,
+            Permission.SUBJECT_ACCESS_REQUEST,
+            Permission.SUBJECT_ACCESS_AUTHORISE,
             Permission.AUDIT_READ,
         }
     ),

@@ -1,0 +1,1 @@
+"""The professional record: entries, consent decisions, the confidential section, subject access."""
