@@ -83,6 +83,8 @@ class RecordEntry(Base):
     source: Mapped[Source] = mapped_column(str_enum(Source, 20))
     #: Who said it, for third-party information.
     source_detail: Mapped[str | None] = mapped_column(Text)
+    #: The third party agreed that what they said may be disclosed (subject access).
+    source_consents_to_disclosure: Mapped[bool] = mapped_column(default=False)
     #: For decisions: who made the decision and why (both required).
     decision_maker: Mapped[str | None] = mapped_column(String(300))
     decision_reasons: Mapped[str | None] = mapped_column(Text)

@@ -108,6 +108,7 @@ def upgrade():
     sa.Column('classification', sa.Enum('fact', 'opinion', 'assessment', 'judgement', 'decision', name='classification', native_enum=False, length=20), nullable=False),
     sa.Column('source', sa.Enum('first_hand', 'third_party', name='source', native_enum=False, length=20), nullable=False),
     sa.Column('source_detail', sa.Text(), nullable=True),
+    sa.Column('source_consents_to_disclosure', sa.Boolean(), nullable=False),
     sa.Column('decision_maker', sa.String(length=300), nullable=True),
     sa.Column('decision_reasons', sa.Text(), nullable=True),
     sa.Column('is_late', sa.Boolean(), nullable=False),
