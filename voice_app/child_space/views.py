@@ -49,6 +49,8 @@ from voice_app.contributions.models import (
 from voice_app.contributions.views import media_response
 from voice_app.extensions import db, limiter
 from voice_app.i18n import LANGUAGES
+from voice_app.record.models import ConfidentialPlacement
+from voice_app.record.visibility import confidential_contribution_ids
 from voice_app.transcription.tasks import transcribe_recording
 
 bp = Blueprint("child_space", __name__)
@@ -187,7 +189,11 @@ def home() -> str:
     space, child = _space_and_child()
     band = child.band(today())
     own = db.session.scalars(
-        contributions.contributions_of(child.id).where(Contribution.author_kind == AuthorKind.CHILD)
+        contributions.contributions_of(child.id).where(
+            Contribution.author_kind == AuthorKind.CHILD,
+            # What was placed in the confidential section is no longer the child's to see.
+            Contribution.id.not_in(confidential_contribution_ids(child.id)),
+        )
     ).all()
     return render_template(
         "child_space/home.html",
@@ -277,9 +283,22 @@ def _queue_transcription(transcript_id: int) -> None:
         current_app.logger.exception("could not queue transcription %s", transcript_id)
 
 
+def _is_confidential(child_id: int, contribution_id: int) -> bool:
+    placed = confidential_contribution_ids(child_id).where(
+        ConfidentialPlacement.contribution_id == contribution_id
+    )
+    return db.session.scalar(placed.limit(1)) is not None
+
+
 def _own(child: Child, contribution_id: int) -> Contribution:
+    """The child's own contribution; anything else, the confidential section included,
+    is answered exactly as an id that does not exist."""
     contribution = contributions.get_for_child(child.id, contribution_id)
-    if contribution is None or contribution.author_kind is not AuthorKind.CHILD:
+    if (
+        contribution is None
+        or contribution.author_kind is not AuthorKind.CHILD
+        or _is_confidential(child.id, contribution.id)
+    ):
         abort(404)
     return contribution
 

@@ -15,7 +15,7 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import ValidationError
+from wtforms.validators import DataRequired, ValidationError
 
 from voice_app.children.models import AssignmentRole, DevelopmentalBand, Relationship
 from voice_app.core.forms import (
@@ -132,4 +132,18 @@ class AssignmentForm(FlaskForm):
         _l("Until"),
         description=_l("Required for interpreters: their access ends then."),
         validators=[optional()],
+    )
+
+
+class CloseCaseForm(FlaskForm):
+    summary = TextAreaField(
+        _l("Closing summary"),
+        description=_l(
+            "Why the case is closing, what changed for the child, and what happens next."
+        ),
+        validators=[
+            DataRequired(message=_l("A case cannot be closed without a closing summary.")),
+            max_length(20_000),
+        ],
+        filters=[strip_text],
     )

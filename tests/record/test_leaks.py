@@ -1,0 +1,299 @@
+"""Nothing withheld reaches the child's space or a subject-access copy.
+
+Unique markers are written into everything a child or parent may not receive: a
+confidential entry, a confidential contribution (words and file), a contribution whose
+consent was refused, one whose consent was withdrawn, third-party information without its
+source's agreement, a correction of a confidential entry, and the placement's own note.
+Then every page of the child's space and every byte of both copies is searched for them.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import uuid
+import zipfile
+from datetime import timedelta
+
+import pytest
+from pypdf import PdfReader
+
+from tests.factories import AssignmentFactory, ChildFactory, FamilyMemberFactory, UserFactory
+from tests.record.helpers import add_contribution, add_entry, attach, decide, place
+from voice_app.accounts.invitations import create_invitation
+from voice_app.contributions.models import AuthorKind, Contribution, ContributionKind
+from voice_app.core.permissions import Role
+from voice_app.extensions import db
+from voice_app.record import export
+from voice_app.record.export_labels import WithheldReason
+from voice_app.record.models import (
+    ConfidentialReason,
+    ConsentAnswer,
+    Source,
+    SubjectAccessRequest,
+)
+
+
+def marker(name: str) -> str:
+    return f"Mk{name}{uuid.uuid4().hex[:10]}"
+
+
+@pytest.fixture
+def scene():
+    practitioner = UserFactory()
+    manager = UserFactory(team=practitioner.team, role=Role.MANAGER)
+    child = ChildFactory(team=practitioner.team)
+    AssignmentFactory(child=child, user=practitioner)
+    parent = FamilyMemberFactory(child=child, name="Claire Thompson")
+    secret = {key: marker(key) for key in ("a", "b", "c", "d", "e", "fix", "note")}
+    shown = {key: marker(key) for key in ("open", "shared", "agreed")}
+    child_only = marker("own")
+    by = practitioner
+    entries = {
+        "open": add_entry(child, by, f"Home visit. {shown['open']}"),
+        "a": add_entry(child, by, f"Disclosure. {secret['a']}"),
+        "e": add_entry(
+            child,
+            by,
+            f"Neighbour said {secret['e']}",
+            source=Source.THIRD_PARTY,
+            source_detail="a neighbour",
+            source_consents_to_disclosure=False,
+        ),
+        "agreed": add_entry(
+            child,
+            by,
+            f"Teacher said {shown['agreed']}",
+            source=Source.THIRD_PARTY,
+            source_detail="class teacher",
+            source_consents_to_disclosure=True,
+        ),
+    }
+    entries["fix"] = add_entry(
+        child, by, f"Correction: {secret['fix']}", corrects_id=entries["a"].id
+    )
+
+    drawing = add_contribution(
+        child,
+        f"my drawing {secret['b']}",
+        kind=ContributionKind.DRAWING,
+        media=f"PNG bytes {secret['b']}".encode(),
+    )
+    consent = decide(drawing, by, ConsentAnswer.GIVEN, share_with_family=True)
+    entries["b"] = attach(child, drawing, by, consent)
+
+    refused = add_contribution(
+        child, f"dad wrote {secret['c']}", author_kind=AuthorKind.FAMILY_MEMBER
+    )
+    consent = decide(refused, by, ConsentAnswer.REFUSED, member=parent)
+    entries["c"] = attach(child, refused, by, consent)
+
+    withdrawn = add_contribution(
+        child,
+        f"mum said {secret['d']}",
+        author_kind=AuthorKind.FAMILY_MEMBER,
+        kind=ContributionKind.VOICE,
+        media=f"WAV {secret['d']}".encode(),
+        content_type="audio/wav",
+    )
+    consent = decide(withdrawn, by, ConsentAnswer.GIVEN, share_with_family=True, member=parent)
+    entries["d"] = attach(child, withdrawn, by, consent)
+    decide(withdrawn, by, ConsentAnswer.WITHDRAWN, member=parent)
+
+    shared = add_contribution(child, f"I like football {shown['shared']}")
+    consent = decide(shared, by, ConsentAnswer.GIVEN, share_with_family=True)
+    entries["shared"] = attach(child, shared, by, consent)
+
+    own = add_contribution(child, f"only for me {child_only}")
+    entries["own"] = attach(child, own, by, decide(own, by, ConsentAnswer.REFUSED))
+
+    made = create_invitation(child, "leak test", practitioner, timedelta(days=1))
+    db.session.commit()
+    return {
+        "child": child,
+        "practitioner": practitioner,
+        "manager": manager,
+        "parent": parent,
+        "secret": secret,
+        "shown": shown,
+        "child_only": child_only,
+        "entries": entries,
+        "drawing": drawing,
+        "token": made.token,
+        "contributions": [drawing, refused, withdrawn, shared, own],
+    }
+
+
+def confide(scene) -> None:
+    """Place entry (a) and the child's drawing (b) in the confidential section."""
+    by, child, secret = scene["practitioner"], scene["child"], scene["secret"]
+    place(child, by, entry=scene["entries"]["a"], note=f"why {secret['note']}")
+    place(
+        child,
+        by,
+        contribution=scene["drawing"],
+        reason=ConfidentialReason.GIVEN_IN_CONFIDENCE,
+        note=f"why {secret['note']}",
+    )
+
+
+def child_space_responses(app, tablet, scene) -> dict[str, bytes]:
+    """Every GET endpoint of the child's space, with every contribution id of the child."""
+    ids = [c.id for c in scene["contributions"]] + [999999]
+    values = {
+        "contribution_id": ids,
+        "variant": ["original", "thumbnail"],
+        "token": [scene["token"]],
+    }
+    responses = {}
+    for rule in app.url_map.iter_rules():
+        if not rule.endpoint.startswith("child_space.") or "GET" not in (rule.methods or ()):
+            continue
+        assert set(rule.arguments) <= set(values), f"teach this test about {rule.rule}"
+        urls = [rule.rule]
+        for name in rule.arguments:
+            urls = [
+                re.sub(rf"<(?:\w+:)?{name}>", str(value), url)
+                for url in urls
+                for value in values[name]
+            ]
+        for url in urls:
+            if url.startswith("/i/"):
+                continue  # opening the invitation again is done below, and only redirects
+            responses[url] = tablet.get(url).data
+    return responses
+
+
+def test_the_childs_space_never_shows_what_the_child_may_not_see(app, make_client, scene):
+    tablet = make_client()
+    assert tablet.get(f"/i/{scene['token']}").status_code == 302
+    drawing = scene["drawing"]
+    before = tablet.get("/me").get_data(as_text=True)
+    assert scene["secret"]["b"] in before  # the child's drawing shows until it is placed
+    confide(scene)
+
+    responses = child_space_responses(app, tablet, scene)
+    assert scene["shown"]["shared"].encode() in responses["/me"]
+    assert scene["child_only"].encode() in responses["/me"]
+    for url, body in responses.items():
+        for name, secret in scene["secret"].items():
+            assert secret.encode() not in body, f"{name} leaked at {url}"
+    for url in (
+        f"/me/contributions/{drawing.id}",
+        f"/me/media/{drawing.id}/original",
+        f"/me/media/{drawing.id}/thumbnail",
+    ):
+        response = tablet.get(url)
+        nowhere = tablet.get(url.replace(str(drawing.id), "999999"))
+        assert response.status_code == nowhere.status_code == 404
+        assert same_page(response.data) == same_page(nowhere.data)
+
+
+def same_page(page: bytes) -> bytes:
+    """The page without its CSRF token, and its own address (the language form returns there)."""
+    page = re.sub(rb'name="csrf-token" content="[^"]*"', b"", page)
+    return re.sub(rb'name="next" value="[^"]*"', b"", page)
+
+
+def produce(make_client, scene, requester: str) -> tuple[bytes, bytes, SubjectAccessRequest]:
+    child = scene["child"]
+    browser = make_client(scene["practitioner"].email)
+    data = {"requester": requester, "understanding": "y", "language": "en"}
+    assert browser.submit(f"/children/{child.id}/subject-access", data).status_code == 302
+    request = db.session.scalars(
+        db.select(SubjectAccessRequest).order_by(SubjectAccessRequest.id.desc())
+    ).first()
+    assert request is not None
+    boss = make_client(scene["manager"].email)
+    boss.submit(f"/children/{child.id}/subject-access/{request.id}/authorise")
+    base = f"/children/{child.id}/subject-access/{request.id}"
+    pdf, archive = browser.get(f"{base}/pdf"), browser.get(f"{base}/zip")
+    assert pdf.status_code == archive.status_code == 200
+    db.session.expire_all()
+    return pdf.data, archive.data, db.session.get_one(SubjectAccessRequest, request.id)
+
+
+def pdf_text(data: bytes) -> str:
+    """The PDF's text with all spacing removed, so a wrapped line cannot hide a marker."""
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
+    return re.sub(r"\s+", "", text)
+
+
+def readable(pdf: bytes, archive: bytes) -> dict[str, str | bytes]:
+    found: dict[str, str | bytes] = {"pdf": pdf, "pdf text": pdf_text(pdf)}
+    with zipfile.ZipFile(io.BytesIO(archive)) as opened:
+        for name in opened.namelist():
+            found[f"zip:{name}"] = opened.read(name)
+            if name.endswith(".pdf"):
+                found[f"zip:{name} text"] = pdf_text(opened.read(name))
+    return found
+
+
+def assert_absent(secrets: dict[str, str], files: dict[str, str | bytes]) -> None:
+    for where, content in files.items():
+        for name, secret in secrets.items():
+            needle = secret if isinstance(content, str) else secret.encode()
+            assert needle not in content, f"{name} leaked into {where}"
+
+
+@pytest.mark.parametrize("requester", ["child", "parent"])
+def test_subject_access_copies_leave_out_everything_withheld(make_client, scene, requester):
+    confide(scene)
+    who = "child" if requester == "child" else f"parent:{scene['parent'].id}"
+    pdf, archive, request = produce(make_client, scene, who)
+    files = readable(pdf, archive)
+    text = files["pdf text"]
+    assert isinstance(text, str)
+    for shown in scene["shown"].values():
+        assert shown in text  # what may be shown is there: the search would find a leak
+    secrets = dict(scene["secret"])
+    if requester == "child":
+        assert scene["child_only"] in text
+    else:
+        secrets["own"] = scene["child_only"]  # the child refused to share it
+    assert_absent(secrets, files)
+    media = [name for name in files if name.startswith("zip:media/")]
+    assert len(media) == 0  # the only files belong to a confidential and a withdrawn item
+
+    entries = scene["entries"]
+    expected = {
+        entries["a"].sequence: (WithheldReason.CONFIDENTIAL, ConfidentialReason.SERIOUS_HARM),
+        entries["fix"].sequence: (WithheldReason.CONFIDENTIAL, ConfidentialReason.SERIOUS_HARM),
+        entries["b"].sequence: (
+            WithheldReason.CONFIDENTIAL,
+            ConfidentialReason.GIVEN_IN_CONFIDENCE,
+        ),
+        entries["c"].sequence: (WithheldReason.NO_CONSENT, None),
+        entries["d"].sequence: (WithheldReason.NO_CONSENT, None),
+        entries["e"].sequence: (WithheldReason.THIRD_PARTY, None),
+    }
+    if requester == "parent":
+        expected[entries["own"].sequence] = (WithheldReason.NO_CONSENT, None)
+    schedule = export.build_export(request).withheld
+    assert {
+        w.number: (w.reason, w.confidential_reason) for w in schedule if w.item == "entry"
+    } == expected
+    withheld_items = {w.number: w.reason for w in schedule if w.item == "contribution"}
+    assert withheld_items[1] is WithheldReason.CONFIDENTIAL  # the drawing, first contributed
+    assert withheld_items[2] is withheld_items[3] is WithheldReason.NO_CONSENT
+    assert any(w.item == "address" for w in schedule) is (requester == "parent")
+    for label in (
+        "third-partyinformationwithouttheiragreement",
+        "noconsenttosharewiththisperson",
+        "confidential:givenincon",
+        f"Entry{entries['e'].sequence}",
+    ):
+        assert label in text
+
+
+def test_a_childs_own_recording_goes_into_their_copy(make_client, scene):
+    child = scene["child"]
+    confide(scene)
+    recording = add_contribution(
+        child, None, kind=ContributionKind.VOICE, media=b"RIFF my voice", content_type="audio/wav"
+    )
+    assert isinstance(recording, Contribution)
+    _pdf, archive, _request = produce(make_client, scene, "child")
+    with zipfile.ZipFile(io.BytesIO(archive)) as opened:
+        media = [opened.read(n) for n in opened.namelist() if n.startswith("media/")]
+    assert media == [b"RIFF my voice"]

@@ -1,0 +1,256 @@
+"""What a subject-access export contains, and the export itself: a PDF and a zip.
+
+The rules of what is left out live here and in ``record.visibility``, nowhere else:
+
+- the confidential section (entries, contributions, and entries carrying either);
+- third-party information whose source did not agree to its disclosure;
+- contributions the requester has no consent to see: a child receives their own words, a
+  parent only what the decision in force shares with the family;
+- corrections of anything withheld, which would otherwise repeat what they correct.
+
+Everything withheld is listed at the end by entry or item number and reason, without any
+of its content.
+"""
+
+from __future__ import annotations
+
+import io
+import mimetypes
+import zipfile
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from flask import render_template
+from flask_babel import force_locale
+from sqlalchemy import select
+
+from voice_app.child_space.labels import FEELINGS, HOUSES
+from voice_app.children.models import Child, FamilyMember
+from voice_app.contributions.labels import KIND_LABELS
+from voice_app.contributions.models import AuthorKind, Contribution, TranscriptStatus
+from voice_app.contributions.services import open_media
+from voice_app.extensions import db
+from voice_app.i18n import LANGUAGES, text_direction
+from voice_app.record import export_labels as labels
+from voice_app.record.export_labels import WithheldReason
+from voice_app.record.models import (
+    ConfidentialPlacement,
+    ConfidentialReason,
+    RecordEntry,
+    RequesterKind,
+    Source,
+    SubjectAccessRequest,
+)
+from voice_app.record.visibility import (
+    Audience,
+    confidential_contribution_ids,
+    contribution_ids_shared_with,
+    entry_is_open,
+)
+
+#: A child's own contributions: typed, spoken or drawn by them, or written down with them.
+CHILDS_OWN = (AuthorKind.CHILD, AuthorKind.PRACTITIONER_FOR_CHILD)
+
+
+@dataclass(frozen=True)
+class Withheld:
+    """One line of the schedule: what was left out and why, never what it said."""
+
+    #: "entry", "contribution" or "address".
+    item: str
+    number: int | None
+    reason: WithheldReason
+    confidential_reason: ConfidentialReason | None = None
+
+
+@dataclass(frozen=True)
+class ContributionItem:
+    number: int
+    contribution: Contribution
+    #: The words to show: typed text or caption, or the confirmed transcript.
+    words: str | None
+    #: The file's name inside the zip, when the contribution has a recording or drawing.
+    media_name: str | None
+
+
+@dataclass
+class ExportContent:
+    request: SubjectAccessRequest
+    child: Child
+    family_member: FamilyMember | None
+    entries: list[RecordEntry] = field(default_factory=list)
+    contributions: list[ContributionItem] = field(default_factory=list)
+    withheld: list[Withheld] = field(default_factory=list)
+    #: Media files for the zip: (name, bytes).
+    media: list[tuple[str, bytes]] = field(default_factory=list)
+
+    @property
+    def for_child(self) -> bool:
+        return self.request.requester_kind is RequesterKind.CHILD
+
+    def counts(self) -> dict[str, int]:
+        return {
+            "entries": len(self.entries),
+            "contributions": len(self.contributions),
+            "media_files": len(self.media),
+            "withheld": len(self.withheld),
+        }
+
+
+def _placements(
+    child_id: int,
+) -> tuple[dict[int, ConfidentialReason], dict[int, ConfidentialReason]]:
+    by_entry: dict[int, ConfidentialReason] = {}
+    by_contribution: dict[int, ConfidentialReason] = {}
+    for placement in db.session.scalars(
+        select(ConfidentialPlacement).where(ConfidentialPlacement.child_id == child_id)
+    ):
+        if placement.entry_id is not None:
+            by_entry[placement.entry_id] = placement.reason
+        if placement.contribution_id is not None:
+            by_contribution[placement.contribution_id] = placement.reason
+    return by_entry, by_contribution
+
+
+def _receivable_contribution_ids(request: SubjectAccessRequest) -> set[int]:
+    """The contributions this requester may receive, outside the confidential section."""
+    child_id = request.child_id
+    if request.requester_kind is RequesterKind.PARENT:
+        stmt = contribution_ids_shared_with(child_id, Audience.FAMILY)
+    else:
+        stmt = select(Contribution.id).where(
+            Contribution.child_id == child_id,
+            Contribution.author_kind.in_(CHILDS_OWN),
+            Contribution.id.not_in(confidential_contribution_ids(child_id)),
+        )
+    return set(db.session.scalars(stmt))
+
+
+def _words(contribution: Contribution) -> str | None:
+    transcript = contribution.transcript
+    if transcript is not None and transcript.status is TranscriptStatus.CONFIRMED:
+        # A machine draft is never given as the child's words until it is confirmed.
+        return transcript.confirmed_text
+    return contribution.text
+
+
+def build_export(request: SubjectAccessRequest) -> ExportContent:
+    """Gather what this requester receives, and the schedule of what they do not."""
+    child = db.session.get_one(Child, request.child_id)
+    member = (
+        db.session.get(FamilyMember, request.family_member_id) if request.family_member_id else None
+    )
+    content = ExportContent(request=request, child=child, family_member=member)
+    if not content.for_child:
+        content.withheld.append(Withheld("address", None, WithheldReason.NOT_FOR_FAMILY))
+    by_entry, by_contribution = _placements(child.id)
+    receivable = _receivable_contribution_ids(request)
+
+    all_contributions = db.session.scalars(
+        select(Contribution)
+        .where(Contribution.child_id == child.id)
+        .order_by(Contribution.created_at, Contribution.id)
+    ).all()
+    numbers = {c.id: n for n, c in enumerate(all_contributions, start=1)}
+
+    open_ids = set(
+        db.session.scalars(
+            select(RecordEntry.id).where(RecordEntry.child_id == child.id, entry_is_open(child.id))
+        )
+    )
+    withheld_entries: dict[int, Withheld] = {}
+    for entry in db.session.scalars(
+        select(RecordEntry).where(RecordEntry.child_id == child.id).order_by(RecordEntry.sequence)
+    ):
+        reason = _entry_withheld(entry, open_ids, by_entry, by_contribution, receivable)
+        if reason is None and entry.corrects_id in withheld_entries:
+            reason = withheld_entries[entry.corrects_id]
+        if reason is None:
+            content.entries.append(entry)
+            continue
+        withheld = Withheld("entry", entry.sequence, reason.reason, reason.confidential_reason)
+        withheld_entries[entry.id] = withheld
+        content.withheld.append(withheld)
+
+    for contribution in all_contributions:
+        number = numbers[contribution.id]
+        if contribution.id in by_contribution:
+            content.withheld.append(
+                Withheld(
+                    "contribution",
+                    number,
+                    WithheldReason.CONFIDENTIAL,
+                    by_contribution[contribution.id],
+                )
+            )
+        elif contribution.id not in receivable:
+            content.withheld.append(Withheld("contribution", number, WithheldReason.NO_CONSENT))
+        else:
+            content.contributions.append(_item(content, number, contribution))
+    return content
+
+
+def _entry_withheld(
+    entry: RecordEntry,
+    open_ids: set[int],
+    by_entry: dict[int, ConfidentialReason],
+    by_contribution: dict[int, ConfidentialReason],
+    receivable: set[int],
+) -> Withheld | None:
+    if entry.id not in open_ids:
+        reason = by_entry.get(entry.id) or by_contribution.get(entry.contribution_id or 0)
+        return Withheld("entry", entry.sequence, WithheldReason.CONFIDENTIAL, reason)
+    if entry.source is Source.THIRD_PARTY and not entry.source_consents_to_disclosure:
+        return Withheld("entry", entry.sequence, WithheldReason.THIRD_PARTY)
+    if entry.contribution_id is not None and entry.contribution_id not in receivable:
+        return Withheld("entry", entry.sequence, WithheldReason.NO_CONSENT)
+    return None
+
+
+def _item(content: ExportContent, number: int, contribution: Contribution) -> ContributionItem:
+    media_name = None
+    found = open_media(contribution, "original")
+    if found is not None:
+        data, content_type = found
+        extension = mimetypes.guess_extension(content_type or "") or ".bin"
+        media_name = f"media/item-{number:03d}-{contribution.kind}{extension}"
+        content.media.append((media_name, data))
+    return ContributionItem(number, contribution, _words(contribution), media_name)
+
+
+def render_html(content: ExportContent, produced_at: datetime) -> str:
+    """The export as HTML, every heading in the requester's language."""
+    language = content.request.language
+    with force_locale(language):
+        return render_template(
+            "subject_access/export.html",
+            content=content,
+            child=content.child,
+            language=language,
+            export_dir=text_direction(language),
+            produced_at=produced_at,
+            labels=labels,
+            languages=LANGUAGES,
+            kind_labels=KIND_LABELS,
+            feeling_labels=FEELINGS,
+            house_labels=HOUSES,
+        )
+
+
+def render_pdf(html: str) -> bytes:
+    """The PDF; nothing outside the document is ever fetched, whatever the record holds."""
+    from weasyprint import HTML
+    from weasyprint.urls import URLFetcher
+
+    pdf: bytes = HTML(string=html, url_fetcher=URLFetcher(allowed_protocols=())).write_pdf()
+    return pdf
+
+
+def build_zip(pdf: bytes, media: list[tuple[str, bytes]]) -> bytes:
+    """The PDF and the recordings and drawings the requester receives."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("record.pdf", pdf)
+        for name, data in media:
+            archive.writestr(name, data)
+    return out.getvalue()

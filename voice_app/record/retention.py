@@ -1,0 +1,122 @@
+"""Destroying a record at the end of its retention period, leaving a tombstone.
+
+This is the one place that removes the append-only rows (entries, consent decisions,
+placements) and reaches across areas: the whole record goes, so every table holding part
+of it is emptied for the child with bulk statements. The child's row stays with only its
+reference, team and dates, and the audit log gets a ``record_purged`` entry with counts,
+never content. The audit trail itself is never touched, so ``flask audit verify`` holds.
+
+Files go first: if the database work then fails, a rerun finds the rows and finishes,
+whereas rows removed before their files would leave files nobody can find to destroy.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy import Delete, delete, select
+
+from voice_app.accounts.models import Invitation
+from voice_app.audit import services as audit
+from voice_app.audit.models import AuditAction
+from voice_app.children.models import CaseAssignment, Child, FamilyMember
+from voice_app.contributions.models import Contribution, Transcript
+from voice_app.core.db import utcnow
+from voice_app.core.storage import media_store
+from voice_app.extensions import db
+from voice_app.record.models import (
+    ConfidentialAccessGrant,
+    ConfidentialPlacement,
+    ConsentDecision,
+    RecordEntry,
+    SubjectAccessRequest,
+)
+from voice_app.record.subject_access import export_media_ids
+
+#: What a purged child's NOT NULL personal columns hold instead.
+PURGED_NAME = "—"
+PURGED_DATE_OF_BIRTH = date(1900, 1, 1)
+#: Personal columns that are emptied.
+BLANKED_FIELDS = (
+    "preferred_name",
+    "gender",
+    "ethnicity",
+    "religion",
+    "address",
+    "communication_needs",
+    "band_override",
+    "band_override_reason",
+    "closing_summary",
+    "lead_practitioner_id",
+)
+
+
+@dataclass(frozen=True)
+class Purged:
+    child_id: int
+    reference: str
+    counts: dict[str, int]
+
+
+def media_ids_of(child_id: int) -> list[str]:
+    """Every stored file belonging to the child's record."""
+    rows = db.session.execute(
+        select(Contribution.media_id, Contribution.thumbnail_media_id).where(
+            Contribution.child_id == child_id
+        )
+    )
+    return [media_id for row in rows for media_id in row if media_id] + export_media_ids(child_id)
+
+
+def _statements(child_id: int) -> list[tuple[str, Delete]]:
+    """Bulk deletes in an order the foreign keys allow."""
+    contribution_ids = select(Contribution.id).where(Contribution.child_id == child_id)
+    return [
+        (
+            "confidential_placements",
+            delete(ConfidentialPlacement).where(ConfidentialPlacement.child_id == child_id),
+        ),
+        (
+            "confidential_access_grants",
+            delete(ConfidentialAccessGrant).where(ConfidentialAccessGrant.child_id == child_id),
+        ),
+        (
+            "subject_access_requests",
+            delete(SubjectAccessRequest).where(SubjectAccessRequest.child_id == child_id),
+        ),
+        ("record_entries", delete(RecordEntry).where(RecordEntry.child_id == child_id)),
+        ("consent_decisions", delete(ConsentDecision).where(ConsentDecision.child_id == child_id)),
+        ("transcripts", delete(Transcript).where(Transcript.contribution_id.in_(contribution_ids))),
+        ("contributions", delete(Contribution).where(Contribution.child_id == child_id)),
+        ("invitations", delete(Invitation).where(Invitation.child_id == child_id)),
+        ("family_members", delete(FamilyMember).where(FamilyMember.child_id == child_id)),
+        ("case_assignments", delete(CaseAssignment).where(CaseAssignment.child_id == child_id)),
+    ]
+
+
+def purge_child(child: Child) -> Purged:
+    """Destroy one child's record, files first, and leave the tombstone. The caller commits."""
+    store = media_store()
+    media_ids = media_ids_of(child.id)
+    for media_id in media_ids:
+        store.delete(media_id)
+    counts: dict[str, int] = {"media_files": len(media_ids)}
+    for name, statement in _statements(child.id):
+        result: Any = db.session.execute(statement.execution_options(synchronize_session=False))
+        counts[name] = result.rowcount
+    db.session.expire(child, ["family_members", "assignments"])
+    for name in BLANKED_FIELDS:
+        setattr(child, name, None)
+    child.full_name = PURGED_NAME
+    child.date_of_birth = PURGED_DATE_OF_BIRTH
+    child.preferred_language = "en"
+    child.purged_at = utcnow()
+    audit.record(
+        AuditAction.RECORD_PURGED,
+        child_id=child.id,
+        target=f"child:{child.id}",
+        details={"reference": child.reference, "counts": counts},
+    )
+    return Purged(child.id, child.reference, counts)
