@@ -77,6 +77,10 @@ def _register_blueprints(app: Flask) -> None:
     from voice_app.core.health import bp as health_bp
     from voice_app.core.views import bp as core_bp
     from voice_app.i18n.views import bp as i18n_bp
+    from voice_app.record.confidential_views import bp as record_confidential_bp
+    from voice_app.record.consent_views import bp as record_consent_bp
+    from voice_app.record.subject_access_views import bp as subject_access_bp
+    from voice_app.record.views import bp as record_bp
 
     for blueprint in (
         core_bp,
@@ -88,6 +92,10 @@ def _register_blueprints(app: Flask) -> None:
         contributions_bp,
         child_space_bp,
         audit_bp,
+        record_bp,
+        record_consent_bp,
+        record_confidential_bp,
+        subject_access_bp,
     ):
         app.register_blueprint(blueprint)
 

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from voice_app.accounts.models import User
-from voice_app.children import services
+from voice_app.children import closure, services
 from voice_app.children.forms import (
     ASSIGNMENT_LABELS,
     BAND_LABELS,
@@ -21,6 +21,7 @@ from voice_app.children.forms import (
     AssignmentForm,
     BandForm,
     ChildForm,
+    CloseCaseForm,
     FamilyMemberForm,
 )
 from voice_app.children.models import (
@@ -37,6 +38,7 @@ from voice_app.core.paging import page_count, page_number
 from voice_app.core.permissions import Permission, Role, require
 from voice_app.extensions import db
 from voice_app.i18n import LANGUAGES
+from voice_app.record.confidential import hidden_contribution_ids
 
 bp = Blueprint("children", __name__, url_prefix="/children")
 
@@ -57,7 +59,7 @@ def case_list() -> str:
     per_page = current_app.config["CASE_LIST_PAGE_SIZE"]
     reader = current_user._get_current_object()
     alerts = (
-        unsafe_alerts(services.visible_child_ids(reader))
+        unsafe_alerts(services.visible_child_ids(reader), hidden_contribution_ids(reader))
         if reader.can(Permission.CASE_READ)
         else []
     )
@@ -261,3 +263,27 @@ def end_assignment(child_id: int, assignment_id: int) -> Response:
     db.session.commit()
     flash(_("The assignment has ended."), "success")
     return redirect(url_for("children.child_page", child_id=child.id))
+
+
+@bp.route("/<int:child_id>/close", methods=["GET", "POST"])
+@require(Permission.CASE_CLOSE)
+def close_case(child_id: int) -> Response | str:
+    """Close the case with a closing summary; this sets when the record is destroyed."""
+    child = _child_or_404(child_id)
+    form = CloseCaseForm()
+    if child.closed_at is None and form.validate_on_submit():
+        try:
+            closure.close_case(child, form.summary.data, current_user._get_current_object())
+        except closure.ClosureRefused:
+            db.session.rollback()
+            form.summary.errors = [_("A case cannot be closed without a closing summary.")]
+        else:
+            db.session.commit()
+            flash(_("The case is closed."), "success")
+            return redirect(url_for("children.child_page", child_id=child.id))
+    return render_template(
+        "children/close.html",
+        child=child,
+        form=form,
+        destroy_on=closure.destroy_on_for(child.date_of_birth, services.today()),
+    )

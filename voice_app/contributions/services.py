@@ -224,9 +224,16 @@ def timeline(
     kind: ContributionKind | None = None,
     since: datetime | None = None,
     until: datetime | None = None,
+    hidden_ids: Select[Any] | None = None,
 ) -> Sequence[Contribution]:
-    """A child's contributions for the practitioner, newest first; audited as a read."""
+    """A child's contributions for the practitioner, newest first; audited as a read.
+
+    ``hidden_ids`` selects contributions the reader may not see (the confidential section,
+    without a grant): they are left out entirely.
+    """
     stmt = contributions_of(child.id)
+    if hidden_ids is not None:
+        stmt = stmt.where(Contribution.id.not_in(hidden_ids))
     if kind is not None:
         stmt = stmt.where(Contribution.kind == kind)
     if since is not None:
@@ -309,14 +316,17 @@ def contribution_json(contribution: Contribution) -> dict[str, Any]:
     }
 
 
-def unsafe_alerts(child_ids: Select[int]) -> Sequence[Contribution]:
-    """ "I don't feel safe" presses by the given children, newest first."""
-    return db.session.scalars(
-        select(Contribution)
-        .where(Contribution.child_id.in_(child_ids), Contribution.flagged_unsafe.is_(True))
-        .order_by(Contribution.created_at.desc())
-        .limit(20)
-    ).all()
+def unsafe_alerts(
+    child_ids: Select[int], hidden_ids: Select[Any] | None = None
+) -> Sequence[Contribution]:
+    """ "I don't feel safe" presses by the given children, newest first, leaving out
+    ``hidden_ids`` (confidential contributions the reader holds no grant for)."""
+    stmt = select(Contribution).where(
+        Contribution.child_id.in_(child_ids), Contribution.flagged_unsafe.is_(True)
+    )
+    if hidden_ids is not None:
+        stmt = stmt.where(Contribution.id.not_in(hidden_ids))
+    return db.session.scalars(stmt.order_by(Contribution.created_at.desc()).limit(20)).all()
 
 
 # The transcription job's side of a transcript.

@@ -32,6 +32,8 @@ from voice_app.core.db import utcnow
 from voice_app.core.forms import choice_list
 from voice_app.core.permissions import Permission, require
 from voice_app.extensions import db
+from voice_app.record import confidential, visibility
+from voice_app.record import consent as record_consent
 
 bp = Blueprint("contributions", __name__, url_prefix="/children")
 
@@ -46,6 +48,11 @@ def _child(child_id: int) -> Child:
 def _contribution(child: Child, contribution_id: int) -> Contribution:
     contribution = services.get_for_child(child.id, contribution_id)
     if contribution is None:
+        abort(404)
+    # The confidential section is not there at all for a reader without a grant.
+    if confidential.contribution_is_confidential(
+        contribution
+    ) and not confidential.may_read_confidential(current_user._get_current_object(), child.id):
         abort(404)
     return contribution
 
@@ -76,12 +83,25 @@ def timeline(child_id: int) -> str:
     )
     form.validate()
     until = _start_of(form.until.data)
+    reader = current_user._get_current_object()
+    with_grant = confidential.may_read_confidential(reader, child.id)
     items = services.timeline(
         child,
         kind=ContributionKind(form.kind.data) if form.kind.data else None,
         since=_start_of(form.since.data),
         until=until + timedelta(days=1) if until else None,
+        hidden_ids=None if with_grant else visibility.confidential_contribution_ids(child.id),
     )
+    in_record = record_consent.entry_sequences(child.id)
+    confidential_ids = (
+        set(db.session.scalars(visibility.confidential_contribution_ids(child.id)))
+        if with_grant
+        else set()
+    )
+    if confidential_ids & {item.id for item in items}:
+        confidential.record_read(
+            child.id, "contributions", len(confidential_ids & {item.id for item in items})
+        )
     db.session.commit()
     return render_template(
         "contributions/timeline.html",
@@ -95,6 +115,8 @@ def timeline(child_id: int) -> str:
         transcript_labels=TRANSCRIPT_LABELS,
         feeling_labels=FEELINGS,
         house_labels=HOUSES,
+        in_record=in_record,
+        confidential_ids=confidential_ids,
     )
 
 
@@ -104,6 +126,8 @@ def media(child_id: int, contribution_id: int, variant: str) -> Response:
     contribution = _contribution(_child(child_id), contribution_id)
     response = media_response(contribution, variant)
     services.record_media_viewed(contribution, variant)
+    if confidential.contribution_is_confidential(contribution):
+        confidential.record_read(contribution.child_id, "media", 1)
     db.session.commit()
     return response
 

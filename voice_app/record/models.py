@@ -232,6 +232,8 @@ class ConfidentialAccessGrant(Base):
     granted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     revoked_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    #: Why the manager ended the grant.
+    revoked_reason: Mapped[str | None] = mapped_column(Text)
 
     user: Mapped[User] = relationship(foreign_keys=[user_id])
     granted_by: Mapped[User] = relationship(foreign_keys=[granted_by_id])

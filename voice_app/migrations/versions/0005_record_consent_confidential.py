@@ -29,6 +29,7 @@ def upgrade():
     sa.Column('granted_at', voice_app.core.db.UTCDateTime(timezone=True), nullable=False),
     sa.Column('revoked_at', voice_app.core.db.UTCDateTime(timezone=True), nullable=True),
     sa.Column('revoked_by_id', sa.Integer(), nullable=True),
+    sa.Column('revoked_reason', sa.Text(), nullable=True),
     sa.ForeignKeyConstraint(['child_id'], ['children.id'], name=op.f('fk_confidential_access_grants_child_id_children')),
     sa.ForeignKeyConstraint(['granted_by_id'], ['users.id'], name=op.f('fk_confidential_access_grants_granted_by_id_users')),
     sa.ForeignKeyConstraint(['revoked_by_id'], ['users.id'], name=op.f('fk_confidential_access_grants_revoked_by_id_users')),

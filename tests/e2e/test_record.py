@@ -1,0 +1,108 @@
+"""The practitioner's record in real Chromium: attaching a child's confirmed recording to
+the chronology with a consent decision, and axe-core's checks of the chronology."""
+
+from __future__ import annotations
+
+import re
+import uuid
+
+import pytest
+from flask import Flask
+from playwright.sync_api import Page, expect
+from sqlalchemy import select
+
+from tests.e2e.test_practitioner_pages import (
+    assert_no_serious_axe_violations,
+    choose_language,
+    open_child,
+    sign_in,
+)
+from voice_app.children.models import Child
+from voice_app.contributions.models import (
+    AuthorKind,
+    Contribution,
+    ContributionKind,
+    SharingChoice,
+    Transcript,
+    TranscriptStatus,
+)
+from voice_app.core.db import utcnow
+from voice_app.extensions import db
+
+pytestmark = pytest.mark.browser
+
+#: What Maya said, as she confirmed it: unusual enough that nothing else could produce it.
+MAYAS_WORDS = "I want Nana Rose's «blue» kitchen — every Sunday, 3½ hours!"
+
+
+def confirmed_recording(app: Flask, words: str) -> int:
+    """A recording of Maya's whose transcript she has confirmed, as the worker left it."""
+    with app.app_context():
+        maya = db.session.scalar(select(Child).where(Child.full_name == "Maya Thompson"))
+        assert maya is not None
+        contribution = Contribution(
+            child_id=maya.id,
+            client_id=str(uuid.uuid4()),
+            kind=ContributionKind.VOICE,
+            author_kind=AuthorKind.CHILD,
+            language="en",
+            sharing=SharingChoice.MY_MEETING,
+            transcript=Transcript(
+                status=TranscriptStatus.CONFIRMED,
+                machine_text="I want none of those blue kitchen",
+                confirmed_text=words,
+                confirmed_by_child=True,
+                confirmed_at=utcnow(),
+            ),
+        )
+        db.session.add(contribution)
+        db.session.commit()
+        contribution_id = contribution.id
+        db.session.remove()
+    return contribution_id
+
+
+def test_a_practitioner_attaches_a_recording_with_consent_and_sees_it_in_the_chronology(
+    page: Page, live_app: Flask
+) -> None:
+    contribution_id = confirmed_recording(live_app, MAYAS_WORDS)
+    sign_in(page)
+    open_child(page, "Maya Thompson")
+    page.get_by_role("link", name="Their words, recordings and drawings").click()
+    card = page.locator(f"#c{contribution_id}")
+    expect(card.locator("blockquote")).to_have_text(MAYAS_WORDS)
+
+    card.get_by_role("link", name="Add to the record").click()
+
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Add to the record")
+    expect(page.locator("blockquote.childs-words")).to_have_text(MAYAS_WORDS)
+    page.get_by_label("Whose consent?").select_option("child")
+    page.get_by_label("What information is the decision about?").fill("What Maya wants for Sundays")
+    page.get_by_label("Share with the meeting (for example a conference)").check()
+    page.get_by_label("The answer").select_option("given")
+    page.get_by_role("button", name="Add to the record with this decision").click()
+
+    expect(page).to_have_url(re.compile(r"/children/\d+/record#entry-\d+$"))
+    expect(page.locator(".flash--success")).to_contain_text("is entry")
+    entry = page.locator("li.entry", has=page.locator("blockquote.childs-words"))
+    expect(entry.locator("blockquote.childs-words")).to_have_text(MAYAS_WORDS)
+    expect(entry.locator("blockquote.childs-words")).to_have_attribute("dir", "auto")
+    expect(entry).to_contain_text("Consent given")
+    expect(entry).to_contain_text("The people at their meeting")
+    expect(entry).to_contain_text("What Maya wants for Sundays")
+    expect(entry).to_contain_text("Sam Okafor, Social Worker")
+    # The demo chronology is there too: a late entry says so, a corrected one links onwards.
+    expect(page.get_by_text("Late entry").first).to_be_visible()
+    expect(page.get_by_role("link", name=re.compile("see the correction, entry"))).to_be_visible()
+
+
+@pytest.mark.parametrize("locale", ["en", "ar"])
+def test_the_chronology_has_no_serious_accessibility_problems(page: Page, locale: str) -> None:
+    sign_in(page)
+    open_child(page, "Maya Thompson")
+    page.get_by_role("link", name="Chronology: the record").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("chronology")
+    choose_language(page, locale)
+    assert_no_serious_axe_violations(page, f"the chronology ({locale})")
+    if locale == "ar":
+        choose_language(page, "en")

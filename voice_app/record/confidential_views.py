@@ -1,0 +1,185 @@
+"""The confidential section: placing things in it, reading it, and managers' grants.
+
+Anyone without the permission and a live grant for the child gets the same 404 as for a
+child that does not exist: never a hint that the section holds anything.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any, TypeVar
+
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from werkzeug.wrappers import Response
+
+from voice_app.children.models import Child
+from voice_app.core.db import utcnow
+from voice_app.core.forms import choice_list
+from voice_app.core.permissions import Permission, require
+from voice_app.extensions import db
+from voice_app.record import confidential
+from voice_app.record.forms import GrantForm, PlacementForm, RevokeForm, show_problems
+from voice_app.record.lookup import child_or_404, contribution_or_404, entry_or_404, reader
+from voice_app.record.models import ConfidentialAccessGrant, ConfidentialReason
+from voice_app.record.views import LABELS
+
+bp = Blueprint("confidential", __name__, url_prefix="/children")
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def signed_in(view: F) -> F:
+    """Staff only; what they may see is decided inside, with a 404 for everything else."""
+
+    @wraps(view)
+    def checked(*args: Any, **kwargs: Any) -> Any:
+        from voice_app.extensions import login_manager
+
+        if not current_user.is_authenticated:
+            return login_manager.unauthorized()
+        return view(*args, **kwargs)
+
+    return checked  # type: ignore[return-value]
+
+
+@bp.get("/<int:child_id>/record/confidential")
+@signed_in
+def section(child_id: int) -> str:
+    if not current_user.can(Permission.CONFIDENTIAL_READ):
+        abort(404)
+    child = child_or_404(child_id)
+    if not confidential.may_read_confidential(reader(), child.id):
+        abort(404)
+    items = confidential.section(child.id)
+    db.session.commit()
+    return render_template("record/confidential.html", child=child, items=items, **LABELS)
+
+
+def _draft(form: PlacementForm) -> confidential.PlacementDraft:
+    return confidential.PlacementDraft(
+        reason=ConfidentialReason(form.reason.data),
+        note=form.note.data or "",
+        review_on=form.review_on.data or utcnow().date(),
+    )
+
+
+def _not_placed() -> str:
+    return _("Nothing is placed in the confidential section: please see the problems below.")
+
+
+def _placed() -> str:
+    return _(
+        "It is in the confidential section now. Only people with access to this child's "
+        "confidential section can see it."
+    )
+
+
+@bp.route("/<int:child_id>/record/<int:sequence>/confidential", methods=["GET", "POST"])
+@require(Permission.CONFIDENTIAL_PLACE)
+def place_entry(child_id: int, sequence: int) -> Response | str:
+    child = child_or_404(child_id)
+    entry = entry_or_404(child, sequence)
+    form = PlacementForm()
+    if form.validate_on_submit():
+        try:
+            confidential.place_entry(entry, _draft(form), reader())
+        except confidential.PlacementRefused as refused:
+            db.session.rollback()
+            show_problems(form, refused.problems, _not_placed())
+        else:
+            db.session.commit()
+            flash(_placed(), "success")
+            return redirect(url_for("record.chronology", child_id=child.id))
+    return render_template(
+        "record/place.html", child=child, form=form, entry=entry, contribution=None, **LABELS
+    )
+
+
+@bp.route(
+    "/<int:child_id>/contributions/<int:contribution_id>/confidential", methods=["GET", "POST"]
+)
+@require(Permission.CONFIDENTIAL_PLACE)
+def place_contribution(child_id: int, contribution_id: int) -> Response | str:
+    child = child_or_404(child_id)
+    contribution = contribution_or_404(child, contribution_id)
+    form = PlacementForm()
+    if form.validate_on_submit():
+        try:
+            confidential.place_contribution(contribution, _draft(form), reader())
+        except confidential.PlacementRefused as refused:
+            db.session.rollback()
+            show_problems(form, refused.problems, _not_placed())
+        else:
+            db.session.commit()
+            flash(_placed(), "success")
+            return redirect(url_for("contributions.timeline", child_id=child.id))
+    return render_template(
+        "record/place.html",
+        child=child,
+        form=form,
+        entry=None,
+        contribution=contribution,
+        **LABELS,
+    )
+
+
+def _team_child_or_404(child_id: int) -> Child:
+    """Grants are for managers of the child's own team."""
+    child = child_or_404(child_id)
+    if child.team_id != current_user.team_id:
+        abort(404)
+    return child
+
+
+@bp.route("/<int:child_id>/confidential-access", methods=["GET", "POST"])
+@require(Permission.CONFIDENTIAL_GRANT)
+def access(child_id: int) -> Response | str:
+    child = _team_child_or_404(child_id)
+    staff = {person.id: person for person in confidential.grantable_staff(child.team_id)}
+    form = GrantForm()
+    form.user_id.choices = choice_list({p.id: p.display for p in staff.values()})
+    if form.validate_on_submit():
+        person = staff[form.user_id.data]
+        try:
+            confidential.grant_access(child.id, person, form.reason.data or "", reader())
+        except confidential.PlacementRefused as refused:
+            db.session.rollback()
+            show_problems(form, refused.problems, _("Access is not given."))
+        else:
+            db.session.commit()
+            flash(
+                _(
+                    "%(name)s can now read this child's confidential section.",
+                    name=person.name,
+                ),
+                "success",
+            )
+            return redirect(url_for("confidential.access", child_id=child.id))
+    return render_template(
+        "record/access.html",
+        child=child,
+        form=form,
+        grants=confidential.grants_for(child.id),
+    )
+
+
+@bp.post("/<int:child_id>/confidential-access/<int:grant_id>/revoke")
+@require(Permission.CONFIDENTIAL_GRANT)
+def revoke(child_id: int, grant_id: int) -> Response:
+    child = _team_child_or_404(child_id)
+    grant = db.session.get(ConfidentialAccessGrant, grant_id)
+    if grant is None or grant.child_id != child.id:
+        abort(404)
+    form = RevokeForm()
+    if grant.revoked_at is not None:
+        flash(_("That access had already ended."), "error")
+    elif not form.validate_on_submit():
+        flash(_("Please say why access is ending."), "error")
+    else:
+        confidential.revoke_access(grant, form.reason.data or "", reader())
+        db.session.commit()
+        flash(_("Access has ended."), "success")
+    return redirect(url_for("confidential.access", child_id=child.id))

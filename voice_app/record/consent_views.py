@@ -1,0 +1,157 @@
+"""Attaching a contribution to the record with a consent decision, and later decisions."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from werkzeug.wrappers import Response
+
+from voice_app.children.models import Child
+from voice_app.contributions.models import AuthorKind, Contribution
+from voice_app.core.db import utcnow
+from voice_app.core.forms import choice_list
+from voice_app.core.permissions import Permission, require
+from voice_app.extensions import db
+from voice_app.record import consent, visibility
+from voice_app.record.forms import AttachForm, ConsentForm, show_problems
+from voice_app.record.lookup import child_or_404, contribution_or_404, reader
+from voice_app.record.models import ConsentAnswer, ConsentFrom, ShareWithoutConsentReason
+from voice_app.record.views import LABELS
+
+bp = Blueprint("consent", __name__, url_prefix="/children")
+
+
+def _prepare(form: ConsentForm, child: Child) -> None:
+    form.family_member_id.choices = choice_list(
+        {0: _("Not a parent: the child was asked")}
+        | {member.id: member.name for member in consent.parents_of(child)}
+    )
+
+
+def _draft(form: ConsentForm) -> consent.ConsentDraft:
+    category = form.reason_category.data
+    return consent.ConsentDraft(
+        consent_from=ConsentFrom(form.consent_from.data),
+        family_member_id=form.family_member_id.data or None,
+        information=form.information.data or "",
+        share_with_family=form.share_with_family.data,
+        share_with_meeting=form.share_with_meeting.data,
+        share_with_agencies=form.share_with_agencies.data,
+        agencies=form.agencies.data,
+        answer=ConsentAnswer(form.answer.data),
+        decided_on=form.decided_on.data or utcnow().date(),
+        shared_without_consent=form.shared_without_consent.data,
+        reason_category=ShareWithoutConsentReason(category) if category else None,
+        reasons=form.reasons.data,
+        decision_maker=form.decision_maker.data,
+        manager_consulted={"yes": True, "no": False}.get(form.manager_consulted.data or ""),
+    )
+
+
+def _preview(contribution: Contribution) -> tuple[str | None, str | None]:
+    """The words that would go into the record, or why they cannot yet."""
+    try:
+        return consent.contribution_words(contribution), None
+    except consent.ConsentRefused as refused:
+        return None, next(iter(refused.problems.values()))
+
+
+def _not_saved() -> str:
+    return _("Nothing is saved: please see the problems below.")
+
+
+@bp.route("/<int:child_id>/contributions/<int:contribution_id>/attach", methods=["GET", "POST"])
+@require(Permission.CONSENT_RECORD)
+def attach(child_id: int, contribution_id: int) -> Response | str:
+    child = child_or_404(child_id)
+    contribution = contribution_or_404(child, contribution_id)
+    existing = consent.entry_for(contribution)
+    if existing is not None:
+        flash(_("This contribution is already in the record."), "success")
+        return redirect(
+            url_for("record.chronology", child_id=child.id, _anchor=f"entry-{existing.sequence}")
+        )
+    form = AttachForm()
+    _prepare(form, child)
+    if request.method == "GET":
+        form.decided_on.data = utcnow().date()
+        form.contribution_author.data = contribution.author_kind.value
+    if form.validate_on_submit():
+        try:
+            entry = consent.attach(
+                child,
+                contribution,
+                _draft(form),
+                AuthorKind(form.contribution_author.data),
+                form.note.data or "",
+                reader(),
+            )
+        except consent.ConsentRefused as refused:
+            db.session.rollback()
+            show_problems(form, refused.problems, _not_saved())
+        else:
+            db.session.commit()
+            flash(
+                _("The contribution is entry %(number)d in the record.", number=entry.sequence),
+                "success",
+            )
+            return redirect(
+                url_for("record.chronology", child_id=child.id, _anchor=f"entry-{entry.sequence}")
+            )
+    words, not_ready = _preview(contribution)
+    return render_template(
+        "record/attach.html",
+        child=child,
+        contribution=contribution,
+        form=form,
+        words=words,
+        not_ready=not_ready,
+        **LABELS,
+    )
+
+
+@bp.route("/<int:child_id>/contributions/<int:contribution_id>/consent", methods=["GET", "POST"])
+@require(Permission.CONSENT_RECORD)
+def new_decision(child_id: int, contribution_id: int) -> Response | str:
+    """A later decision about an attached contribution: appended, never rewriting history."""
+    child = child_or_404(child_id)
+    contribution = contribution_or_404(child, contribution_id)
+    entry = consent.entry_for(contribution)
+    if entry is None:
+        return redirect(
+            url_for("consent.attach", child_id=child.id, contribution_id=contribution.id)
+        )
+    form = ConsentForm()
+    _prepare(form, child)
+    in_force = visibility.current_consent(contribution.id)
+    if request.method == "GET":
+        form.decided_on.data = utcnow().date()
+        if in_force is not None:
+            form.consent_from.data = in_force.consent_from.value
+            form.family_member_id.data = in_force.family_member_id or 0
+            form.information.data = in_force.information
+            form.share_with_family.data = in_force.share_with_family
+            form.share_with_meeting.data = in_force.share_with_meeting
+            form.share_with_agencies.data = in_force.share_with_agencies
+            form.agencies.data = in_force.agencies
+    if form.validate_on_submit():
+        try:
+            consent.record_decision(child, contribution, _draft(form), reader())
+        except consent.ConsentRefused as refused:
+            db.session.rollback()
+            show_problems(form, refused.problems, _not_saved())
+        else:
+            db.session.commit()
+            flash(_("The consent decision is recorded."), "success")
+            return redirect(
+                url_for("record.chronology", child_id=child.id, _anchor=f"entry-{entry.sequence}")
+            )
+    return render_template(
+        "record/decision.html",
+        child=child,
+        contribution=contribution,
+        entry=entry,
+        form=form,
+        history=visibility.consent_history(contribution.id),
+        **LABELS,
+    )
