@@ -15,6 +15,7 @@ from voice_app.accounts.models import Invitation
 from voice_app.audit.models import AuditAction, AuditEntry
 from voice_app.children.closure import add_years, destroy_on_for
 from voice_app.children.models import CaseAssignment, Child, FamilyMember
+from voice_app.children.services import find_visible_child
 from voice_app.contributions.models import (
     Contribution,
     ContributionKind,
@@ -213,6 +214,10 @@ def test_purge_destroys_expired_records_only_and_the_audit_chain_holds(app, runn
     assert purged.child_id == doomed.id and "MkDoomed" not in purged.details
     assert purged.details_dict["reference"] == doomed.reference
     assert purged.details_dict["counts"]["record_entries"] == 3
+
+    # The tombstone is for the audit trail: no case list or child page shows it.
+    assert find_visible_child(doomed.id, manager) is None
+    assert find_visible_child(waiting.id, manager) is not None
 
     verified = runner.invoke(args=["audit", "verify"])
     assert verified.exit_code == 0, verified.output

@@ -14,9 +14,10 @@ from tests.factories import AssignmentFactory, ChildFactory, FamilyMemberFactory
 from tests.record.helpers import add_contribution, add_entry
 from voice_app.audit.models import AuditAction, AuditEntry
 from voice_app.contributions.models import ContributionKind
+from voice_app.core.db import utcnow
 from voice_app.core.permissions import Role
 from voice_app.extensions import db
-from voice_app.record import export
+from voice_app.record import export, subject_access_views, tasks
 from voice_app.record.models import RequesterKind, SubjectAccessRequest, SubjectAccessStatus
 
 
@@ -215,3 +216,22 @@ def test_a_failed_export_leaves_no_files_and_can_be_tried_again(
     monkeypatch.undo()
     boss.submit(f"/children/{child.id}/subject-access/{request.id}/authorise")
     assert requests_of(child)[0].status is SubjectAccessStatus.PRODUCED
+
+
+def test_an_export_whose_job_never_ran_is_queued_again(make_client, case, manager_of, monkeypatch):
+    child, practitioner, _manager, _parent = case
+    ask(make_client(practitioner.email), child)
+    (request,) = requests_of(child)
+    # As if the queue had been down when the manager authorised it.
+    monkeypatch.setattr(subject_access_views, "produce_export", lambda request_id: None)
+    manager_of(child).submit(f"/children/{child.id}/subject-access/{request.id}/authorise")
+    monkeypatch.undo()
+    (request,) = requests_of(child)
+    assert request.status is SubjectAccessStatus.AUTHORISED
+    assert tasks.waiting_exports() == []  # not yet: its job may still be on its way
+
+    request.authorised_at = utcnow() - tasks.WAITING_TOO_LONG * 2
+    db.session.commit()
+    tasks.requeue_waiting_exports()
+    (request,) = requests_of(child)
+    assert request.status is SubjectAccessStatus.PRODUCED, request.error

@@ -50,8 +50,10 @@ def visible_child_ids(user: User, moment: datetime | None = None) -> Select[int]
     are assigned to, for as long as the assignment runs; admins none.
     """
     moment = moment or utcnow()
+    # A purged record is a tombstone for the audit trail, not a case anyone opens.
+    live = Child.purged_at.is_(None)
     if user.role is Role.MANAGER and user.team_id is not None:
-        return select(Child.id).where(Child.team_id == user.team_id)
+        return select(Child.id).where(Child.team_id == user.team_id, live)
     if user.role in (Role.PRACTITIONER, Role.INTERPRETER):
         assigned = select(CaseAssignment.child_id).where(
             CaseAssignment.user_id == user.id,
@@ -60,9 +62,9 @@ def visible_child_ids(user: User, moment: datetime | None = None) -> Select[int]
         )
         if user.role is Role.PRACTITIONER:
             return select(Child.id).where(
-                or_(Child.id.in_(assigned), Child.lead_practitioner_id == user.id)
+                or_(Child.id.in_(assigned), Child.lead_practitioner_id == user.id), live
             )
-        return assigned
+        return select(Child.id).where(Child.id.in_(assigned), live)
     return select(Child.id).where(false())
 
 

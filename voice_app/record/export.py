@@ -8,8 +8,11 @@ The rules of what is left out live here and in ``record.visibility``, nowhere el
   parent only what the decision in force shares with the family;
 - corrections of anything withheld, which would otherwise repeat what they correct.
 
-Everything withheld is listed at the end by entry or item number and reason, without any
-of its content.
+The copy numbers its entries and items itself. What is withheld for a third party or for
+want of consent is listed at the end by that number and reason, without any of its
+content. The confidential section is never mentioned at all: it takes no number, so the
+copy shows no gap, and it is left out of the schedule (the staff's side keeps the full
+list in ``ExportContent.withheld``).
 """
 
 from __future__ import annotations
@@ -58,9 +61,12 @@ class Withheld:
 
     #: "entry", "contribution" or "address".
     item: str
+    #: Its number in this copy; None for the address and for the confidential section.
     number: int | None
     reason: WithheldReason
     confidential_reason: ConfidentialReason | None = None
+    #: The entry's own number in the record, for the staff's side.
+    sequence: int | None = None
 
 
 @dataclass(frozen=True)
@@ -79,10 +85,17 @@ class ExportContent:
     child: Child
     family_member: FamilyMember | None
     entries: list[RecordEntry] = field(default_factory=list)
+    #: Entry id -> its number in this copy (entries shown or listed in the schedule).
+    entry_numbers: dict[int, int] = field(default_factory=dict)
     contributions: list[ContributionItem] = field(default_factory=list)
     withheld: list[Withheld] = field(default_factory=list)
     #: Media files for the zip: (name, bytes).
     media: list[tuple[str, bytes]] = field(default_factory=list)
+
+    @property
+    def schedule(self) -> list[Withheld]:
+        """What the copy says it leaves out: everything withheld but the confidential section."""
+        return [w for w in self.withheld if w.reason is not WithheldReason.CONFIDENTIAL]
 
     @property
     def for_child(self) -> bool:
@@ -151,7 +164,8 @@ def build_export(request: SubjectAccessRequest) -> ExportContent:
         .where(Contribution.child_id == child.id)
         .order_by(Contribution.created_at, Contribution.id)
     ).all()
-    numbers = {c.id: n for n, c in enumerate(all_contributions, start=1)}
+    numbered = [c for c in all_contributions if c.id not in by_contribution]
+    numbers = {c.id: n for n, c in enumerate(numbered, start=1)}
 
     open_ids = set(
         db.session.scalars(
@@ -165,25 +179,34 @@ def build_export(request: SubjectAccessRequest) -> ExportContent:
         reason = _entry_withheld(entry, open_ids, by_entry, by_contribution, receivable)
         if reason is None and entry.corrects_id in withheld_entries:
             reason = withheld_entries[entry.corrects_id]
+        if reason is None or reason.reason is not WithheldReason.CONFIDENTIAL:
+            content.entry_numbers[entry.id] = len(content.entry_numbers) + 1
         if reason is None:
             content.entries.append(entry)
             continue
-        withheld = Withheld("entry", entry.sequence, reason.reason, reason.confidential_reason)
+        withheld = Withheld(
+            "entry",
+            content.entry_numbers.get(entry.id),
+            reason.reason,
+            reason.confidential_reason,
+            sequence=entry.sequence,
+        )
         withheld_entries[entry.id] = withheld
         content.withheld.append(withheld)
 
     for contribution in all_contributions:
-        number = numbers[contribution.id]
         if contribution.id in by_contribution:
             content.withheld.append(
                 Withheld(
                     "contribution",
-                    number,
+                    None,
                     WithheldReason.CONFIDENTIAL,
                     by_contribution[contribution.id],
                 )
             )
-        elif contribution.id not in receivable:
+            continue
+        number = numbers[contribution.id]
+        if contribution.id not in receivable:
             content.withheld.append(Withheld("contribution", number, WithheldReason.NO_CONSENT))
         else:
             content.contributions.append(_item(content, number, contribution))
@@ -199,11 +222,11 @@ def _entry_withheld(
 ) -> Withheld | None:
     if entry.id not in open_ids:
         reason = by_entry.get(entry.id) or by_contribution.get(entry.contribution_id or 0)
-        return Withheld("entry", entry.sequence, WithheldReason.CONFIDENTIAL, reason)
+        return Withheld("entry", None, WithheldReason.CONFIDENTIAL, reason)
     if entry.source is Source.THIRD_PARTY and not entry.source_consents_to_disclosure:
-        return Withheld("entry", entry.sequence, WithheldReason.THIRD_PARTY)
+        return Withheld("entry", None, WithheldReason.THIRD_PARTY)
     if entry.contribution_id is not None and entry.contribution_id not in receivable:
-        return Withheld("entry", entry.sequence, WithheldReason.NO_CONSENT)
+        return Withheld("entry", None, WithheldReason.NO_CONSENT)
     return None
 
 

@@ -9,9 +9,8 @@ from enum import StrEnum
 
 from flask_babel import lazy_gettext as _l
 
+from voice_app.record.labels import CLASSIFICATION_LABELS as CLASSIFICATION_LABELS
 from voice_app.record.models import (
-    Classification,
-    ConfidentialReason,
     EntryKind,
     RequesterKind,
     Source,
@@ -35,30 +34,14 @@ WITHHELD_LABELS = {
     WithheldReason.NOT_FOR_FAMILY: _l("not given in a family member's copy"),
 }
 
-CONFIDENTIAL_LABELS = {
-    ConfidentialReason.SERIOUS_HARM: _l("confidential: sharing it could cause serious harm"),
-    ConfidentialReason.GIVEN_IN_CONFIDENCE: _l("confidential: given in confidence"),
-    ConfidentialReason.THIRD_PARTY_REQUEST: _l(
-        "confidential: at the request of the person who gave it"
-    ),
-}
-
-CONFIDENTIAL_FALLBACK = _l("confidential")
-
+# Kinds and sources in plainer words than the staff's pages use: a child or a parent
+# reads these. Classifications are the same words for everyone.
 ENTRY_KIND_LABELS = {
     EntryKind.CASE_NOTE: _l("Case note"),
     EntryKind.CONTACT: _l("Contact"),
     EntryKind.ASSESSMENT: _l("Assessment"),
     EntryKind.DECISION: _l("Decision"),
     EntryKind.CONTRIBUTION: _l("In their own words"),
-}
-
-CLASSIFICATION_LABELS = {
-    Classification.FACT: _l("Fact"),
-    Classification.OPINION: _l("Opinion"),
-    Classification.ASSESSMENT: _l("Professional assessment"),
-    Classification.JUDGEMENT: _l("Professional judgement"),
-    Classification.DECISION: _l("Decision"),
 }
 
 SOURCE_LABELS = {

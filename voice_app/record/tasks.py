@@ -2,15 +2,21 @@
 
 It is its own unit of work: the files are stored first, then the request is pointed at
 them and committed; if anything fails, the files are removed and the request is marked
-failed with the error, so a manager can authorise it again.
+failed with the error, so a manager can authorise it again. An authorised request whose
+job never ran (the queue was down, the worker died before it started) is queued again by
+``requeue_waiting_exports``.
 """
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from flask import current_app
+from huey import crontab
+from sqlalchemy import select
 
 from voice_app.core.db import utcnow
-from voice_app.core.queue import job
+from voice_app.core.queue import huey, job
 from voice_app.core.storage import media_store
 from voice_app.extensions import db
 from voice_app.record import export, subject_access
@@ -43,3 +49,28 @@ def produce_export(request_id: int) -> None:
         if failed is not None:
             subject_access.record_failed(failed, f"{type(error).__name__}: {error}")
             db.session.commit()
+
+
+#: How long an authorised export may wait for its job before it is queued again.
+WAITING_TOO_LONG = timedelta(minutes=10)
+
+
+@huey.periodic_task(crontab(minute="*/5"))
+def requeue_waiting_exports() -> None:
+    """Queue again every authorised export that has waited too long for its job."""
+    from voice_app.core.queue import bound_app
+
+    with bound_app().app_context():
+        for request_id in waiting_exports():
+            produce_export(request_id)
+
+
+def waiting_exports() -> list[int]:
+    return list(
+        db.session.scalars(
+            select(SubjectAccessRequest.id).where(
+                SubjectAccessRequest.status == SubjectAccessStatus.AUTHORISED,
+                SubjectAccessRequest.authorised_at < utcnow() - WAITING_TOO_LONG,
+            )
+        )
+    )
