@@ -18,7 +18,12 @@ from voice_app.core.db import utcnow
 from voice_app.core.permissions import Role
 from voice_app.extensions import db
 from voice_app.record import export, subject_access_views, tasks
-from voice_app.record.models import RequesterKind, SubjectAccessRequest, SubjectAccessStatus
+from voice_app.record.models import (
+    RecordEntry,
+    RequesterKind,
+    SubjectAccessRequest,
+    SubjectAccessStatus,
+)
 
 
 @pytest.fixture
@@ -235,3 +240,32 @@ def test_an_export_whose_job_never_ran_is_queued_again(make_client, case, manage
     tasks.requeue_waiting_exports()
     (request,) = requests_of(child)
     assert request.status is SubjectAccessStatus.PRODUCED, request.error
+
+
+def test_a_copy_shows_corrections_both_ways_and_free_text_in_its_own_direction(make_client, case):
+    child, practitioner, _manager, parent = case
+    (first,) = child_entries(child)
+    add_entry(
+        child,
+        practitioner,
+        "Visited Maya at school; she was quiet.",
+        corrects_id=first.id,
+        correction_reason="I mixed up two visits.",
+    )
+    add_entry(child, practitioner, "قالت الأم إن الصباح أهدأ الآن.")
+    db.session.commit()
+    ask(make_client(practitioner.email), child, requester=f"parent:{parent.id}", language="en")
+    (request,) = requests_of(child)
+    html = export.render_html(export.build_export(request), request.requested_at)
+    assert "Corrected by entry 2." in html
+    assert "This corrects entry 1." in html and "I mixed up two visits." in html
+    assert '<p class="words" dir="rtl">قالت الأم' in html
+    assert '<p class="words" dir="ltr">Visited Maya at school; she was cheerful.' in html
+
+
+def child_entries(child):
+    return list(
+        db.session.scalars(
+            select(RecordEntry).where(RecordEntry.child_id == child.id).order_by(RecordEntry.id)
+        )
+    )

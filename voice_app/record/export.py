@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import io
 import mimetypes
+import unicodedata
 import zipfile
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -87,6 +88,8 @@ class ExportContent:
     entries: list[RecordEntry] = field(default_factory=list)
     #: Entry id -> its number in this copy (entries shown or listed in the schedule).
     entry_numbers: dict[int, int] = field(default_factory=dict)
+    #: Entry id -> the number in this copy of the entry that corrects it.
+    corrected_by: dict[int, int] = field(default_factory=dict)
     contributions: list[ContributionItem] = field(default_factory=list)
     withheld: list[Withheld] = field(default_factory=list)
     #: Media files for the zip: (name, bytes).
@@ -183,6 +186,8 @@ def build_export(request: SubjectAccessRequest) -> ExportContent:
             content.entry_numbers[entry.id] = len(content.entry_numbers) + 1
         if reason is None:
             content.entries.append(entry)
+            if entry.corrects_id is not None:
+                content.corrected_by[entry.corrects_id] = content.entry_numbers[entry.id]
             continue
         withheld = Withheld(
             "entry",
@@ -241,6 +246,26 @@ def _item(content: ExportContent, number: int, contribution: Contribution) -> Co
     return ContributionItem(number, contribution, _words(contribution), media_name)
 
 
+def direction_of(text: str | None) -> str:
+    """ "rtl" or "ltr" from the first letter with a direction, as ``dir="auto"`` would.
+
+    WeasyPrint has no ``dir="auto"``; free text in a copy gets its direction from here, so
+    English words in an Arabic copy (and the reverse) keep their punctuation in place.
+    """
+    for character in text or "":
+        kind = unicodedata.bidirectional(character)
+        if kind in ("R", "AL"):
+            return "rtl"
+        if kind == "L":
+            return "ltr"
+    return "auto"
+
+
+def isolate(text: str | None) -> str:
+    """Free text inside a sentence in the copy's language, isolated from its direction."""
+    return f"\u2068{text}\u2069" if text else ""
+
+
 def render_html(content: ExportContent, produced_at: datetime) -> str:
     """The export as HTML, every heading in the requester's language."""
     language = content.request.language
@@ -257,6 +282,8 @@ def render_html(content: ExportContent, produced_at: datetime) -> str:
             kind_labels=KIND_LABELS,
             feeling_labels=FEELINGS,
             house_labels=HOUSES,
+            direction_of=direction_of,
+            isolate=isolate,
         )
 
 
