@@ -1,5 +1,6 @@
-"""Demo chronology entries for ``flask demo``: a case note, a late contact, a decision and a
-correction, so a demo database shows a real chronology."""
+"""Demo chronology entries for ``flask demo``: a case note, a late contact, a decision, a
+correction, and Maya's own words attached with her consent, so a demo database shows a
+real chronology."""
 
 from __future__ import annotations
 
@@ -7,9 +8,12 @@ from datetime import timedelta
 
 from voice_app.accounts.models import User
 from voice_app.children.models import Child
+from voice_app.contributions.models import AuthorKind, ContributionKind, SharingChoice
+from voice_app.contributions.services import Author, Submission, add_contribution
 from voice_app.core.db import utcnow
+from voice_app.record.consent import ConsentDraft, attach
 from voice_app.record.entries import EntryDraft, add_entry
-from voice_app.record.models import Classification, EntryKind, Source
+from voice_app.record.models import Classification, ConsentAnswer, ConsentFrom, EntryKind, Source
 
 
 def seed_chronology(child: Child, author: User, manager: User) -> None:
@@ -68,4 +72,31 @@ def seed_chronology(child: Child, author: User, manager: User) -> None:
         author,
         corrects=visit,
         correction_reason="It was her grandfather, not her mother, who spoke about mornings.",
+    )
+    words, _created = add_contribution(
+        child,
+        Submission(
+            "demo-maya-grandad",
+            ContributionKind.TEXT,
+            SharingChoice.MY_FAMILY_TOO,
+            language="en",
+            text="I like it when Grandad walks me to school. I don't like it when it's shouting.",
+        ),
+        Author(AuthorKind.PRACTITIONER_FOR_CHILD, with_practitioner_id=author.id),
+    )
+    attach(
+        child,
+        words,
+        ConsentDraft(
+            consent_from=ConsentFrom.CHILD,
+            information="What Maya said about mornings and getting to school.",
+            answer=ConsentAnswer.GIVEN,
+            decided_on=now.date(),
+            share_with_family=True,
+            share_with_meeting=True,
+            reasons="Maya wants her mum and grandad to know, and the meeting.",
+        ),
+        AuthorKind.PRACTITIONER_FOR_CHILD,
+        "Maya said this while drawing at the kitchen table; I typed it as she said it.",
+        author,
     )
