@@ -77,24 +77,38 @@ def _placed() -> str:
     )
 
 
-@bp.route("/<int:child_id>/record/<int:sequence>/confidential", methods=["GET", "POST"])
-@require(Permission.CONFIDENTIAL_PLACE)
-def place_entry(child_id: int, sequence: int) -> Response | str:
-    child = child_or_404(child_id)
-    entry = entry_or_404(child, sequence)
+def _placement_page(
+    child: Child,
+    place: Callable[[confidential.PlacementDraft], object],
+    back: str,
+    **shown: Any,
+) -> Response | str:
+    """The placement form for an entry or a contribution; ``place`` stores it."""
     form = PlacementForm()
     if form.validate_on_submit():
         try:
-            confidential.place_entry(entry, _draft(form), reader())
+            place(_draft(form))
         except confidential.PlacementRefused as refused:
             db.session.rollback()
             show_problems(form, refused.problems, _not_placed())
         else:
             db.session.commit()
             flash(_placed(), "success")
-            return redirect(url_for("record.chronology", child_id=child.id))
-    return render_template(
-        "record/place.html", child=child, form=form, entry=entry, contribution=None, **LABELS
+            return redirect(back)
+    return render_template("record/place.html", child=child, form=form, **shown, **LABELS)
+
+
+@bp.route("/<int:child_id>/record/<int:sequence>/confidential", methods=["GET", "POST"])
+@require(Permission.CONFIDENTIAL_PLACE)
+def place_entry(child_id: int, sequence: int) -> Response | str:
+    child = child_or_404(child_id)
+    entry = entry_or_404(child, sequence)
+    return _placement_page(
+        child,
+        lambda draft: confidential.place_entry(entry, draft, reader()),
+        url_for("record.chronology", child_id=child.id),
+        entry=entry,
+        contribution=None,
     )
 
 
@@ -105,24 +119,12 @@ def place_entry(child_id: int, sequence: int) -> Response | str:
 def place_contribution(child_id: int, contribution_id: int) -> Response | str:
     child = child_or_404(child_id)
     contribution = contribution_or_404(child, contribution_id)
-    form = PlacementForm()
-    if form.validate_on_submit():
-        try:
-            confidential.place_contribution(contribution, _draft(form), reader())
-        except confidential.PlacementRefused as refused:
-            db.session.rollback()
-            show_problems(form, refused.problems, _not_placed())
-        else:
-            db.session.commit()
-            flash(_placed(), "success")
-            return redirect(url_for("contributions.timeline", child_id=child.id))
-    return render_template(
-        "record/place.html",
-        child=child,
-        form=form,
+    return _placement_page(
+        child,
+        lambda draft: confidential.place_contribution(contribution, draft, reader()),
+        url_for("contributions.timeline", child_id=child.id),
         entry=None,
         contribution=contribution,
-        **LABELS,
     )
 
 
