@@ -15,6 +15,7 @@ from voice_app.accounts.models import Invitation
 from voice_app.audit.models import AuditAction, AuditEntry
 from voice_app.children.closure import add_years, destroy_on_for
 from voice_app.children.models import CaseAssignment, Child, FamilyMember
+from voice_app.accounts.invitations import create_invitation
 from voice_app.children.services import find_visible_child
 from voice_app.contributions.models import (
     Contribution,
@@ -77,6 +78,8 @@ def test_closing_sets_the_destruction_date_by_policy_and_says_so(make_client, wo
     born = date.today() - timedelta(days=365 * 9)
     child = ChildFactory(team=worker.team, date_of_birth=born)
     AssignmentFactory(child=child, user=worker)
+    link = create_invitation(child, "before my meeting", worker, timedelta(days=7))
+    db.session.commit()
     browser = make_client(worker.email)
     page = browser.get(f"/children/{child.id}").get_data(as_text=True)
     assert f"/children/{child.id}/close" in page and "Closed on" not in page
@@ -94,6 +97,10 @@ def test_closing_sets_the_destruction_date_by_policy_and_says_so(make_client, wo
         select(AuditEntry).where(AuditEntry.action == AuditAction.CASE_CLOSED)
     )
     assert closed.child_id == child.id and closed.actor_id == worker.id
+    # The child's invitation ended with the case: the old link no longer opens a space.
+    tablet = make_client()
+    tablet.get(f"/i/{link.token}")
+    assert tablet.get("/me").status_code == 401
 
 
 def test_the_later_of_six_years_and_the_25th_birthday(app):

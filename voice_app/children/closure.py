@@ -14,6 +14,7 @@ from datetime import date
 from flask import current_app
 from sqlalchemy import select
 
+from voice_app.accounts import invitations
 from voice_app.accounts.models import User
 from voice_app.audit import services as audit
 from voice_app.audit.models import AuditAction
@@ -48,7 +49,11 @@ def destroy_on_for(date_of_birth: date, closed_on: date) -> date:
 
 
 def close_case(child: Child, summary: str | None, closed_by: User) -> None:
-    """Close the case with its summary and set the date its record is destroyed."""
+    """Close the case with its summary and set the date its record is destroyed.
+
+    The child's invitations end with it: a closed case takes no new contributions from a
+    tablet left with an old link.
+    """
     if child.closed_at is not None:
         raise ClosureRefused("already_closed")
     summary = (summary or "").strip()
@@ -59,6 +64,9 @@ def close_case(child: Child, summary: str | None, closed_by: User) -> None:
     child.closed_by_id = closed_by.id
     child.closing_summary = summary
     child.destroy_on = destroy_on_for(child.date_of_birth, now.date())
+    for invitation in invitations.invitations_for(child):
+        if invitation.usable_at(now):
+            invitations.revoke(invitation)
     audit.record(
         AuditAction.CASE_CLOSED,
         child_id=child.id,

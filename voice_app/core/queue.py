@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import time
 from collections.abc import Callable
+from contextlib import AbstractContextManager, nullcontext
 from typing import Any, TypeVar
 from urllib.parse import urlparse
 
@@ -53,6 +54,15 @@ def bound_app() -> Flask:
     if _bound_app is None:
         raise RuntimeError("the queue has not been initialised with an app")
     return _bound_app
+
+
+def task_context() -> AbstractContextManager[Any]:
+    """The app context a periodic task runs in: the caller's, else the queue's app.
+
+    A worker has no app context of its own; a caller that already has one (a command, a
+    test) keeps it, so the task sees the same database as the caller.
+    """
+    return nullcontext() if has_app_context() else bound_app().app_context()
 
 
 def job(**task_options: Any) -> Callable[[F], F]:

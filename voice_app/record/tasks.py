@@ -16,7 +16,7 @@ from huey import crontab
 from sqlalchemy import select
 
 from voice_app.core.db import utcnow
-from voice_app.core.queue import huey, job
+from voice_app.core.queue import huey, job, task_context
 from voice_app.core.storage import media_store
 from voice_app.extensions import db
 from voice_app.record import export, subject_access
@@ -58,9 +58,7 @@ WAITING_TOO_LONG = timedelta(minutes=10)
 @huey.periodic_task(crontab(minute="*/5"))
 def requeue_waiting_exports() -> None:
     """Queue again every authorised export that has waited too long for its job."""
-    from voice_app.core.queue import bound_app
-
-    with bound_app().app_context():
+    with task_context():
         for request_id in waiting_exports():
             produce_export(request_id)
 

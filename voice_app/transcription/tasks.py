@@ -17,7 +17,7 @@ from huey import crontab
 
 from voice_app.contributions import services as contributions
 from voice_app.core.db import utcnow
-from voice_app.core.queue import huey, job
+from voice_app.core.queue import huey, job, task_context
 from voice_app.core.storage import media_store
 from voice_app.extensions import db
 from voice_app.transcription.engine import get_engine
@@ -52,8 +52,6 @@ def transcribe_recording(transcript_id: int) -> None:
 @huey.periodic_task(crontab(minute="*"))
 def requeue_stalled_transcriptions() -> None:
     """Run again any transcription whose worker died; see contributions.STALLED_AFTER_SECONDS."""
-    from voice_app.core.queue import bound_app
-
-    with bound_app().app_context():
+    with task_context():
         for transcript_id in contributions.stalled_transcriptions(utcnow()):
             transcribe_recording(transcript_id)
