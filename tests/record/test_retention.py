@@ -15,7 +15,6 @@ from voice_app.accounts.models import Invitation
 from voice_app.audit.models import AuditAction, AuditEntry
 from voice_app.children.closure import add_years, destroy_on_for
 from voice_app.children.models import CaseAssignment, Child, FamilyMember
-from voice_app.accounts.invitations import create_invitation
 from voice_app.children.services import find_visible_child
 from voice_app.contributions.models import (
     Contribution,
