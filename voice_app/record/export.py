@@ -11,8 +11,8 @@ The rules of what is left out live here and in ``record.visibility``, nowhere el
 The copy numbers its entries and items itself. What is withheld for a third party or for
 want of consent is listed at the end by that number and reason, without any of its
 content. The confidential section is never mentioned at all: it takes no number, so the
-copy shows no gap, and it is left out of the schedule (the staff's side keeps the full
-list in ``ExportContent.withheld``).
+copy shows no gap, and it is left out of the schedule. ``ExportContent.withheld`` keeps
+the full list, which the audit entry counts.
 """
 
 from __future__ import annotations
@@ -66,7 +66,7 @@ class Withheld:
     number: int | None
     reason: WithheldReason
     confidential_reason: ConfidentialReason | None = None
-    #: The entry's own number in the record, for the staff's side.
+    #: The entry's own number in the record (never printed in the copy).
     sequence: int | None = None
 
 
