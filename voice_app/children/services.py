@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Select, false, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, false, func, or_, select
 
 from voice_app.accounts.models import User
 from voice_app.audit import services as audit
@@ -43,8 +43,8 @@ class ReferenceTaken(ValueError):
     """Another child's record already has this reference number."""
 
 
-def visible_child_ids(user: User, moment: datetime | None = None) -> Select[int]:
-    """The ids of the children ``user`` may open, as a subquery.
+def visible_to(user: User, moment: datetime | None = None) -> ColumnElement[bool]:
+    """SQL condition on ``Child``: the children ``user`` may open.
 
     Managers see their team's children; practitioners and interpreters the children they
     are assigned to, for as long as the assignment runs; admins none.
@@ -53,31 +53,35 @@ def visible_child_ids(user: User, moment: datetime | None = None) -> Select[int]
     # A purged record is a tombstone for the audit trail, not a case anyone opens.
     live = Child.purged_at.is_(None)
     if user.role is Role.MANAGER and user.team_id is not None:
-        return select(Child.id).where(Child.team_id == user.team_id, live)
+        return and_(Child.team_id == user.team_id, live)
     if user.role in (Role.PRACTITIONER, Role.INTERPRETER):
-        assigned = select(CaseAssignment.child_id).where(
-            CaseAssignment.user_id == user.id,
-            CaseAssignment.starts_at <= moment,
-            or_(CaseAssignment.ends_at.is_(None), CaseAssignment.ends_at > moment),
+        assigned = Child.id.in_(
+            select(CaseAssignment.child_id).where(
+                CaseAssignment.user_id == user.id,
+                CaseAssignment.starts_at <= moment,
+                or_(CaseAssignment.ends_at.is_(None), CaseAssignment.ends_at > moment),
+            )
         )
         if user.role is Role.PRACTITIONER:
-            return select(Child.id).where(
-                or_(Child.id.in_(assigned), Child.lead_practitioner_id == user.id), live
-            )
-        return select(Child.id).where(Child.id.in_(assigned), live)
-    return select(Child.id).where(false())
+            return and_(or_(assigned, Child.lead_practitioner_id == user.id), live)
+        return and_(assigned, live)
+    return false()
+
+
+def visible_child_ids(user: User, moment: datetime | None = None) -> Select[int]:
+    """The ids of the children ``user`` may open, as a subquery (see ``visible_to``)."""
+    return select(Child.id).where(visible_to(user, moment))
 
 
 def find_visible_child(child_id: int, user: User) -> Child | None:
     """The child, if ``user`` may see them; otherwise None, and the caller answers 404."""
-    return db.session.scalar(
-        select(Child).where(Child.id == child_id, Child.id.in_(visible_child_ids(user)))
-    )
+    return db.session.scalar(select(Child).where(Child.id == child_id, visible_to(user)))
 
 
 def case_list(user: User, search: str, page: int, per_page: int) -> tuple[list[Child], int]:
     """One page of the children ``user`` may see, matching ``search``, and the total."""
-    stmt = select(Child).where(Child.id.in_(visible_child_ids(user)))
+    # The condition itself, not an id subquery: the database pages the list in one pass.
+    stmt = select(Child).where(visible_to(user))
     search = search.strip()
     if search:
         pattern = f"%{search.lower()}%"
