@@ -13,7 +13,6 @@ with a fake microphone that plays a clip spoken by espeak-ng.
 from __future__ import annotations
 
 import re
-import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -26,10 +25,9 @@ from flask import Flask
 from flask_migrate import upgrade
 from playwright.sync_api import Browser, BrowserContext, Page, Playwright, expect
 from sqlalchemy import select
-from werkzeug.serving import make_server
 
 from tests.conftest import speak, test_config
-from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS
+from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, serving
 from voice_app import create_app
 from voice_app.accounts import services as accounts
 from voice_app.accounts.invitations import create_invitation
@@ -133,15 +131,8 @@ def space_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
 
 @pytest.fixture(scope="module")
 def space_server(space_app: Flask) -> Iterator[str]:
-    server = make_server("127.0.0.1", 0, space_app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, name="child-space-e2e", daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        thread.join(timeout=10)
-        server.server_close()
+    with serving(space_app, "child-space-e2e") as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
