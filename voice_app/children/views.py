@@ -24,10 +24,10 @@ from voice_app.children.forms import (
     CloseCaseForm,
     FamilyMemberForm,
 )
+from voice_app.children.lookup import child_or_404
 from voice_app.children.models import (
     AssignmentRole,
     CaseAssignment,
-    Child,
     DevelopmentalBand,
     Relationship,
 )
@@ -41,14 +41,6 @@ from voice_app.i18n import LANGUAGES
 from voice_app.record.confidential import hidden_contribution_ids
 
 bp = Blueprint("children", __name__, url_prefix="/children")
-
-
-def _child_or_404(child_id: int) -> Child:
-    """The child if the signed-in user may see them; a 404 otherwise, never a hint."""
-    child = services.find_visible_child(child_id, current_user._get_current_object())
-    if child is None:
-        abort(404)
-    return child
 
 
 @bp.get("/")
@@ -137,7 +129,7 @@ def new_child() -> Response | str:
 @bp.get("/<int:child_id>")
 @require(Permission.CASE_READ, Permission.CASE_READ_INTERPRETING)
 def child_page(child_id: int) -> str:
-    child = _child_or_404(child_id)
+    child = child_or_404(child_id)
     services.record_child_viewed(child)
     db.session.commit()
     today = services.today()
@@ -170,7 +162,7 @@ def child_page(child_id: int) -> str:
 @bp.route("/<int:child_id>/edit", methods=["GET", "POST"])
 @require(Permission.CASE_EDIT)
 def edit_child(child_id: int) -> Response | str:
-    child = _child_or_404(child_id)
+    child = child_or_404(child_id)
     form = _child_form(obj=child)
     if request.method == "GET":
         form.lead_practitioner_id.data = child.lead_practitioner_id or 0
@@ -190,7 +182,7 @@ def edit_child(child_id: int) -> Response | str:
 @bp.post("/<int:child_id>/band")
 @require(Permission.CASE_EDIT)
 def set_band(child_id: int) -> Response:
-    child = _child_or_404(child_id)
+    child = child_or_404(child_id)
     form = BandForm()
     form.band.choices = choice_list(dict.fromkeys(["", *DevelopmentalBand], ""))
     if not form.validate_on_submit():
@@ -208,7 +200,7 @@ def set_band(child_id: int) -> Response:
 @bp.route("/<int:child_id>/family/new", methods=["GET", "POST"])
 @require(Permission.CASE_EDIT)
 def new_family_member(child_id: int) -> Response | str:
-    child = _child_or_404(child_id)
+    child = child_or_404(child_id)
     form = FamilyMemberForm(preferred_language=child.preferred_language)
     form.preferred_language.choices = choice_list(dict(LANGUAGES))
     if form.validate_on_submit():
@@ -233,7 +225,7 @@ def new_family_member(child_id: int) -> Response | str:
 @bp.post("/<int:child_id>/assignments")
 @require(Permission.CASE_ASSIGN)
 def add_assignment(child_id: int) -> Response:
-    child = _child_or_404(child_id)
+    child = child_or_404(child_id)
     form = AssignmentForm()
     staff = {u.id: u for u in services.assignable_staff(child)}
     form.user_id.choices = choice_list(dict.fromkeys(staff, ""))
@@ -255,7 +247,7 @@ def add_assignment(child_id: int) -> Response:
 @bp.post("/<int:child_id>/assignments/<int:assignment_id>/end")
 @require(Permission.CASE_ASSIGN)
 def end_assignment(child_id: int, assignment_id: int) -> Response:
-    child = _child_or_404(child_id)
+    child = child_or_404(child_id)
     assignment = db.session.get(CaseAssignment, assignment_id)
     if assignment is None or assignment.child_id != child.id:
         abort(404)
@@ -269,7 +261,7 @@ def end_assignment(child_id: int, assignment_id: int) -> Response:
 @require(Permission.CASE_CLOSE)
 def close_case(child_id: int) -> Response | str:
     """Close the case with a closing summary; this sets when the record is destroyed."""
-    child = _child_or_404(child_id)
+    child = child_or_404(child_id)
     form = CloseCaseForm()
     if child.closed_at is None and form.validate_on_submit():
         try:

@@ -17,8 +17,7 @@ from voice_app.audit import services as audit
 from voice_app.audit.models import AuditAction
 from voice_app.child_space.labels import FEELINGS, HOUSES
 from voice_app.child_space.session import ChildSpace, enter
-from voice_app.children.models import Child
-from voice_app.children.services import find_visible_child
+from voice_app.children.lookup import child_or_404
 from voice_app.contributions import services
 from voice_app.contributions.forms import ConfirmTranscriptForm, InvitationForm, TimelineFilterForm
 from voice_app.contributions.labels import (
@@ -34,27 +33,9 @@ from voice_app.core.permissions import Permission, require
 from voice_app.extensions import db
 from voice_app.record import confidential, visibility
 from voice_app.record import consent as record_consent
+from voice_app.record.lookup import contribution_or_404
 
 bp = Blueprint("contributions", __name__, url_prefix="/children")
-
-
-def _child(child_id: int) -> Child:
-    child = find_visible_child(child_id, current_user._get_current_object())
-    if child is None:
-        abort(404)
-    return child
-
-
-def _contribution(child: Child, contribution_id: int) -> Contribution:
-    contribution = services.get_for_child(child.id, contribution_id)
-    if contribution is None:
-        abort(404)
-    # The confidential section is not there at all for a reader without a grant.
-    if confidential.contribution_is_confidential(
-        contribution
-    ) and not confidential.may_read_confidential(current_user._get_current_object(), child.id):
-        abort(404)
-    return contribution
 
 
 def _start_of(day: date | None) -> datetime | None:
@@ -76,7 +57,7 @@ def media_response(contribution: Contribution, variant: str) -> Response:
 @bp.get("/<int:child_id>/contributions")
 @require(Permission.CASE_READ)
 def timeline(child_id: int) -> str:
-    child = _child(child_id)
+    child = child_or_404(child_id)
     form = TimelineFilterForm(request.args)
     form.kind.choices = choice_list(
         {"": _("All kinds")} | {k.value: v for k, v in KIND_LABELS.items()}
@@ -123,7 +104,7 @@ def timeline(child_id: int) -> str:
 @bp.get("/<int:child_id>/contributions/<int:contribution_id>/media/<variant>")
 @require(Permission.CASE_READ)
 def media(child_id: int, contribution_id: int, variant: str) -> Response:
-    contribution = _contribution(_child(child_id), contribution_id)
+    contribution = contribution_or_404(child_or_404(child_id), contribution_id)
     response = media_response(contribution, variant)
     services.record_media_viewed(contribution, variant)
     if confidential.contribution_is_confidential(contribution):
@@ -136,8 +117,8 @@ def media(child_id: int, contribution_id: int, variant: str) -> Response:
 @require(Permission.CASE_EDIT)
 def confirm(child_id: int, contribution_id: int) -> BaseResponse:
     """The practitioner who was with the child confirms or corrects the transcript."""
-    child = _child(child_id)
-    contribution = _contribution(child, contribution_id)
+    child = child_or_404(child_id)
+    contribution = contribution_or_404(child, contribution_id)
     form = ConfirmTranscriptForm()
     if not form.validate_on_submit():
         flash(_("Please write the child's words before confirming."), "error")
@@ -163,7 +144,7 @@ def _qr_data_uri(link: str) -> str:
 @bp.route("/<int:child_id>/invitations", methods=["GET", "POST"])
 @require(Permission.CASE_EDIT)
 def invitations_page(child_id: int) -> str:
-    child = _child(child_id)
+    child = child_or_404(child_id)
     form = InvitationForm()
     if form.validate_on_submit():
         made = invitations.create_invitation(
@@ -195,7 +176,7 @@ def invitations_page(child_id: int) -> str:
 @bp.post("/<int:child_id>/invitations/<int:invitation_id>/revoke")
 @require(Permission.CASE_EDIT)
 def revoke_invitation(child_id: int, invitation_id: int) -> BaseResponse:
-    child = _child(child_id)
+    child = child_or_404(child_id)
     invitation = next(
         (i for i in invitations.invitations_for(child) if i.id == invitation_id), None
     )
@@ -211,7 +192,7 @@ def revoke_invitation(child_id: int, invitation_id: int) -> BaseResponse:
 @require(Permission.CASE_EDIT)
 def handover(child_id: int) -> BaseResponse:
     """Turn this device into the child's space until the practitioner's password is given."""
-    child = _child(child_id)
+    child = child_or_404(child_id)
     audit.record(AuditAction.HANDOVER_STARTED, child_id=child.id)
     db.session.commit()
     enter(ChildSpace(child.id, child.preferred_language, handover_by=current_user.id))

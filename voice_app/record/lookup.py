@@ -3,27 +3,14 @@
 from __future__ import annotations
 
 from flask import abort
-from flask_login import current_user
 
-from voice_app.accounts.models import User
+from voice_app.children.lookup import child_or_404 as child_or_404
+from voice_app.children.lookup import reader as reader
 from voice_app.children.models import Child
-from voice_app.children.services import find_visible_child
 from voice_app.contributions import services as contributions
 from voice_app.contributions.models import Contribution
 from voice_app.record import confidential, entries
 from voice_app.record.models import RecordEntry
-
-
-def reader() -> User:
-    user: User = current_user._get_current_object()
-    return user
-
-
-def child_or_404(child_id: int) -> Child:
-    child = find_visible_child(child_id, reader())
-    if child is None:
-        abort(404)
-    return child
 
 
 def entry_or_404(child: Child, sequence: int) -> RecordEntry:

@@ -18,8 +18,8 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response as BaseResponse
 
+from voice_app.children.lookup import child_or_404
 from voice_app.children.models import Child
-from voice_app.children.services import find_visible_child
 from voice_app.core.forms import choice_list
 from voice_app.core.permissions import Permission, require
 from voice_app.extensions import db
@@ -30,13 +30,6 @@ from voice_app.record.subject_access_forms import CHILD_CHOICE, SubjectAccessReq
 from voice_app.record.tasks import produce_export
 
 bp = Blueprint("subject_access", __name__, url_prefix="/children")
-
-
-def _child_or_404(child_id: int) -> Child:
-    child = find_visible_child(child_id, current_user._get_current_object())
-    if child is None:
-        abort(404)
-    return child
 
 
 def _request_or_404(child: Child, request_id: int) -> SubjectAccessRequest:
@@ -70,7 +63,7 @@ REFUSALS = {
 @bp.route("/<int:child_id>/subject-access", methods=["GET", "POST"])
 @require(Permission.SUBJECT_ACCESS_REQUEST)
 def requests(child_id: int) -> BaseResponse | str:
-    child = _child_or_404(child_id)
+    child = child_or_404(child_id)
     form = _form(child)
     if form.validate_on_submit():
         kind = RequesterKind.CHILD if form.requester.data == CHILD_CHOICE else RequesterKind.PARENT
@@ -106,7 +99,7 @@ def requests(child_id: int) -> BaseResponse | str:
 @bp.post("/<int:child_id>/subject-access/<int:request_id>/authorise")
 @require(Permission.SUBJECT_ACCESS_AUTHORISE)
 def authorise(child_id: int, request_id: int) -> BaseResponse:
-    child = _child_or_404(child_id)
+    child = child_or_404(child_id)
     found = _request_or_404(child, request_id)
     try:
         subject_access.authorise(found, current_user._get_current_object())
@@ -125,7 +118,7 @@ def authorise(child_id: int, request_id: int) -> BaseResponse:
 
 
 def _download(child_id: int, request_id: int, kind: str) -> Response:
-    child = _child_or_404(child_id)
+    child = child_or_404(child_id)
     found = _request_or_404(child, request_id)
     data = subject_access.open_download(found, kind)
     if data is None:
