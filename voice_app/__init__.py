@@ -115,6 +115,16 @@ def _init_request_hooks(app: Flask) -> None:
         session.permanent = True
         g.request_path = request.full_path.rstrip("?")
 
+    @app.before_request
+    def staff_pages_read_first() -> None:
+        # A staff page only reads and appends its audit entry: on SQLite it reads without
+        # the write lock (voice_app.core.db). The child's space writes as it opens, so not it.
+        if request.method in ("GET", "HEAD") and request.blueprint != "child_space":
+            from voice_app.core.db import read_first
+            from voice_app.extensions import db
+
+            read_first(db.session)
+
     @app.context_processor
     def page_globals() -> dict[str, Any]:
         locale = str(get_locale() or "en")

@@ -14,7 +14,7 @@ from sqlalchemy import Select, select, text
 from voice_app.accounts.models import User
 from voice_app.audit.models import GENESIS_HASH, AuditAction, AuditEntry
 from voice_app.child_space.session import SESSION_KEY as CHILD_SPACE_KEY
-from voice_app.core.db import utcnow
+from voice_app.core.db import end_reading, utcnow
 from voice_app.extensions import db
 
 #: Who acted, for what a child does in their own space.
@@ -45,6 +45,7 @@ def record(
     if actor is None and has_request_context() and current_user.is_authenticated:
         # During a handover the practitioner is still signed in, but the child is acting.
         actor = None if in_child_space else current_user._get_current_object()
+    end_reading(db.session)
     _lock_chain()
     prev_hash = db.session.scalar(select(AuditEntry.hash).order_by(AuditEntry.id.desc()).limit(1))
     entry = AuditEntry(

@@ -6,9 +6,10 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
 
+from flask import g, has_request_context
 from sqlalchemy import DateTime, Dialect, Enum, MetaData, event
 from sqlalchemy.engine import Engine
-from sqlalchemy.orm import DeclarativeBase
+from sqlalchemy.orm import DeclarativeBase, Session, scoped_session
 from sqlalchemy.types import TypeDecorator
 
 NAMING_CONVENTION = {
@@ -86,13 +87,58 @@ def _configure_sqlite(dbapi_connection: Any, connection_record: Any) -> None:
     cursor.close()
 
 
+#: ``flask.g`` key for a read-first request's state on SQLite: "read" while it reads in a
+#: plain (deferred) transaction, "append" from ``end_reading`` until that transaction,
+#: opened with the write lock, is committed or rolled back. See ``read_first``.
+READING = "sqlite_reading"
+
+
 @event.listens_for(Engine, "begin")
 def _begin_immediate(conn: Any) -> None:
-    """Start SQLite transactions with ``BEGIN IMMEDIATE``.
+    """Start SQLite transactions with ``BEGIN IMMEDIATE``, except while a page only reads.
 
     Almost every request writes an audit entry after reading. A deferred SQLite transaction
     that reads and then writes fails with "database is locked" when another process wrote
-    in between; taking the write lock at the start makes them queue instead.
+    in between; taking the write lock at the start makes them queue instead. A staff page
+    that only reads (``read_first``) reads without the lock; ``end_reading`` closes that
+    transaction before its audit entry, which opens an immediate one, so the lock is held
+    for the append alone and not while the page reads or renders.
     """
-    if conn.dialect.name == "sqlite":
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+    if conn.dialect.name != "sqlite":
+        return
+    reading = has_request_context() and g.get(READING) == "read"
+    conn.exec_driver_sql("BEGIN" if reading else "BEGIN IMMEDIATE")
+
+
+class WriteWhileReading(RuntimeError):
+    """A read-first request changed something other than through its audit entry."""
+
+
+def read_first(session: Session | scoped_session[Any]) -> None:
+    """Mark this request as read-first (SQLite only); called for staff GET requests."""
+    if session.get_bind().dialect.name == "sqlite":
+        g.setdefault(READING, "read")
+
+
+def end_reading(session: Session | scoped_session[Any]) -> None:
+    """Before a read-first request writes: close its read transaction, lock for the write."""
+    if has_request_context() and g.get(READING) == "read":
+        if session.new or session.dirty or session.deleted:
+            raise WriteWhileReading("a read-first request may only write its audit entry")
+        session.commit()
+        setattr(g, READING, "append")
+
+
+@event.listens_for(Session, "after_commit")
+@event.listens_for(Session, "after_rollback")
+def _back_to_reading(session: Session) -> None:
+    """After the append's transaction ends, the rest of the page reads unlocked again."""
+    if has_request_context() and g.get(READING) == "append":
+        setattr(g, READING, "read")
+
+
+@event.listens_for(Session, "before_flush")
+def _no_writes_while_reading(session: Session, flush_context: Any, instances: Any) -> None:
+    """A deferred SQLite transaction must never write: the upgrade can fail mid-request."""
+    if has_request_context() and g.get(READING) == "read":
+        raise WriteWhileReading("a read-first request may only write its audit entry")
