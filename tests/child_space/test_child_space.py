@@ -15,7 +15,13 @@ from tests.conftest import speak
 from tests.factories import AssignmentFactory, ChildFactory, UserFactory
 from voice_app.accounts.invitations import create_invitation
 from voice_app.audit.models import AuditAction, AuditEntry
-from voice_app.contributions.models import Contribution, Transcript, TranscriptStatus
+from voice_app.contributions.models import (
+    Contribution,
+    SafetyResponse,
+    Transcript,
+    TranscriptStatus,
+)
+from voice_app.core.permissions import Role
 from voice_app.extensions import db
 
 SPOKEN = "I want to live with my grandma. I feel happy at school and I like drawing."
@@ -213,6 +219,34 @@ def test_i_dont_feel_safe_alerts_the_practitioner_and_manager(make_client, famil
     assert "Children who said they do not feel safe" in page and "Maya Thompson" in page
     assert db.session.scalar(
         select(AuditEntry).where(AuditEntry.action == AuditAction.UNSAFE_FLAG_RAISED)
+    )
+
+
+def test_the_alert_stays_until_someone_records_what_was_done(make_client, family):
+    child, sam, tablet, _made = family
+    manager = UserFactory(team=sam.team, role=Role.MANAGER)
+    flagged = upload(tablet, {"kind": "text", "unsafe": "1"}).get_json()["id"]
+    db.session.commit()
+    desk, boss = make_client(sam.email), make_client(manager.email)
+    url = f"/children/{child.id}/contributions/{flagged}/safety-response"
+
+    response = desk.submit(url, {"note": "   "})
+    assert response.status_code == 302
+    assert "Please say what was done" in desk.get(response.headers["Location"]).get_data(
+        as_text=True
+    )
+    assert db.session.scalar(select(func.count()).select_from(SafetyResponse)) == 0
+    assert "Maya Thompson" in boss.get("/children/").get_data(as_text=True)  # still alerting
+
+    desk.submit(url, {"note": "Rang Maya's school; her teacher sat with her. Visit tomorrow."})
+    timeline = desk.get(f"/children/{child.id}/contributions").get_data(as_text=True)
+    assert "Rang Maya&#39;s school; her teacher sat with her. Visit tomorrow." in timeline
+    assert "Sam Okafor" in timeline
+    for browser in (desk, boss):
+        page = browser.get("/children/").get_data(as_text=True)
+        assert "Children who said they do not feel safe" not in page
+    assert db.session.scalar(
+        select(AuditEntry).where(AuditEntry.action == AuditAction.UNSAFE_FLAG_RESPONDED)
     )
 
 

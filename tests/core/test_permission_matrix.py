@@ -181,6 +181,14 @@ MATRIX: dict[str, list[Row]] = {
             lambda w: {"text": "I like school"},
         )
     ],
+    "contributions.respond_to_unsafe_flag": [
+        Row(
+            "POST",
+            lambda w: f"/children/{w.child_id}/contributions/{w.voice_id}/safety-response",
+            only(CASE_EDITORS_POST),
+            lambda w: {"note": "I spoke with her at school the same afternoon."},
+        )
+    ],
     "contributions.invitations_page": [
         Row("GET", lambda w: f"/children/{w.child_id}/invitations", only(CASE_READERS))
     ],

@@ -19,6 +19,7 @@ from voice_app.children.services import find_visible_child
 from voice_app.contributions.models import (
     Contribution,
     ContributionKind,
+    SafetyResponse,
     Transcript,
     TranscriptStatus,
 )
@@ -121,6 +122,14 @@ def full_record(child: Child, worker, marker: str) -> list[str]:
     )
     voice = add_contribution(child, None, kind=ContributionKind.VOICE, media=b"RIFF")
     db.session.add(Transcript(contribution_id=voice.id, status=TranscriptStatus.DRAFT))
+    db.session.add(
+        SafetyResponse(
+            contribution_id=voice.id,
+            note=f"spoke with her {marker}",
+            responded_by_id=worker.id,
+            responded_by_label=worker.display,
+        )
+    )
     decision = decide(drawing, worker, ConsentAnswer.GIVEN, share_with_family=True, member=parent)
     place(child, worker, entry=attach(child, drawing, worker, decision))
     place(child, worker, contribution=voice)
@@ -168,6 +177,15 @@ def rows_of(child_id: int) -> dict[str, int]:
         db.session.scalar(
             select(func.count())
             .select_from(Transcript)
+            .join(Contribution)
+            .where(Contribution.child_id == child_id)
+        )
+        or 0
+    )
+    counts["safety_responses"] = (
+        db.session.scalar(
+            select(func.count())
+            .select_from(SafetyResponse)
             .join(Contribution)
             .where(Contribution.child_id == child_id)
         )

@@ -34,6 +34,7 @@ ACTION_LABELS = {
     AuditAction.MEDIA_VIEWED: _l("Opened a recording or drawing"),
     AuditAction.TRANSCRIPT_CONFIRMED: _l("Confirmed a transcript"),
     AuditAction.UNSAFE_FLAG_RAISED: _l("A child said they do not feel safe"),
+    AuditAction.UNSAFE_FLAG_RESPONDED: _l("Recorded what was done after a child felt unsafe"),
     AuditAction.PICTURE_PIN_SET: _l("A child chose a picture PIN"),
     AuditAction.RECORD_VIEWED: _l("Viewed a child's chronology"),
     AuditAction.RECORD_ENTRY_ADDED: _l("Added an entry to the record"),

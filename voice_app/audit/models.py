@@ -43,6 +43,7 @@ class AuditAction(StrEnum):
     MEDIA_VIEWED = "media_viewed"
     TRANSCRIPT_CONFIRMED = "transcript_confirmed"
     UNSAFE_FLAG_RAISED = "unsafe_flag_raised"
+    UNSAFE_FLAG_RESPONDED = "unsafe_flag_responded"
     PICTURE_PIN_SET = "picture_pin_set"
     RECORD_VIEWED = "record_viewed"
     RECORD_ENTRY_ADDED = "record_entry_added"

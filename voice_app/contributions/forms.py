@@ -39,3 +39,13 @@ class InvitationForm(FlaskForm):
         default=14,
         validators=[required(), NumberRange(min=1, max=60, message=_l("Choose 1 to 60 days."))],
     )
+
+
+class SafetyResponseForm(FlaskForm):
+    note = TextAreaField(
+        _l("What was done, and by whom?"),
+        description=_l(
+            "For example: who spoke with the child, who else was told, and what happens next."
+        ),
+        validators=[required()],
+    )

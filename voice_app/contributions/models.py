@@ -89,6 +89,9 @@ class Contribution(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     transcript: Mapped[Transcript | None] = relationship(back_populates="contribution")
+    safety_responses: Mapped[list[SafetyResponse]] = relationship(
+        order_by="SafetyResponse.id", viewonly=True
+    )
 
 
 class TranscriptStatus(StrEnum):
@@ -135,3 +138,21 @@ class Transcript(Base):
     @property
     def corrected(self) -> bool:
         return self.confirmed_text is not None and self.confirmed_text != self.machine_text
+
+
+class SafetyResponse(Base):
+    """What a practitioner did after a child pressed "I don't feel safe". Never edited.
+
+    The first response takes the alert off the case list; every response stays with the
+    contribution, so the record shows who acted, when, and what they did.
+    """
+
+    __tablename__ = "safety_responses"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    contribution_id: Mapped[int] = mapped_column(ForeignKey("contributions.id"), index=True)
+    note: Mapped[str] = mapped_column(Text)
+    responded_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    #: Name and post title at the time.
+    responded_by_label: Mapped[str] = mapped_column(String(400))
+    responded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -10,9 +10,10 @@ from typing import Any
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import Select, select
+from sqlalchemy import Select, exists, select
 from sqlalchemy.exc import IntegrityError
 
+from voice_app.accounts.models import User
 from voice_app.audit import services as audit
 from voice_app.audit.models import AuditAction
 from voice_app.children.models import Child
@@ -23,6 +24,7 @@ from voice_app.contributions.models import (
     ContributionKind,
     Feeling,
     House,
+    SafetyResponse,
     SharingChoice,
     Transcript,
     TranscriptStatus,
@@ -326,7 +328,31 @@ def unsafe_alerts(
     )
     if hidden_ids is not None:
         stmt = stmt.where(Contribution.id.not_in(hidden_ids))
+    # An alert stays until someone records what was done about it.
+    stmt = stmt.where(~exists().where(SafetyResponse.contribution_id == Contribution.id))
     return db.session.scalars(stmt.order_by(Contribution.created_at.desc()).limit(20)).all()
+
+
+def respond_to_unsafe_flag(contribution: Contribution, note: str, by: User) -> SafetyResponse:
+    """Record what was done after the child pressed "I don't feel safe"."""
+    if not contribution.flagged_unsafe:
+        raise SubmissionRejected("not_flagged", _("This contribution did not raise an alert."))
+    if not note.strip():
+        raise SubmissionRejected("empty", _("Please say what was done, and by whom."))
+    response = SafetyResponse(
+        contribution_id=contribution.id,
+        note=note.strip(),
+        responded_by_id=by.id,
+        responded_by_label=by.display,
+    )
+    db.session.add(response)
+    db.session.flush()
+    audit.record(
+        AuditAction.UNSAFE_FLAG_RESPONDED,
+        child_id=contribution.child_id,
+        target=f"contribution:{contribution.id}",
+    )
+    return response
 
 
 # The transcription job's side of a transcript.

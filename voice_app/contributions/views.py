@@ -17,9 +17,14 @@ from voice_app.audit import services as audit
 from voice_app.audit.models import AuditAction
 from voice_app.child_space.labels import FEELINGS, HOUSES
 from voice_app.child_space.session import ChildSpace, enter
-from voice_app.children.lookup import child_or_404
+from voice_app.children.lookup import child_or_404, reader
 from voice_app.contributions import services
-from voice_app.contributions.forms import ConfirmTranscriptForm, InvitationForm, TimelineFilterForm
+from voice_app.contributions.forms import (
+    ConfirmTranscriptForm,
+    InvitationForm,
+    SafetyResponseForm,
+    TimelineFilterForm,
+)
 from voice_app.contributions.labels import (
     AUTHOR_LABELS,
     KIND_LABELS,
@@ -90,6 +95,7 @@ def timeline(child_id: int) -> str:
         form=form,
         items=items,
         confirm_form=ConfirmTranscriptForm(),
+        safety_form=SafetyResponseForm(),
         kind_labels=KIND_LABELS,
         author_labels=AUTHOR_LABELS,
         sharing_labels=SHARING_LABELS,
@@ -111,6 +117,29 @@ def media(child_id: int, contribution_id: int, variant: str) -> Response:
         confidential.record_read(contribution.child_id, "media", 1)
     db.session.commit()
     return response
+
+
+@bp.post("/<int:child_id>/contributions/<int:contribution_id>/safety-response")
+@require(Permission.CASE_EDIT)
+def respond_to_unsafe_flag(child_id: int, contribution_id: int) -> BaseResponse:
+    """Record what was done after the child pressed "I don't feel safe"."""
+    child = child_or_404(child_id)
+    contribution = contribution_or_404(child, contribution_id)
+    form = SafetyResponseForm()
+    if not form.validate_on_submit():
+        flash(_("Please say what was done, and by whom."), "error")
+    else:
+        try:
+            services.respond_to_unsafe_flag(contribution, form.note.data or "", reader())
+        except services.SubmissionRejected as rejected:
+            db.session.rollback()
+            flash(rejected.message, "error")
+        else:
+            db.session.commit()
+            flash(_("What was done is recorded, and the alert has left the case list."), "success")
+    return redirect(
+        url_for("contributions.timeline", child_id=child.id, _anchor=f"c{contribution.id}")
+    )
 
 
 @bp.post("/<int:child_id>/contributions/<int:contribution_id>/confirm")

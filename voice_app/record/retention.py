@@ -22,7 +22,7 @@ from voice_app.accounts.models import Invitation
 from voice_app.audit import services as audit
 from voice_app.audit.models import AuditAction
 from voice_app.children.models import CaseAssignment, Child, FamilyMember
-from voice_app.contributions.models import Contribution, Transcript
+from voice_app.contributions.models import Contribution, SafetyResponse, Transcript
 from voice_app.core.db import utcnow
 from voice_app.core.storage import media_store
 from voice_app.extensions import db
@@ -89,6 +89,10 @@ def _statements(child_id: int) -> list[tuple[str, Delete]]:
         ("record_entries", delete(RecordEntry).where(RecordEntry.child_id == child_id)),
         ("consent_decisions", delete(ConsentDecision).where(ConsentDecision.child_id == child_id)),
         ("transcripts", delete(Transcript).where(Transcript.contribution_id.in_(contribution_ids))),
+        (
+            "safety_responses",
+            delete(SafetyResponse).where(SafetyResponse.contribution_id.in_(contribution_ids)),
+        ),
         ("contributions", delete(Contribution).where(Contribution.child_id == child_id)),
         ("invitations", delete(Invitation).where(Invitation.child_id == child_id)),
         ("family_members", delete(FamilyMember).where(FamilyMember.child_id == child_id)),
