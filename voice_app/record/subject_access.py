@@ -54,12 +54,6 @@ def get_request(child_id: int, request_id: int) -> SubjectAccessRequest | None:
     return found if found is not None and found.child_id == child_id else None
 
 
-def family_member_of(request: SubjectAccessRequest) -> FamilyMember | None:
-    if request.family_member_id is None:
-        return None
-    return db.session.get(FamilyMember, request.family_member_id)
-
-
 def request_export(
     child: Child,
     requester_kind: RequesterKind,
