@@ -118,6 +118,18 @@ def test_handover_needs_the_practitioners_password_to_come_back(make_client):
     assert tablet.get("/children/").status_code == 200
 
 
+def test_coming_back_the_child_sees_each_answer_and_who_can_see_it(family):
+    _child, _sam, tablet, _made = family
+    upload(tablet, {"kind": "feeling", "feeling": "worried", "sharing": "my_family_too"})
+    upload(tablet, {"kind": "scale", "scale": "3", "text": "at night"})
+    upload(tablet, {"kind": "text", "unsafe": "1"})
+    home = tablet.get("/me").get_data(as_text=True)
+    assert "face-worried" in home  # the face the child chose, not just "a feeling"
+    assert "3 out of 10" in home and "at night" in home
+    assert home.count('<p class="cs-thing__sharing">') == 3
+    assert "You said you do not feel safe" in home
+
+
 def test_typed_words_are_kept_exactly_and_a_retry_does_not_duplicate(family):
     _child, _sam, tablet, _made = family
     words = "Ich möchte bei Oma wohnen 🙂\nأريد أن أعيش مع جدتي"

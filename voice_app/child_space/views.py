@@ -170,7 +170,15 @@ def join() -> BaseResponse | str:
 
 
 def _item(contribution: Contribution) -> dict[str, Any]:
+    """One of the child's own things, with everything their list shows about it."""
     item = contributions.contribution_json(contribution)
+    item.update(
+        sharing=str(contribution.sharing),
+        feeling=str(contribution.feeling) if contribution.feeling else None,
+        house=str(contribution.house) if contribution.house else None,
+        scale_value=contribution.scale_value,
+        flagged_unsafe=contribution.flagged_unsafe,
+    )
     item["media_url"] = (
         url_for("child_space.media", contribution_id=contribution.id, variant="original")
         if contribution.media_id
