@@ -269,3 +269,10 @@ def child_entries(child):
             select(RecordEntry).where(RecordEntry.child_id == child.id).order_by(RecordEntry.id)
         )
     )
+
+
+def test_making_a_pdf_leaves_pillow_refusing_cut_off_pictures():
+    from PIL import ImageFile
+
+    export.render_pdf("<p>A copy</p>")
+    assert ImageFile.LOAD_TRUNCATED_IMAGES is False  # WeasyPrint's import turns it on

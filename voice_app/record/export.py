@@ -289,8 +289,14 @@ def render_html(content: ExportContent, produced_at: datetime) -> str:
 
 def render_pdf(html: str) -> bytes:
     """The PDF; nothing outside the document is ever fetched, whatever the record holds."""
+    from PIL import ImageFile
     from weasyprint import HTML
     from weasyprint.urls import URLFetcher
+
+    # Importing WeasyPrint turns on Pillow's process-wide LOAD_TRUNCATED_IMAGES, which
+    # would let a cut-off drawing through the upload checks in this process. A copy
+    # fetches no images, so WeasyPrint never needs it: turn it back off.
+    ImageFile.LOAD_TRUNCATED_IMAGES = False
 
     pdf: bytes = HTML(string=html, url_fetcher=URLFetcher(allowed_protocols=())).write_pdf()
     return pdf
