@@ -78,6 +78,11 @@ def find_visible_child(child_id: int, user: User) -> Child | None:
     return db.session.scalar(select(Child).where(Child.id == child_id, visible_to(user)))
 
 
+def parents_with_responsibility(child: Child) -> list[FamilyMember]:
+    """The child's family members with parental responsibility: who may consent or ask."""
+    return [member for member in child.family_members if member.parental_responsibility]
+
+
 def case_list(user: User, search: str, page: int, per_page: int) -> tuple[list[Child], int]:
     """One page of the children ``user`` may see, matching ``search``, and the total."""
     # The condition itself, not an id subquery: the database pages the list in one pass.

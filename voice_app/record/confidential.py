@@ -51,7 +51,7 @@ def may_read_confidential(user: User, child_id: int) -> bool:
     return (
         user.is_authenticated
         and user.can(Permission.CONFIDENTIAL_READ)
-        and visibility.can_read_confidential(user, child_id)
+        and visibility.has_live_grant(user, child_id)
     )
 
 
@@ -227,7 +227,7 @@ def grants_for(child_id: int) -> list[ConfidentialAccessGrant]:
 def grant_access(child_id: int, person: User, reason: str, by: User) -> ConfidentialAccessGrant:
     if not reason.strip():
         raise PlacementRefused({"reason": _("Please say why this person needs access.")})
-    if visibility.can_read_confidential(person, child_id):
+    if visibility.has_live_grant(person, child_id):
         raise PlacementRefused({"user_id": _("%(name)s already has access.", name=person.name)})
     grant = ConfidentialAccessGrant(
         child_id=child_id, user_id=person.id, granted_by_id=by.id, reason=reason.strip()

@@ -19,7 +19,8 @@ from voice_app.accounts.models import User
 from voice_app.audit import services as audit
 from voice_app.audit.models import AuditAction
 from voice_app.child_space.labels import FEELINGS, HOUSES
-from voice_app.children.models import Child, FamilyMember
+from voice_app.children.models import Child
+from voice_app.children.services import parents_with_responsibility
 from voice_app.contributions.models import (
     AuthorKind,
     Contribution,
@@ -29,6 +30,7 @@ from voice_app.contributions.models import (
 from voice_app.core.db import utcnow
 from voice_app.extensions import db
 from voice_app.record import entries
+from voice_app.record.entries import blank, cleaned
 from voice_app.record.models import (
     Classification,
     ConsentAnswer,
@@ -70,35 +72,22 @@ class ConsentDraft:
     manager_consulted: bool | None = None
 
 
-def _blank(value: str | None) -> bool:
-    return not (value and value.strip())
-
-
-def _clean(value: str | None) -> str | None:
-    return value.strip() if value and value.strip() else None
-
-
-def parents_of(child: Child) -> list[FamilyMember]:
-    """The family members who may consent for the child: those with parental responsibility."""
-    return [member for member in child.family_members if member.parental_responsibility]
-
-
 def check_decision(child: Child, draft: ConsentDraft) -> dict[str, str]:
     """The rules every consent decision keeps, as ``{field: message}``."""
     problems: dict[str, str] = {}
     if draft.consent_from is ConsentFrom.PARENT and draft.family_member_id not in {
-        member.id for member in parents_of(child)
+        member.id for member in parents_with_responsibility(child)
     }:
         problems["family_member_id"] = _(
             "Please choose the parent or carer, with parental responsibility, who was asked."
         )
-    if _blank(draft.information):
+    if blank(draft.information):
         problems["information"] = _("Please say what information the decision is about.")
-    if draft.share_with_agencies and _blank(draft.agencies):
+    if draft.share_with_agencies and blank(draft.agencies):
         problems["agencies"] = _("Please name the agencies.")
     if draft.decided_on > utcnow().date():
         problems["decided_on"] = _("The date of the decision cannot be in the future.")
-    if draft.answer in NEEDS_REASONS and _blank(draft.reasons):
+    if draft.answer in NEEDS_REASONS and blank(draft.reasons):
         problems["reasons"] = _("Please record the reasons for this decision.")
     if draft.shared_without_consent:
         if draft.answer not in (ConsentAnswer.REFUSED, ConsentAnswer.NOT_SOUGHT):
@@ -109,9 +98,9 @@ def check_decision(child: Child, draft: ConsentDraft) -> dict[str, str]:
             problems["reason_category"] = _(
                 "Sharing without consent needs a reason: please choose one."
             )
-        if _blank(draft.reasons):
+        if blank(draft.reasons):
             problems["reasons"] = _("Sharing without consent needs its reasons recorded in full.")
-        if _blank(draft.decision_maker):
+        if blank(draft.decision_maker):
             problems["decision_maker"] = _("Sharing without consent must say who decided.")
         if draft.manager_consulted is None:
             problems["manager_consulted"] = _("Please say whether a manager was consulted.")
@@ -139,13 +128,13 @@ def record_decision(
         share_with_family=draft.share_with_family,
         share_with_meeting=draft.share_with_meeting,
         share_with_agencies=draft.share_with_agencies,
-        agencies=_clean(draft.agencies) if draft.share_with_agencies else None,
+        agencies=cleaned(draft.agencies) if draft.share_with_agencies else None,
         answer=draft.answer,
         decided_on=draft.decided_on,
         shared_without_consent=without_consent,
         reason_category=draft.reason_category if without_consent else None,
-        reasons=_clean(draft.reasons),
-        decision_maker=_clean(draft.decision_maker),
+        reasons=cleaned(draft.reasons),
+        decision_maker=cleaned(draft.decision_maker),
         manager_consulted=draft.manager_consulted if without_consent else None,
         recorded_by_id=by.id,
         recorded_by_label=by.display,

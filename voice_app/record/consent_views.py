@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
 from voice_app.children.models import Child
+from voice_app.children.services import parents_with_responsibility
 from voice_app.contributions.models import AuthorKind, Contribution
 from voice_app.core.db import utcnow
 from voice_app.core.forms import choice_list
@@ -24,7 +25,7 @@ bp = Blueprint("consent", __name__, url_prefix="/children")
 def _prepare(form: ConsentForm, child: Child) -> None:
     form.family_member_id.choices = choice_list(
         {0: _("Not a parent: the child was asked")}
-        | {member.id: member.name for member in consent.parents_of(child)}
+        | {member.id: member.name for member in parents_with_responsibility(child)}
     )
 
 

@@ -66,7 +66,8 @@ def is_late(occurred_at: datetime, recorded_at: datetime) -> bool:
     return recorded_at - occurred_at > late_threshold()
 
 
-def _blank(value: str | None) -> bool:
+def blank(value: str | None) -> bool:
+    """Nothing written, or only spaces: a required reason left empty."""
     return not (value and value.strip())
 
 
@@ -75,24 +76,24 @@ def check_draft(draft: EntryDraft, now: datetime) -> dict[str, str]:
     problems: dict[str, str] = {}
     if draft.kind is EntryKind.CONTRIBUTION:
         problems["kind"] = _("Contributions come into the record by attaching them.")
-    if _blank(draft.body):
+    if blank(draft.body):
         problems["body"] = _("Please write the entry.")
     if draft.occurred_at > now:
         problems["occurred_at"] = _("The time of the event cannot be in the future.")
-    elif is_late(draft.occurred_at, now) and _blank(draft.late_reason):
+    elif is_late(draft.occurred_at, now) and blank(draft.late_reason):
         problems["late_reason"] = _(
             "This is a late entry (written more than %(hours)d hours after the event): "
             "please say why it is being recorded late.",
             hours=current_app.config["LATE_ENTRY_HOURS"],
         )
-    if draft.source is Source.THIRD_PARTY and _blank(draft.source_detail):
+    if draft.source is Source.THIRD_PARTY and blank(draft.source_detail):
         problems["source_detail"] = _(
             "Third-party information must say who gave it: please say who told you."
         )
     if draft.kind is EntryKind.DECISION or draft.classification is Classification.DECISION:
-        if _blank(draft.decision_maker):
+        if blank(draft.decision_maker):
             problems["decision_maker"] = _("A decision must say who made it.")
-        if _blank(draft.decision_reasons):
+        if blank(draft.decision_reasons):
             problems["decision_reasons"] = _("A decision must give its reasons.")
     return problems
 
@@ -121,7 +122,8 @@ def store(entry: RecordEntry, author: User) -> RecordEntry:
     return entry
 
 
-def _clean(value: str | None) -> str | None:
+def cleaned(value: str | None) -> str | None:
+    """Free text as stored: trimmed, and None when nothing was written."""
     return value.strip() if value and value.strip() else None
 
 
@@ -137,7 +139,7 @@ def add_entry(
     now = utcnow()
     problems = check_draft(draft, now)
     if corrects is not None:
-        if _blank(correction_reason):
+        if blank(correction_reason):
             problems["correction_reason"] = _("Please say what was wrong and why it is corrected.")
         if corrects.kind is EntryKind.CONTRIBUTION:
             problems["body"] = _("The child's own words are not corrected in the record.")
@@ -159,14 +161,14 @@ def add_entry(
             recorded_at=now,
             classification=draft.classification,
             source=draft.source,
-            source_detail=_clean(draft.source_detail) if third_party else None,
+            source_detail=cleaned(draft.source_detail) if third_party else None,
             source_consents_to_disclosure=third_party and draft.source_consents_to_disclosure,
-            decision_maker=_clean(draft.decision_maker) if is_decision else None,
-            decision_reasons=_clean(draft.decision_reasons) if is_decision else None,
+            decision_maker=cleaned(draft.decision_maker) if is_decision else None,
+            decision_reasons=cleaned(draft.decision_reasons) if is_decision else None,
             is_late=late,
-            late_reason=_clean(draft.late_reason) if late else None,
+            late_reason=cleaned(draft.late_reason) if late else None,
             corrects_id=corrects.id if corrects else None,
-            correction_reason=_clean(correction_reason) if corrects else None,
+            correction_reason=cleaned(correction_reason) if corrects else None,
         ),
         author,
     )

@@ -16,7 +16,8 @@ from sqlalchemy import select
 from voice_app.accounts.models import User
 from voice_app.audit import services as audit
 from voice_app.audit.models import AuditAction
-from voice_app.children.models import Child, FamilyMember
+from voice_app.children.models import Child
+from voice_app.children.services import parents_with_responsibility
 from voice_app.core.db import utcnow
 from voice_app.core.storage import media_store
 from voice_app.extensions import db
@@ -34,11 +35,6 @@ class RequestRefused(ValueError):
 
 #: Statuses from which a manager may (re-)authorise: a failed export can be tried again.
 AUTHORISABLE = (SubjectAccessStatus.REQUESTED, SubjectAccessStatus.FAILED)
-
-
-def parents_of(child: Child) -> list[FamilyMember]:
-    """The child's family members with parental responsibility: those who may ask."""
-    return [member for member in child.family_members if member.parental_responsibility]
 
 
 def requests_for(child_id: int) -> Sequence[SubjectAccessRequest]:
@@ -65,7 +61,9 @@ def request_export(
     """Record a request; the language defaults to the requester's preferred language."""
     member = None
     if requester_kind is RequesterKind.PARENT:
-        member = next((m for m in parents_of(child) if m.id == family_member_id), None)
+        member = next(
+            (m for m in parents_with_responsibility(child) if m.id == family_member_id), None
+        )
         if member is None:
             raise RequestRefused("not_a_parent")
     preferred = member.preferred_language if member else child.preferred_language

@@ -20,6 +20,7 @@ from werkzeug.wrappers import Response as BaseResponse
 
 from voice_app.children.lookup import child_or_404
 from voice_app.children.models import Child
+from voice_app.children.services import parents_with_responsibility
 from voice_app.core.forms import choice_list
 from voice_app.core.permissions import Permission, require
 from voice_app.extensions import db
@@ -45,7 +46,7 @@ def _form(child: Child) -> SubjectAccessRequestForm:
         {CHILD_CHOICE: _("%(name)s (the child)", name=child.display_name)}
         | {
             f"parent:{member.id}": _("%(name)s (parent)", name=member.name)
-            for member in subject_access.parents_of(child)
+            for member in parents_with_responsibility(child)
         }
     )
     form.language.choices = choice_list({"": _("Their preferred language")} | LANGUAGES)

@@ -31,8 +31,12 @@ class Audience(StrEnum):
     AGENCIES = "agencies"
 
 
-def can_read_confidential(user: User, child_id: int) -> bool:
-    """Whether ``user`` holds a live grant to read this child's confidential section."""
+def has_live_grant(user: User, child_id: int) -> bool:
+    """Whether ``user`` holds a live grant for this child's confidential section.
+
+    The grant alone: reading also needs the role's permission, which
+    ``record.confidential.may_read_confidential`` checks with it.
+    """
     if not user.is_authenticated:
         return False
     return bool(
