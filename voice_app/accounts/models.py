@@ -57,7 +57,8 @@ class User(UserMixin, Base):
     def get_id(self) -> str:
         return f"{self.id}:{self.session_token}"
 
-    def can(self, permission: Permission) -> bool:
+    def can(self, permission: Permission | str) -> bool:
+        """Whether this person's role carries ``permission``; an unknown name raises."""
         return role_has(self.role, permission)
 
     @property

@@ -83,9 +83,13 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
 }
 
 
-def role_has(role: Role | str, permission: Permission) -> bool:
-    """Whether ``role`` carries ``permission``."""
-    return permission in ROLE_PERMISSIONS.get(Role(role), frozenset())
+def role_has(role: Role | str, permission: Permission | str) -> bool:
+    """Whether ``role`` carries ``permission``.
+
+    A name that is no permission raises ``ValueError`` rather than answering no: templates
+    write ``user.can('case:edit')``, and a typo there must fail loudly, not hide a button.
+    """
+    return Permission(permission) in ROLE_PERMISSIONS.get(Role(role), frozenset())
 
 
 def require(*permissions: Permission) -> Callable[[F], F]:
