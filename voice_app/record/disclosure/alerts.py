@@ -63,6 +63,11 @@ class AlertGroup:
         return sum(1 for item in self.items if item.withheld)
 
     @property
+    def withheld_latest_at(self) -> datetime | None:
+        """When the newest press this reader may not read the words of was made."""
+        return max((item.created_at for item in self.items if item.withheld), default=None)
+
+    @property
     def mistakes(self) -> int:
         return sum(1 for item in self.items if item.mistake_at is not None)
 
