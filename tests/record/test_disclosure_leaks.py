@@ -16,11 +16,13 @@ import re
 import uuid
 
 import pytest
+from sqlalchemy import select
 
 from tests.factories import AssignmentFactory, ChildFactory, FamilyMemberFactory, UserFactory
 from tests.record.helpers import add_contribution, add_entry, attach, decide, place
 from tests.record.test_leaks import child_space_responses, produce, readable
 from voice_app.accounts.invitations import create_invitation
+from voice_app.audit.models import AuditAction, AuditEntry
 from voice_app.contributions.models import ContributionKind, Transcript, TranscriptStatus
 from voice_app.core.permissions import Role
 from voice_app.extensions import db
@@ -235,6 +237,25 @@ def test_a_reader_with_a_grant_sees_it_all_by_the_true_sequence(app, make_client
     case_list = browser.get("/children/").get_data(as_text=True)
     assert scene["secret"]["alert"] in case_list
     assert "ask a manager with access" not in case_list
+    # Opening a confidential entry or file is a confidential read, and is audited as one.
+    hidden_entry = scene["entries"]["fixafter"]
+    assert (
+        browser.get(f"/children/{child.id}/record/{hidden_entry.sequence}/correct").status_code
+        == 200
+    )
+    drawing = scene["contributions"][1]
+    assert (
+        browser.get(f"/children/{child.id}/contributions/{drawing.id}/media/original").status_code
+        == 200
+    )
+    places = [
+        entry.details_dict.get("where")
+        for entry in db.session.scalars(
+            select(AuditEntry).where(AuditEntry.action == AuditAction.CONFIDENTIAL_VIEWED)
+        )
+    ]
+    for where in ("chronology", "safety_alerts", "record.correct_entry", "contributions.media"):
+        assert where in places, where
 
 
 def test_the_copy_and_the_chronology_withhold_the_same_entries(make_client, scene):

@@ -115,9 +115,6 @@ def media(child_id: int, contribution_id: int, variant: str) -> Response:
     contribution = contribution_or_404(child, contribution_id)
     response = media_response(contribution, variant)
     services.record_media_viewed(contribution, variant)
-    seen = seen_by_reader(child)
-    placed = seen.contribution_placement(contribution.id)
-    seen.record_confidential_read("media", 1 if placed else 0, variant=variant)
     db.session.commit()
     return response
 

@@ -111,6 +111,7 @@ def place_entry(child_id: int, number: int) -> Response | str:
     """Place the entry the reader knows as ``number`` (their numbering) in the section."""
     child = child_or_404(child_id)
     entry = entry_or_404(child, number)
+    db.session.commit()  # the audit of a confidential read, if it was one
     return _placement_page(
         child,
         lambda draft: confidential.place_entry(entry, draft, reader()),
@@ -128,6 +129,7 @@ def place_entry(child_id: int, number: int) -> Response | str:
 def place_contribution(child_id: int, contribution_id: int) -> Response | str:
     child = child_or_404(child_id)
     contribution = contribution_or_404(child, contribution_id)
+    db.session.commit()  # the audit of a confidential read, if it was one
     return _placement_page(
         child,
         lambda draft: confidential.place_contribution(contribution, draft, reader()),

@@ -66,6 +66,7 @@ def _not_saved() -> str:
 def attach(child_id: int, contribution_id: int) -> Response | str:
     child = child_or_404(child_id)
     contribution = contribution_or_404(child, contribution_id)
+    db.session.commit()  # the audit of a confidential read, if it was one
     existing = consent.entry_for(contribution)
     if existing is not None:
         flash(_("This contribution is already in the record."), "success")
@@ -114,6 +115,7 @@ def new_decision(child_id: int, contribution_id: int) -> Response | str:
     """A later decision about an attached contribution: appended, never rewriting history."""
     child = child_or_404(child_id)
     contribution = contribution_or_404(child, contribution_id)
+    db.session.commit()  # the audit of a confidential read, if it was one
     entry = consent.entry_for(contribution)
     if entry is None:
         return redirect(

@@ -149,6 +149,7 @@ def correct_entry(child_id: int, number: int) -> Response | str:
     """Correct the entry the reader knows as ``number`` (their numbering, not the sequence)."""
     child = child_or_404(child_id)
     original = entry_or_404(child, number)
+    db.session.commit()  # the audit of a confidential read, if it was one
     if original.kind is EntryKind.CONTRIBUTION:
         abort(404)
     form = CorrectionForm()
