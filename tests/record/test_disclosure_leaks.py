@@ -47,7 +47,7 @@ def scene():
     child = ChildFactory(team=team, full_name="Maya Thompson", lead_practitioner=lead)
     AssignmentFactory(child=child, user=lead)
     AssignmentFactory(child=child, user=granted)
-    FamilyMemberFactory(child=child)
+    parent = FamilyMemberFactory(child=child, parental_responsibility=True)
     secret = {
         key: marker(key)
         for key in (
@@ -141,6 +141,7 @@ def scene():
         "contributions": [voice, drawing, pressed, open_press],
         "hidden_contributions": [voice, drawing, pressed],
         "token": made.token,
+        "parent": parent,
     }
 
 
@@ -189,9 +190,11 @@ def entry_numbers(page: str) -> list[int]:
 @pytest.mark.parametrize("who", ["lead", "manager"])
 def test_nothing_confidential_reaches_a_reader_without_a_grant(app, make_client, scene, who):
     grant(scene)  # a colleague holds a grant: that must change nothing for this reader
-    _pdf, _zip, request = produce(make_client, {**scene, "practitioner": scene["lead"]}, "child")
+    producer = {**scene, "practitioner": scene["lead"]}
+    _pdf, _zip, for_child = produce(make_client, producer, "child")
+    _pdf, _zip, for_parent = produce(make_client, producer, f"parent:{scene['parent'].id}")
     browser = make_client(scene[who].email)
-    responses = staff_responses(app, browser, scene, [request.id])
+    responses = staff_responses(app, browser, scene, [for_child.id, for_parent.id])
 
     child = scene["child"]
     for url, (_status, body) in responses.items():

@@ -12,7 +12,7 @@ sequence, which stays in the data and the audit log.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import StrEnum
 from functools import cached_property
 from typing import Any
@@ -103,7 +103,6 @@ class Disclosure:
 
     reader: Reader
     child_id: int
-    _numbers: dict[int, int] | None = field(default=None, repr=False)
 
     @cached_property
     def scope(self) -> ConfidentialScope:
@@ -191,16 +190,13 @@ class Disclosure:
     def may_see_entry(self, entry: RecordEntry) -> bool:
         return entry.child_id == self.child_id and entry.id in self.numbers
 
-    @property
+    @cached_property
     def numbers(self) -> dict[int, int]:
         """Entry id -> the number this reader knows it by: the true sequence with a grant,
         otherwise 1, 2, 3 ... over what the reader sees, so nothing hidden leaves a gap."""
-        if self._numbers is None:
-            if self.with_grant:
-                self._numbers = {entry.id: entry.sequence for entry in self._entries}
-            else:
-                self._numbers = {entry.id: n for n, entry in enumerate(self._entries, start=1)}
-        return self._numbers
+        if self.with_grant:
+            return {entry.id: entry.sequence for entry in self._entries}
+        return {entry.id: n for n, entry in enumerate(self._entries, start=1)}
 
     def number(self, entry: RecordEntry) -> int:
         """The reader's number for an entry they may see."""
@@ -221,12 +217,6 @@ class Disclosure:
     def entry_for_contribution(self, contribution_id: int) -> RecordEntry | None:
         """The visible entry that carries a contribution into the record, if any."""
         return next((e for e in self._entries if e.contribution_id == contribution_id), None)
-
-    def forget(self) -> None:
-        """Read again after a change in this request (a new entry, a placement)."""
-        for name in ("scope", "_entries", "_audience_ids"):
-            self.__dict__.pop(name, None)
-        self._numbers = None
 
     # The audit of confidential reads.
 
