@@ -21,7 +21,12 @@ from voice_app.contributions.models import Contribution
 from voice_app.core.db import utcnow
 from voice_app.core.permissions import Permission
 from voice_app.extensions import db
-from voice_app.record.disclosure import Disclosure, confidential_scope, has_live_grant
+from voice_app.record.disclosure import (
+    Disclosure,
+    confidential_scope,
+    has_live_grant,
+)
+from voice_app.record.disclosure import may_read_confidential as may_read_confidential
 from voice_app.record.models import (
     ConfidentialAccessGrant,
     ConfidentialPlacement,
@@ -44,6 +49,12 @@ class PlacementDraft:
     reason: ConfidentialReason
     note: str
     review_on: date
+
+
+def contribution_is_confidential(contribution: Contribution) -> bool:
+    """Older name: the contribution is in the section or follows something in it.
+    New code asks ``record.disclosure`` (``Disclosure.may_see_contribution``)."""
+    return confidential_scope(contribution.child_id).contribution_is_confidential(contribution.id)
 
 
 def _already_placed(child_id: int, *, entry_id: int = 0, contribution_id: int = 0) -> bool:
