@@ -73,6 +73,7 @@ def _register_blueprints(app: Flask) -> None:
     from voice_app.audit.views import bp as audit_bp
     from voice_app.child_space.views import bp as child_space_bp
     from voice_app.children.views import bp as children_bp
+    from voice_app.contributions.alert_views import bp as alerts_bp
     from voice_app.contributions.views import bp as contributions_bp
     from voice_app.core.health import bp as health_bp
     from voice_app.core.views import bp as core_bp
@@ -90,6 +91,7 @@ def _register_blueprints(app: Flask) -> None:
         accounts_admin_bp,
         children_bp,
         contributions_bp,
+        alerts_bp,
         child_space_bp,
         audit_bp,
         record_bp,

@@ -126,8 +126,11 @@ def test_without_a_grant_the_confidential_section_is_not_there_at_all(make_clien
     assert "Entry 2" not in chronology
     assert "Confidential section" not in chronology
     assert "Told me on condition" not in chronology
-    # Not even the "I don't feel safe" alert for the drawing shows where it is.
-    assert "Children who said they do not feel safe" not in page_text(reader.get("/children/"))
+    # The "I don't feel safe" alert on the drawing still reaches the people responsible
+    # for the child, without the child's words: they are sent to a manager with access.
+    case_list = page_text(reader.get("/children/"))
+    assert "Children who said they do not feel safe" in case_list
+    assert "the details are in the confidential section; ask a manager with access" in case_list
     for url in pages_of(case, secret["drawing"].id)[4:]:
         assert reader.get(url).status_code == 404, url
     assert reader.get(f"{base}/record/2/confidential").status_code == 404

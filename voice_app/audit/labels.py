@@ -35,6 +35,7 @@ ACTION_LABELS = {
     AuditAction.TRANSCRIPT_CONFIRMED: _l("Confirmed a transcript"),
     AuditAction.UNSAFE_FLAG_RAISED: _l("A child said they do not feel safe"),
     AuditAction.UNSAFE_FLAG_RESPONDED: _l("Recorded what was done after a child felt unsafe"),
+    AuditAction.UNSAFE_FLAG_MISTAKE: _l("A child said they pressed “I don't feel safe” by mistake"),
     AuditAction.PICTURE_PIN_SET: _l("A child chose a picture PIN"),
     AuditAction.RECORD_VIEWED: _l("Viewed a child's chronology"),
     AuditAction.RECORD_ENTRY_ADDED: _l("Added an entry to the record"),

@@ -44,6 +44,8 @@ class AuditAction(StrEnum):
     TRANSCRIPT_CONFIRMED = "transcript_confirmed"
     UNSAFE_FLAG_RAISED = "unsafe_flag_raised"
     UNSAFE_FLAG_RESPONDED = "unsafe_flag_responded"
+    #: The child said they pressed "I don't feel safe" by mistake (the alert stays).
+    UNSAFE_FLAG_MISTAKE = "unsafe_flag_mistake"
     PICTURE_PIN_SET = "picture_pin_set"
     RECORD_VIEWED = "record_viewed"
     RECORD_ENTRY_ADDED = "record_entry_added"

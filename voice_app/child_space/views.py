@@ -37,6 +37,7 @@ from voice_app.child_space.labels import (
 from voice_app.child_space.session import ChildSpace, current_space, enter, leave
 from voice_app.children.models import Child
 from voice_app.children.services import get_child, today
+from voice_app.contributions import alerts as safety
 from voice_app.contributions import services as contributions
 from voice_app.contributions.models import (
     AuthorKind,
@@ -49,8 +50,7 @@ from voice_app.contributions.models import (
 from voice_app.contributions.views import media_response
 from voice_app.extensions import db, limiter
 from voice_app.i18n import LANGUAGES
-from voice_app.record.models import ConfidentialPlacement
-from voice_app.record.visibility import confidential_contribution_ids
+from voice_app.record.disclosure import Reader, disclosure_for
 from voice_app.transcription.tasks import transcribe_recording
 
 bp = Blueprint("child_space", __name__)
@@ -196,11 +196,10 @@ def _item(contribution: Contribution) -> dict[str, Any]:
 def home() -> str:
     space, child = _space_and_child()
     band = child.band(today())
+    # The child's own, and nothing placed in the confidential section (record.disclosure).
     own = db.session.scalars(
         contributions.contributions_of(child.id).where(
-            Contribution.author_kind == AuthorKind.CHILD,
-            # What was placed in the confidential section is no longer the child's to see.
-            Contribution.id.not_in(confidential_contribution_ids(child.id)),
+            disclosure_for(Reader.child(), child.id).contribution_filter()
         )
     ).all()
     return render_template(
@@ -218,6 +217,9 @@ def home() -> str:
             "/0", "/__ID__"
         ),
         confirm_url_template=url_for("child_space.confirm", contribution_id=0).replace(
+            "/0/", "/__ID__/"
+        ),
+        mistake_url_template=url_for("child_space.pressed_by_mistake", contribution_id=0).replace(
             "/0/", "/__ID__/"
         ),
         max_audio_seconds=current_app.config["MAX_AUDIO_SECONDS"],
@@ -291,21 +293,12 @@ def _queue_transcription(transcript_id: int) -> None:
         current_app.logger.exception("could not queue transcription %s", transcript_id)
 
 
-def _is_confidential(child_id: int, contribution_id: int) -> bool:
-    placed = confidential_contribution_ids(child_id).where(
-        ConfidentialPlacement.contribution_id == contribution_id
-    )
-    return db.session.scalar(placed.limit(1)) is not None
-
-
 def _own(child: Child, contribution_id: int) -> Contribution:
     """The child's own contribution; anything else, the confidential section included,
     is answered exactly as an id that does not exist."""
     contribution = contributions.get_for_child(child.id, contribution_id)
-    if (
-        contribution is None
-        or contribution.author_kind is not AuthorKind.CHILD
-        or _is_confidential(child.id, contribution.id)
+    if contribution is None or not disclosure_for(Reader.child(), child.id).may_see_contribution(
+        contribution
     ):
         abort(404)
     return contribution
@@ -333,6 +326,20 @@ def confirm(contribution_id: int) -> tuple[Response, int]:
         return _refused(rejected.message, rejected.reason)
     db.session.commit()
     return jsonify(_item(contribution)), 200
+
+
+@bp.post("/me/contributions/<int:contribution_id>/mistake")
+def pressed_by_mistake(contribution_id: int) -> tuple[Response, int]:
+    """The child says "I pressed it by mistake"; the alert stays for the practitioner."""
+    _space, child = _space_and_child()
+    contribution = _own(child, contribution_id)
+    try:
+        mistake = safety.say_it_was_a_mistake(contribution)
+    except contributions.SubmissionRejected as rejected:
+        db.session.rollback()
+        return _refused(rejected.message, rejected.reason)
+    db.session.commit()
+    return jsonify({"id": contribution.id, "mistake_at": mistake.said_at.isoformat()}), 200
 
 
 @bp.get("/me/media/<int:contribution_id>/<variant>")

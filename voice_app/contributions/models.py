@@ -156,3 +156,19 @@ class SafetyResponse(Base):
     #: Name and post title at the time.
     responded_by_label: Mapped[str] = mapped_column(String(400))
     responded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class MistakenPress(Base):
+    """The child said they pressed "I don't feel safe" by mistake. Never edited.
+
+    It does not cancel the alert: the practitioner sees both, and decides.
+    """
+
+    __tablename__ = "mistaken_presses"
+    __table_args__ = {"sqlite_autoincrement": True}
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    contribution_id: Mapped[int] = mapped_column(
+        ForeignKey("contributions.id"), unique=True, index=True
+    )
+    said_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -10,10 +10,9 @@ from typing import Any
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import Select, exists, select
+from sqlalchemy import ColumnElement, Select, select
 from sqlalchemy.exc import IntegrityError
 
-from voice_app.accounts.models import User
 from voice_app.audit import services as audit
 from voice_app.audit.models import AuditAction
 from voice_app.children.models import Child
@@ -24,7 +23,6 @@ from voice_app.contributions.models import (
     ContributionKind,
     Feeling,
     House,
-    SafetyResponse,
     SharingChoice,
     Transcript,
     TranscriptStatus,
@@ -226,16 +224,16 @@ def timeline(
     kind: ContributionKind | None = None,
     since: datetime | None = None,
     until: datetime | None = None,
-    hidden_ids: Select[Any] | None = None,
+    shown_to: ColumnElement[bool] | None = None,
 ) -> Sequence[Contribution]:
     """A child's contributions for the practitioner, newest first; audited as a read.
 
-    ``hidden_ids`` selects contributions the reader may not see (the confidential section,
-    without a grant): they are left out entirely.
+    ``shown_to`` is the reader's condition from ``record.disclosure``
+    (``Disclosure.contribution_filter``): what it leaves out is not there at all.
     """
     stmt = contributions_of(child.id)
-    if hidden_ids is not None:
-        stmt = stmt.where(Contribution.id.not_in(hidden_ids))
+    if shown_to is not None:
+        stmt = stmt.where(shown_to)
     if kind is not None:
         stmt = stmt.where(Contribution.kind == kind)
     if since is not None:
@@ -316,43 +314,6 @@ def contribution_json(contribution: Contribution) -> dict[str, Any]:
         "created_at": contribution.created_at.isoformat(),
         "transcript": transcript_json(contribution.transcript),
     }
-
-
-def unsafe_alerts(
-    child_ids: Select[int], hidden_ids: Select[Any] | None = None
-) -> Sequence[Contribution]:
-    """ "I don't feel safe" presses by the given children, newest first, leaving out
-    ``hidden_ids`` (confidential contributions the reader holds no grant for)."""
-    stmt = select(Contribution).where(
-        Contribution.child_id.in_(child_ids), Contribution.flagged_unsafe.is_(True)
-    )
-    if hidden_ids is not None:
-        stmt = stmt.where(Contribution.id.not_in(hidden_ids))
-    # An alert stays until someone records what was done about it.
-    stmt = stmt.where(~exists().where(SafetyResponse.contribution_id == Contribution.id))
-    return db.session.scalars(stmt.order_by(Contribution.created_at.desc()).limit(20)).all()
-
-
-def respond_to_unsafe_flag(contribution: Contribution, note: str, by: User) -> SafetyResponse:
-    """Record what was done after the child pressed "I don't feel safe"."""
-    if not contribution.flagged_unsafe:
-        raise SubmissionRejected("not_flagged", _("This contribution did not raise an alert."))
-    if not note.strip():
-        raise SubmissionRejected("empty", _("Please say what was done, and by whom."))
-    response = SafetyResponse(
-        contribution_id=contribution.id,
-        note=note.strip(),
-        responded_by_id=by.id,
-        responded_by_label=by.display,
-    )
-    db.session.add(response)
-    db.session.flush()
-    audit.record(
-        AuditAction.UNSAFE_FLAG_RESPONDED,
-        child_id=contribution.child_id,
-        target=f"contribution:{contribution.id}",
-    )
-    return response
 
 
 # The transcription job's side of a transcript.

@@ -18,7 +18,7 @@ from voice_app.audit.models import AuditAction
 from voice_app.child_space.labels import FEELINGS, HOUSES
 from voice_app.child_space.session import ChildSpace, enter
 from voice_app.children.lookup import child_or_404, reader
-from voice_app.contributions import services
+from voice_app.contributions import alerts, services
 from voice_app.contributions.forms import (
     ConfirmTranscriptForm,
     InvitationForm,
@@ -36,9 +36,8 @@ from voice_app.core.db import utcnow
 from voice_app.core.forms import choice_list
 from voice_app.core.permissions import Permission, require
 from voice_app.extensions import db
-from voice_app.record import confidential, visibility
-from voice_app.record import consent as record_consent
-from voice_app.record.lookup import contribution_or_404
+from voice_app.record.lookup import contribution_or_404, seen_by_reader
+from voice_app.record.models import EntryKind
 
 bp = Blueprint("contributions", __name__, url_prefix="/children")
 
@@ -69,25 +68,26 @@ def timeline(child_id: int) -> str:
     )
     form.validate()
     until = _start_of(form.until.data)
-    reader = current_user._get_current_object()
-    with_grant = confidential.may_read_confidential(reader, child.id)
+    seen = seen_by_reader(child)
     items = services.timeline(
         child,
         kind=ContributionKind(form.kind.data) if form.kind.data else None,
         since=_start_of(form.since.data),
         until=until + timedelta(days=1) if until else None,
-        hidden_ids=None if with_grant else visibility.confidential_contribution_ids(child.id),
+        shown_to=seen.contribution_filter(),
     )
-    in_record = record_consent.entry_sequences(child.id)
-    confidential_ids = (
-        set(db.session.scalars(visibility.confidential_contribution_ids(child.id)))
-        if with_grant
-        else set()
-    )
-    if confidential_ids & {item.id for item in items}:
-        confidential.record_read(
-            child.id, "contributions", len(confidential_ids & {item.id for item in items})
-        )
+    in_record = {
+        entry.contribution_id: seen.number(entry)
+        for entry in seen.entries()
+        if entry.kind is EntryKind.CONTRIBUTION and entry.contribution_id is not None
+    }
+    confidential_ids = {item.id for item in items if seen.contribution_placement(item.id)}
+    seen.record_confidential_read("contributions", len(confidential_ids))
+    mistakes = {
+        item.id: found.said_at
+        for item in items
+        if item.flagged_unsafe and (found := alerts.mistake_for(item.id)) is not None
+    }
     db.session.commit()
     return render_template(
         "contributions/timeline.html",
@@ -104,17 +104,17 @@ def timeline(child_id: int) -> str:
         house_labels=HOUSES,
         in_record=in_record,
         confidential_ids=confidential_ids,
+        mistakes=mistakes,
     )
 
 
 @bp.get("/<int:child_id>/contributions/<int:contribution_id>/media/<variant>")
 @require(Permission.CASE_READ)
 def media(child_id: int, contribution_id: int, variant: str) -> Response:
-    contribution = contribution_or_404(child_or_404(child_id), contribution_id)
+    child = child_or_404(child_id)
+    contribution = contribution_or_404(child, contribution_id)
     response = media_response(contribution, variant)
     services.record_media_viewed(contribution, variant)
-    if confidential.contribution_is_confidential(contribution):
-        confidential.record_read(contribution.child_id, "media", 1)
     db.session.commit()
     return response
 
@@ -130,7 +130,7 @@ def respond_to_unsafe_flag(child_id: int, contribution_id: int) -> BaseResponse:
         flash(_("Please say what was done, and by whom."), "error")
     else:
         try:
-            services.respond_to_unsafe_flag(contribution, form.note.data or "", reader())
+            alerts.respond_to_unsafe_flag(contribution, form.note.data or "", reader())
         except services.SubmissionRejected as rejected:
             db.session.rollback()
             flash(rejected.message, "error")

@@ -1,21 +1,18 @@
 """Reading a child's chronology: the entries a reader may see, with what belongs beside them.
 
-Without a grant for the child's confidential section, confidential entries and entries
-that carry a confidential contribution are left out entirely: not shown, not counted,
-not linked to from the entries they correct.
+What the reader may see, and the number they know each entry by, come from
+``record.disclosure``: without a grant for the child's confidential section, everything
+in it or following it is left out entirely (not shown, not counted, not linked to) and
+the rest is numbered 1, 2, 3 ... with no gap.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import select
-
-from voice_app.accounts.models import User
 from voice_app.audit import services as audit
 from voice_app.audit.models import AuditAction
-from voice_app.extensions import db
-from voice_app.record import confidential, visibility
+from voice_app.record.disclosure import Disclosure, consent_history
 from voice_app.record.models import (
     Classification,
     ConfidentialPlacement,
@@ -45,9 +42,13 @@ class ShownEntry:
     """An entry as the chronology shows it."""
 
     entry: RecordEntry
+    #: The number this reader knows the entry by (the true sequence only with a grant).
+    number: int
     #: The entry this one corrects, and the one that corrects it, when the reader may see them.
     corrects: RecordEntry | None = None
     corrected_by: RecordEntry | None = None
+    corrects_number: int | None = None
+    corrected_by_number: int | None = None
     #: Set when the entry is in the confidential section (only grant holders see those).
     placement: ConfidentialPlacement | None = None
     #: Every consent decision about the contribution, oldest first; the last is in force.
@@ -58,22 +59,6 @@ class ShownEntry:
         return self.consent[-1] if self.consent else None
 
 
-def visible_entries(child_id: int, reader: User) -> list[RecordEntry]:
-    """All the child's entries ``reader`` may see, in sequence."""
-    stmt = select(RecordEntry).where(RecordEntry.child_id == child_id)
-    if not confidential.may_read_confidential(reader, child_id):
-        stmt = stmt.where(visibility.entry_is_open(child_id))
-    return list(db.session.scalars(stmt.order_by(RecordEntry.sequence)))
-
-
-def _placements(child_id: int) -> list[ConfidentialPlacement]:
-    return list(
-        db.session.scalars(
-            select(ConfidentialPlacement).where(ConfidentialPlacement.child_id == child_id)
-        )
-    )
-
-
 def _matches(entry: RecordEntry, filters: Filters) -> bool:
     return (
         (filters.kind is None or entry.kind is filters.kind)
@@ -82,46 +67,43 @@ def _matches(entry: RecordEntry, filters: Filters) -> bool:
     )
 
 
-def shown_entries(child_id: int, reader: User, filters: Filters) -> list[ShownEntry]:
-    """The chronology for ``reader``, filtered, without any audit."""
-    everything = visible_entries(child_id, reader)
+def shown_entries(seen: Disclosure, filters: Filters) -> list[ShownEntry]:
+    """The chronology for the reader of ``seen``, filtered, without any audit."""
+    everything = seen.entries()
     by_id = {entry.id: entry for entry in everything}
     correction_of = {e.corrects_id: e for e in everything if e.corrects_id is not None}
-    placed_entries: dict[int, ConfidentialPlacement] = {}
-    placed_contributions: dict[int, ConfidentialPlacement] = {}
-    if confidential.may_read_confidential(reader, child_id):
-        for placement in _placements(child_id):
-            if placement.entry_id is not None:
-                placed_entries[placement.entry_id] = placement
-            if placement.contribution_id is not None:
-                placed_contributions[placement.contribution_id] = placement
+    numbers = seen.numbers
     shown = []
     for entry in everything:
         if not _matches(entry, filters):
             continue
+        corrects = by_id.get(entry.corrects_id) if entry.corrects_id else None
+        corrected_by = correction_of.get(entry.id)
         item = ShownEntry(
             entry,
-            corrects=by_id.get(entry.corrects_id) if entry.corrects_id else None,
-            corrected_by=correction_of.get(entry.id),
-            placement=placed_entries.get(entry.id)
-            or (placed_contributions.get(entry.contribution_id) if entry.contribution_id else None),
+            numbers[entry.id],
+            corrects=corrects,
+            corrected_by=corrected_by,
+            corrects_number=numbers[corrects.id] if corrects else None,
+            corrected_by_number=numbers[corrected_by.id] if corrected_by else None,
+            placement=seen.entry_placement(entry),
         )
         if entry.contribution_id is not None:
-            item.consent = visibility.consent_history(entry.contribution_id)
+            item.consent = consent_history(entry.contribution_id)
         shown.append(item)
     return shown
 
 
-def chronology(child_id: int, reader: User, filters: Filters) -> list[ShownEntry]:
-    """The chronology for ``reader``; audited as a read, and as a confidential read when it
-    shows anything from the confidential section."""
-    shown = shown_entries(child_id, reader, filters)
+def chronology(seen: Disclosure, filters: Filters) -> list[ShownEntry]:
+    """The chronology for the reader of ``seen``; audited as a read (by true sequence),
+    and as a confidential read when it shows anything from the confidential section."""
+    shown = shown_entries(seen, filters)
     audit.record(
         AuditAction.RECORD_VIEWED,
-        child_id=child_id,
+        child_id=seen.child_id,
         details={**filters.as_details(), "shown": [item.entry.sequence for item in shown]},
     )
-    confidential_shown = sum(1 for item in shown if item.placement is not None)
-    if confidential_shown:
-        confidential.record_read(child_id, "chronology", confidential_shown)
+    seen.record_confidential_read(
+        "chronology", sum(1 for item in shown if item.placement is not None)
+    )
     return shown

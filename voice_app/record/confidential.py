@@ -1,18 +1,18 @@
 """The confidential section: placing entries and contributions in it, reading it, and grants.
 
 Reading needs both the ``confidential:read`` permission and a live grant for the child,
-given by a manager of the child's team; access to the case never implies it. Every read
-of confidential content is audited, wherever it is shown.
+given by a manager of the child's team; access to the case never implies it. Who may
+read what, and the audit of every confidential read, belong to ``record.disclosure``;
+this module places things in the section and keeps the grants.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import Select, and_, or_, select
+from sqlalchemy import select
 
 from voice_app.accounts.models import User
 from voice_app.audit import services as audit
@@ -21,7 +21,12 @@ from voice_app.contributions.models import Contribution
 from voice_app.core.db import utcnow
 from voice_app.core.permissions import Permission
 from voice_app.extensions import db
-from voice_app.record import visibility
+from voice_app.record.disclosure import (
+    Disclosure,
+    confidential_scope,
+    has_live_grant,
+)
+from voice_app.record.disclosure import may_read_confidential as may_read_confidential
 from voice_app.record.models import (
     ConfidentialAccessGrant,
     ConfidentialPlacement,
@@ -46,51 +51,17 @@ class PlacementDraft:
     review_on: date
 
 
-def may_read_confidential(user: User, child_id: int) -> bool:
-    """The permission and a live grant for this child, both; nothing less."""
-    return (
-        user.is_authenticated
-        and user.can(Permission.CONFIDENTIAL_READ)
-        and visibility.has_live_grant(user, child_id)
-    )
-
-
-def hidden_contribution_ids(user: User) -> Select[Any]:
-    """Ids of confidential contributions of every child ``user`` holds no live grant for."""
-    granted = select(ConfidentialAccessGrant.child_id).where(
-        ConfidentialAccessGrant.user_id == user.id,
-        ConfidentialAccessGrant.revoked_at.is_(None),
-    )
-    stmt = select(ConfidentialPlacement.contribution_id).where(
-        ConfidentialPlacement.contribution_id.is_not(None)
-    )
-    if user.can(Permission.CONFIDENTIAL_READ):
-        stmt = stmt.where(ConfidentialPlacement.child_id.not_in(granted))
-    return stmt
-
-
 def contribution_is_confidential(contribution: Contribution) -> bool:
-    """The contribution, or an entry that carries it, is in the confidential section."""
-    carried_by = select(RecordEntry.id).where(RecordEntry.contribution_id == contribution.id)
-    return (
-        db.session.scalar(
-            select(ConfidentialPlacement.id).where(
-                or_(
-                    ConfidentialPlacement.contribution_id == contribution.id,
-                    ConfidentialPlacement.entry_id.in_(carried_by),
-                )
-            )
-        )
-        is not None
+    """Older name: the contribution is in the section or follows something in it.
+    New code asks ``record.disclosure`` (``Disclosure.may_see_contribution``)."""
+    return confidential_scope(contribution.child_id).contribution_is_confidential(contribution.id)
+
+
+def _already_placed(child_id: int, *, entry_id: int = 0, contribution_id: int = 0) -> bool:
+    scope = confidential_scope(child_id)
+    return scope.entry_is_confidential(entry_id) or scope.contribution_is_confidential(
+        contribution_id
     )
-
-
-def placement_for_entry(entry: RecordEntry) -> ConfidentialPlacement | None:
-    """The placement that keeps ``entry`` in the confidential section, if any."""
-    conditions = [ConfidentialPlacement.entry_id == entry.id]
-    if entry.contribution_id is not None:
-        conditions.append(ConfidentialPlacement.contribution_id == entry.contribution_id)
-    return db.session.scalar(select(ConfidentialPlacement).where(or_(*conditions)))
 
 
 def _check(draft: PlacementDraft) -> dict[str, str]:
@@ -139,7 +110,7 @@ def _place(
 def place_entry(entry: RecordEntry, draft: PlacementDraft, by: User) -> ConfidentialPlacement:
     """Move an entry into the confidential section; an entry that carries a contribution
     takes the contribution with it, so the child's words are hidden everywhere."""
-    if placement_for_entry(entry) is not None:
+    if _already_placed(entry.child_id, entry_id=entry.id):
         raise PlacementRefused({"note": _("This is already in the confidential section.")})
     if entry.kind is EntryKind.CONTRIBUTION and entry.contribution_id is not None:
         return _place(entry.child_id, draft, by, contribution_id=entry.contribution_id)
@@ -149,7 +120,7 @@ def place_entry(entry: RecordEntry, draft: PlacementDraft, by: User) -> Confiden
 def place_contribution(
     contribution: Contribution, draft: PlacementDraft, by: User
 ) -> ConfidentialPlacement:
-    if contribution_is_confidential(contribution):
+    if _already_placed(contribution.child_id, contribution_id=contribution.id):
         raise PlacementRefused({"note": _("This is already in the confidential section.")})
     return _place(contribution.child_id, draft, by, contribution_id=contribution.id)
 
@@ -161,46 +132,33 @@ class SectionItem:
     contribution: Contribution | None
 
 
-def section(child_id: int) -> list[SectionItem]:
-    """Everything in the child's confidential section, in the order it was placed; audited."""
-    placements = db.session.scalars(
-        select(ConfidentialPlacement)
-        .where(ConfidentialPlacement.child_id == child_id)
-        .order_by(ConfidentialPlacement.id)
-    ).all()
-    items = []
-    for placement in placements:
-        entries = db.session.scalars(
-            select(RecordEntry)
-            .where(
-                RecordEntry.child_id == child_id,
-                or_(
-                    RecordEntry.id == placement.entry_id,
-                    and_(
-                        RecordEntry.contribution_id.is_not(None),
-                        RecordEntry.contribution_id == placement.contribution_id,
-                    ),
-                ),
-            )
-            .order_by(RecordEntry.sequence)
-        ).all()
-        contribution = (
+def section(seen: Disclosure) -> list[SectionItem]:
+    """Everything in the child's confidential section, in the order it was placed, with
+    every entry that follows each placement (corrections included); audited as a read."""
+    if not seen.with_grant:
+        return []
+    scope = seen.scope
+    placements = sorted(
+        {p.id: p for p in [*scope.entries.values(), *scope.contributions.values()]}.values(),
+        key=lambda p: p.id,
+    )
+    entries_of: dict[int, list[RecordEntry]] = {p.id: [] for p in placements}
+    for entry in seen.entries():
+        placement = scope.entries.get(entry.id)
+        if placement is not None:
+            entries_of[placement.id].append(entry)
+    items = [
+        SectionItem(
+            placement,
+            entries_of[placement.id],
             db.session.get(Contribution, placement.contribution_id)
             if placement.contribution_id
-            else None
+            else None,
         )
-        items.append(SectionItem(placement, list(entries), contribution))
-    record_read(child_id, "confidential_section", len(items))
+        for placement in placements
+    ]
+    seen.record_confidential_read("confidential_section", len(items))
     return items
-
-
-def record_read(child_id: int, where: str, shown: int) -> None:
-    """Audit a read of confidential content, wherever it was shown."""
-    audit.record(
-        AuditAction.CONFIDENTIAL_VIEWED,
-        child_id=child_id,
-        details={"where": where, "shown": shown},
-    )
 
 
 # Grants: a manager of the child's team lets one colleague read one child's section.
@@ -227,7 +185,7 @@ def grants_for(child_id: int) -> list[ConfidentialAccessGrant]:
 def grant_access(child_id: int, person: User, reason: str, by: User) -> ConfidentialAccessGrant:
     if not reason.strip():
         raise PlacementRefused({"reason": _("Please say why this person needs access.")})
-    if visibility.has_live_grant(person, child_id):
+    if has_live_grant(person, child_id):
         raise PlacementRefused({"user_id": _("%(name)s already has access.", name=person.name)})
     grant = ConfidentialAccessGrant(
         child_id=child_id, user_id=person.id, granted_by_id=by.id, reason=reason.strip()

@@ -22,7 +22,13 @@ from voice_app.core.permissions import Permission, require
 from voice_app.extensions import db
 from voice_app.record import confidential
 from voice_app.record.forms import GrantForm, PlacementForm, RevokeForm, show_problems
-from voice_app.record.lookup import child_or_404, contribution_or_404, entry_or_404, reader
+from voice_app.record.lookup import (
+    child_or_404,
+    contribution_or_404,
+    entry_or_404,
+    reader,
+    seen_by_reader,
+)
 from voice_app.record.models import ConfidentialAccessGrant, ConfidentialReason
 from voice_app.record.views import LABELS
 
@@ -51,9 +57,10 @@ def section(child_id: int) -> str:
     if not current_user.can(Permission.CONFIDENTIAL_READ):
         abort(404)
     child = child_or_404(child_id)
-    if not confidential.may_read_confidential(reader(), child.id):
+    seen = seen_by_reader(child)
+    if not seen.with_grant:
         abort(404)
-    items = confidential.section(child.id)
+    items = confidential.section(seen)
     db.session.commit()
     return render_template("record/confidential.html", child=child, items=items, **LABELS)
 
@@ -98,16 +105,19 @@ def _placement_page(
     return render_template("record/place.html", child=child, form=form, **shown, **LABELS)
 
 
-@bp.route("/<int:child_id>/record/<int:sequence>/confidential", methods=["GET", "POST"])
+@bp.route("/<int:child_id>/record/<int:number>/confidential", methods=["GET", "POST"])
 @require(Permission.CONFIDENTIAL_PLACE)
-def place_entry(child_id: int, sequence: int) -> Response | str:
+def place_entry(child_id: int, number: int) -> Response | str:
+    """Place the entry the reader knows as ``number`` (their numbering) in the section."""
     child = child_or_404(child_id)
-    entry = entry_or_404(child, sequence)
+    entry = entry_or_404(child, number)
+    db.session.commit()  # the audit of a confidential read, if it was one
     return _placement_page(
         child,
         lambda draft: confidential.place_entry(entry, draft, reader()),
         url_for("record.chronology", child_id=child.id),
         entry=entry,
+        entry_number=number,
         contribution=None,
     )
 
@@ -119,11 +129,13 @@ def place_entry(child_id: int, sequence: int) -> Response | str:
 def place_contribution(child_id: int, contribution_id: int) -> Response | str:
     child = child_or_404(child_id)
     contribution = contribution_or_404(child, contribution_id)
+    db.session.commit()  # the audit of a confidential read, if it was one
     return _placement_page(
         child,
         lambda draft: confidential.place_contribution(contribution, draft, reader()),
         url_for("contributions.timeline", child_id=child.id),
         entry=None,
+        entry_number=None,
         contribution=contribution,
     )
 

@@ -198,18 +198,6 @@ def entry_for(contribution: Contribution) -> RecordEntry | None:
     )
 
 
-def entry_sequences(child_id: int) -> dict[int, int]:
-    """``{contribution id: entry number}`` for the child's contributions in the record."""
-    rows = db.session.execute(
-        select(RecordEntry.contribution_id, RecordEntry.sequence).where(
-            RecordEntry.child_id == child_id,
-            RecordEntry.kind == EntryKind.CONTRIBUTION,
-            RecordEntry.contribution_id.is_not(None),
-        )
-    )
-    return {contribution_id: sequence for contribution_id, sequence in rows if contribution_id}
-
-
 def attach(
     child: Child,
     contribution: Contribution,

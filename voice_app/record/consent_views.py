@@ -13,11 +13,11 @@ from voice_app.core.db import utcnow
 from voice_app.core.forms import choice_list
 from voice_app.core.permissions import Permission, require
 from voice_app.extensions import db
-from voice_app.record import consent, visibility
+from voice_app.record import consent, disclosure
 from voice_app.record.forms import AttachForm, ConsentForm, show_problems
-from voice_app.record.lookup import child_or_404, contribution_or_404, reader
+from voice_app.record.lookup import child_or_404, contribution_or_404, reader, seen_by_reader
 from voice_app.record.models import ConsentAnswer, ConsentFrom, ShareWithoutConsentReason
-from voice_app.record.views import LABELS
+from voice_app.record.views import LABELS, entry_url
 
 bp = Blueprint("consent", __name__, url_prefix="/children")
 
@@ -66,12 +66,11 @@ def _not_saved() -> str:
 def attach(child_id: int, contribution_id: int) -> Response | str:
     child = child_or_404(child_id)
     contribution = contribution_or_404(child, contribution_id)
+    db.session.commit()  # the audit of a confidential read, if it was one
     existing = consent.entry_for(contribution)
     if existing is not None:
         flash(_("This contribution is already in the record."), "success")
-        return redirect(
-            url_for("record.chronology", child_id=child.id, _anchor=f"entry-{existing.sequence}")
-        )
+        return redirect(entry_url(child.id, seen_by_reader(child).number(existing)))
     form = AttachForm()
     _prepare(form, child)
     if request.method == "GET":
@@ -92,13 +91,12 @@ def attach(child_id: int, contribution_id: int) -> Response | str:
             show_problems(form, refused.problems, _not_saved())
         else:
             db.session.commit()
+            number = seen_by_reader(child).number(entry)
             flash(
-                _("The contribution is entry %(number)d in the record.", number=entry.sequence),
+                _("The contribution is entry %(number)d in the record.", number=number),
                 "success",
             )
-            return redirect(
-                url_for("record.chronology", child_id=child.id, _anchor=f"entry-{entry.sequence}")
-            )
+            return redirect(entry_url(child.id, number))
     words, not_ready = _preview(contribution)
     return render_template(
         "record/attach.html",
@@ -117,14 +115,16 @@ def new_decision(child_id: int, contribution_id: int) -> Response | str:
     """A later decision about an attached contribution: appended, never rewriting history."""
     child = child_or_404(child_id)
     contribution = contribution_or_404(child, contribution_id)
+    db.session.commit()  # the audit of a confidential read, if it was one
     entry = consent.entry_for(contribution)
     if entry is None:
         return redirect(
             url_for("consent.attach", child_id=child.id, contribution_id=contribution.id)
         )
+    number = seen_by_reader(child).number(entry)
     form = ConsentForm()
     _prepare(form, child)
-    in_force = visibility.current_consent(contribution.id)
+    in_force = disclosure.current_consent(contribution.id)
     if request.method == "GET":
         form.decided_on.data = utcnow().date()
         if in_force is not None:
@@ -144,15 +144,14 @@ def new_decision(child_id: int, contribution_id: int) -> Response | str:
         else:
             db.session.commit()
             flash(_("The consent decision is recorded."), "success")
-            return redirect(
-                url_for("record.chronology", child_id=child.id, _anchor=f"entry-{entry.sequence}")
-            )
+            return redirect(entry_url(child.id, number))
     return render_template(
         "record/decision.html",
         child=child,
         contribution=contribution,
         entry=entry,
+        entry_number=number,
         form=form,
-        history=visibility.consent_history(contribution.id),
+        history=disclosure.consent_history(contribution.id),
         **LABELS,
     )

@@ -1,8 +1,11 @@
 """What a subject-access export contains, and the export itself: a PDF and a zip.
 
-The rules of what is left out live here and in ``record.visibility``, nowhere else:
+What the requester may receive is answered by ``record.disclosure`` (the same owner the
+chronology asks, so the two never disagree); this module adds only what is particular to
+a copy:
 
-- the confidential section (entries, contributions, and entries carrying either);
+- the confidential section and everything that follows it (entries, contributions,
+  entries carrying either, corrections written before or after a placement);
 - third-party information whose source did not agree to its disclosure;
 - contributions the requester has no consent to see: a child receives their own words, a
   parent only what the decision in force shares with the family;
@@ -31,29 +34,20 @@ from sqlalchemy import select
 from voice_app.child_space.labels import FEELINGS, HOUSES
 from voice_app.children.models import Child, FamilyMember
 from voice_app.contributions.labels import KIND_LABELS
-from voice_app.contributions.models import AuthorKind, Contribution, TranscriptStatus
+from voice_app.contributions.models import Contribution, TranscriptStatus
 from voice_app.contributions.services import open_media
 from voice_app.extensions import db
 from voice_app.i18n import LANGUAGES, text_direction
 from voice_app.record import export_labels as labels
+from voice_app.record.disclosure import ConfidentialScope, Disclosure, Reader, disclosure_for
 from voice_app.record.export_labels import WithheldReason
 from voice_app.record.models import (
-    ConfidentialPlacement,
     ConfidentialReason,
     RecordEntry,
     RequesterKind,
     Source,
     SubjectAccessRequest,
 )
-from voice_app.record.visibility import (
-    Audience,
-    confidential_contribution_ids,
-    contribution_ids_shared_with,
-    entry_is_open,
-)
-
-#: A child's own contributions: typed, spoken or drawn by them, or written down with them.
-CHILDS_OWN = (AuthorKind.CHILD, AuthorKind.PRACTITIONER_FOR_CHILD)
 
 
 @dataclass(frozen=True)
@@ -113,32 +107,11 @@ class ExportContent:
         }
 
 
-def _placements(
-    child_id: int,
-) -> tuple[dict[int, ConfidentialReason], dict[int, ConfidentialReason]]:
-    by_entry: dict[int, ConfidentialReason] = {}
-    by_contribution: dict[int, ConfidentialReason] = {}
-    for placement in db.session.scalars(
-        select(ConfidentialPlacement).where(ConfidentialPlacement.child_id == child_id)
-    ):
-        if placement.entry_id is not None:
-            by_entry[placement.entry_id] = placement.reason
-        if placement.contribution_id is not None:
-            by_contribution[placement.contribution_id] = placement.reason
-    return by_entry, by_contribution
-
-
-def _receivable_contribution_ids(request: SubjectAccessRequest) -> set[int]:
+def _receivable_contribution_ids(seen: Disclosure) -> set[int]:
     """The contributions this requester may receive, outside the confidential section."""
-    child_id = request.child_id
-    if request.requester_kind is RequesterKind.PARENT:
-        stmt = contribution_ids_shared_with(child_id, Audience.FAMILY)
-    else:
-        stmt = select(Contribution.id).where(
-            Contribution.child_id == child_id,
-            Contribution.author_kind.in_(CHILDS_OWN),
-            Contribution.id.not_in(confidential_contribution_ids(child_id)),
-        )
+    stmt = select(Contribution.id).where(
+        Contribution.child_id == seen.child_id, seen.contribution_filter()
+    )
     return set(db.session.scalars(stmt))
 
 
@@ -159,27 +132,23 @@ def build_export(request: SubjectAccessRequest) -> ExportContent:
     content = ExportContent(request=request, child=child, family_member=member)
     if not content.for_child:
         content.withheld.append(Withheld("address", None, WithheldReason.NOT_FOR_FAMILY))
-    by_entry, by_contribution = _placements(child.id)
-    receivable = _receivable_contribution_ids(request)
+    seen = disclosure_for(Reader.subject_access(for_child=content.for_child), child.id)
+    scope = seen.scope
+    receivable = _receivable_contribution_ids(seen)
 
     all_contributions = db.session.scalars(
         select(Contribution)
         .where(Contribution.child_id == child.id)
         .order_by(Contribution.created_at, Contribution.id)
     ).all()
-    numbered = [c for c in all_contributions if c.id not in by_contribution]
+    numbered = [c for c in all_contributions if not scope.contribution_is_confidential(c.id)]
     numbers = {c.id: n for n, c in enumerate(numbered, start=1)}
 
-    open_ids = set(
-        db.session.scalars(
-            select(RecordEntry.id).where(RecordEntry.child_id == child.id, entry_is_open(child.id))
-        )
-    )
     withheld_entries: dict[int, Withheld] = {}
     for entry in db.session.scalars(
         select(RecordEntry).where(RecordEntry.child_id == child.id).order_by(RecordEntry.sequence)
     ):
-        reason = _entry_withheld(entry, open_ids, by_entry, by_contribution, receivable)
+        reason = _entry_withheld(entry, scope, receivable)
         if reason is None and entry.corrects_id in withheld_entries:
             reason = withheld_entries[entry.corrects_id]
         if reason is None or reason.reason is not WithheldReason.CONFIDENTIAL:
@@ -200,13 +169,13 @@ def build_export(request: SubjectAccessRequest) -> ExportContent:
         content.withheld.append(withheld)
 
     for contribution in all_contributions:
-        if contribution.id in by_contribution:
+        if scope.contribution_is_confidential(contribution.id):
             content.withheld.append(
                 Withheld(
                     "contribution",
                     None,
                     WithheldReason.CONFIDENTIAL,
-                    by_contribution[contribution.id],
+                    scope.contributions[contribution.id].reason,
                 )
             )
             continue
@@ -219,14 +188,10 @@ def build_export(request: SubjectAccessRequest) -> ExportContent:
 
 
 def _entry_withheld(
-    entry: RecordEntry,
-    open_ids: set[int],
-    by_entry: dict[int, ConfidentialReason],
-    by_contribution: dict[int, ConfidentialReason],
-    receivable: set[int],
+    entry: RecordEntry, scope: ConfidentialScope, receivable: set[int]
 ) -> Withheld | None:
-    if entry.id not in open_ids:
-        reason = by_entry.get(entry.id) or by_contribution.get(entry.contribution_id or 0)
+    if scope.entry_is_confidential(entry.id):
+        reason = scope.entries[entry.id].reason
         return Withheld("entry", None, WithheldReason.CONFIDENTIAL, reason)
     if entry.source is Source.THIRD_PARTY and not entry.source_consents_to_disclosure:
         return Withheld("entry", None, WithheldReason.THIRD_PARTY)

@@ -16,7 +16,7 @@ from voice_app.core.db import utcnow
 from voice_app.core.permissions import Permission, require
 from voice_app.extensions import db
 from voice_app.record import chronology as reading
-from voice_app.record import confidential, entries
+from voice_app.record import entries
 from voice_app.record.forms import (
     ChronologyFilterForm,
     CorrectionForm,
@@ -33,8 +33,8 @@ from voice_app.record.labels import (
     SHARE_WITHOUT_CONSENT_LABELS,
     SOURCE_LABELS,
 )
-from voice_app.record.lookup import child_or_404, entry_or_404, reader
-from voice_app.record.models import Classification, EntryKind, RecordEntry, Source
+from voice_app.record.lookup import child_or_404, entry_or_404, reader, seen_by_reader
+from voice_app.record.models import Classification, EntryKind, Source
 
 bp = Blueprint("record", __name__, url_prefix="/children")
 
@@ -76,7 +76,8 @@ def chronology(child_id: int) -> str:
         classification=_enum_or_none(Classification, form.classification.data),
         source=_enum_or_none(Source, form.source.data),
     )
-    shown = reading.chronology(child.id, reader(), filters)
+    seen = seen_by_reader(child)
+    shown = reading.chronology(seen, filters)
     db.session.commit()
     return render_template(
         "record/chronology.html",
@@ -84,7 +85,7 @@ def chronology(child_id: int) -> str:
         form=form,
         shown=shown,
         filtered=filters != reading.Filters(),
-        may_read_confidential=confidential.may_read_confidential(reader(), child.id),
+        may_read_confidential=seen.with_grant,
         **LABELS,
     )
 
@@ -123,27 +124,32 @@ def new_entry(child_id: int) -> Response | str:
             show_problems(form, refused.problems, _not_saved())
         else:
             db.session.commit()
-            flash(_("Entry %(number)d is added to the record.", number=entry.sequence), "success")
-            return redirect(_entry_url(child.id, entry))
+            number = seen_by_reader(child).number(entry)
+            flash(_("Entry %(number)d is added to the record.", number=number), "success")
+            return redirect(entry_url(child.id, number))
     return render_template(
         "record/entry_form.html",
         child=child,
         form=form,
         corrects=None,
+        corrects_number=None,
         late_hours=current_app.config["LATE_ENTRY_HOURS"],
         **LABELS,
     )
 
 
-def _entry_url(child_id: int, entry: RecordEntry) -> str:
-    return url_for("record.chronology", child_id=child_id, _anchor=f"entry-{entry.sequence}")
+def entry_url(child_id: int, number: int) -> str:
+    """The chronology at an entry, by the number the reader knows it by."""
+    return url_for("record.chronology", child_id=child_id, _anchor=f"entry-{number}")
 
 
-@bp.route("/<int:child_id>/record/<int:sequence>/correct", methods=["GET", "POST"])
+@bp.route("/<int:child_id>/record/<int:number>/correct", methods=["GET", "POST"])
 @require(Permission.RECORD_WRITE)
-def correct_entry(child_id: int, sequence: int) -> Response | str:
+def correct_entry(child_id: int, number: int) -> Response | str:
+    """Correct the entry the reader knows as ``number`` (their numbering, not the sequence)."""
     child = child_or_404(child_id)
-    original = entry_or_404(child, sequence)
+    original = entry_or_404(child, number)
+    db.session.commit()  # the audit of a confidential read, if it was one
     if original.kind is EntryKind.CONTRIBUTION:
         abort(404)
     form = CorrectionForm()
@@ -174,20 +180,22 @@ def correct_entry(child_id: int, sequence: int) -> Response | str:
             show_problems(form, refused.problems, _not_saved())
         else:
             db.session.commit()
+            seen = seen_by_reader(child)
             flash(
                 _(
                     "Entry %(number)d corrects entry %(old)d.",
-                    number=entry.sequence,
-                    old=original.sequence,
+                    number=seen.number(entry),
+                    old=seen.number(original),
                 ),
                 "success",
             )
-            return redirect(_entry_url(child.id, entry))
+            return redirect(entry_url(child.id, seen.number(entry)))
     return render_template(
         "record/entry_form.html",
         child=child,
         form=form,
         corrects=original,
+        corrects_number=number,
         late_hours=current_app.config["LATE_ENTRY_HOURS"],
         **LABELS,
     )

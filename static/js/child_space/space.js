@@ -159,8 +159,31 @@ function main(root) {
     field.value = "";
     status.textContent = strings.saved;
   });
+  // "I pressed it by mistake": offered once an alert has arrived; it never cancels it.
+  const mistake = unsafePanel.querySelector("[data-mistake]");
+  let lastAlertId = null;
+  mistake.querySelector("[data-action='unsafe-mistake']").addEventListener("click", async (event) => {
+    const said = mistake.querySelector("[data-mistake-status]");
+    const url = root.dataset.mistakeUrl.replace("__ID__", String(lastAlertId));
+    event.currentTarget.disabled = true;
+    let response = null;
+    try {
+      response = await window.voiceApp.fetch(url, { method: "POST", headers: { Accept: "application/json" } });
+    } catch {
+      response = null;
+    }
+    const key = response && response.ok ? "[data-mistake-said]" : "[data-mistake-failed]";
+    said.textContent = mistake.querySelector(key).content.textContent.trim();
+    if (!(response && response.ok)) event.currentTarget.disabled = false;
+  });
   outbox.addEventListener("sent", ({ detail }) => {
-    if (unsafeIds.has(detail.item.client_id)) showUnsafeState("sent");
+    if (!unsafeIds.has(detail.item.client_id)) return;
+    showUnsafeState("sent");
+    if (lastAlertId === null) {
+      // The first press is the one a child may take back; "tell us more" messages are not.
+      lastAlertId = detail.data.id;
+      mistake.hidden = false;
+    }
   });
   outbox.addEventListener("waiting", ({ detail }) => {
     if (unsafeIds.has(detail.item.client_id)) showUnsafeState("waiting");

@@ -1,0 +1,237 @@
+"""Who is reading, and what each reader may see of one child: the disclosure owner's API.
+
+A ``Disclosure`` is made for one reader and one child (``disclosure_for``) and answers
+every question a page, export or job asks: which entries and contributions (with their
+media, thumbnails and transcripts) the reader may see, which of them are confidential,
+the reader-facing numbering of entries, and the audit entry for a confidential read.
+
+Readers without a grant for the child's confidential section see entries numbered 1, 2,
+3 ... with no gap and no count of what is hidden; readers with a grant see the true
+sequence, which stays in the data and the audit log.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+from functools import cached_property
+from typing import Any
+
+from sqlalchemy import ColumnElement, exists, false, select, true
+
+from voice_app.accounts.models import User
+from voice_app.audit import services as audit
+from voice_app.audit.models import AuditAction
+from voice_app.contributions.models import AuthorKind, Contribution
+from voice_app.core.permissions import Permission
+from voice_app.extensions import db
+from voice_app.record.disclosure.scope import ConfidentialScope, confidential_scope
+from voice_app.record.disclosure.sharing import Audience, contribution_ids_shared_with
+from voice_app.record.models import ConfidentialAccessGrant, ConfidentialPlacement, RecordEntry
+
+#: A child's own contributions: typed, spoken or drawn by them, or written down with them.
+CHILDS_OWN = (AuthorKind.CHILD, AuthorKind.PRACTITIONER_FOR_CHILD)
+
+
+class ReaderKind(StrEnum):
+    #: A signed-in member of staff; a grant opens the confidential section to them.
+    STAFF = "staff"
+    #: The child, in their own space: their own contributions, never the section.
+    CHILD = "child"
+    #: A family member, or the family as the audience of a plan or report.
+    FAMILY = "family"
+    #: A subject-access copy for the child (``requester_is_child``) or a parent.
+    SUBJECT_ACCESS = "subject_access"
+
+
+@dataclass(frozen=True)
+class Reader:
+    kind: ReaderKind
+    user: User | None = None
+    family_member_id: int | None = None
+    requester_is_child: bool = False
+
+    @classmethod
+    def staff(cls, user: User) -> Reader:
+        return cls(ReaderKind.STAFF, user=user)
+
+    @classmethod
+    def child(cls) -> Reader:
+        return cls(ReaderKind.CHILD)
+
+    @classmethod
+    def family(cls, family_member_id: int | None = None) -> Reader:
+        return cls(ReaderKind.FAMILY, family_member_id=family_member_id)
+
+    @classmethod
+    def subject_access(cls, *, for_child: bool) -> Reader:
+        return cls(ReaderKind.SUBJECT_ACCESS, requester_is_child=for_child)
+
+
+def has_live_grant(user: User, child_id: int) -> bool:
+    """Whether ``user`` holds a live grant for this child's confidential section.
+
+    The grant alone: reading also needs the role's permission (``may_read_confidential``).
+    """
+    if not user.is_authenticated:
+        return False
+    return bool(
+        db.session.scalar(
+            select(
+                exists().where(
+                    ConfidentialAccessGrant.child_id == child_id,
+                    ConfidentialAccessGrant.user_id == user.id,
+                    ConfidentialAccessGrant.revoked_at.is_(None),
+                )
+            )
+        )
+    )
+
+
+def may_read_confidential(user: User, child_id: int) -> bool:
+    """The permission and a live grant for this child, both; nothing less."""
+    return (
+        user.is_authenticated
+        and user.can(Permission.CONFIDENTIAL_READ)
+        and has_live_grant(user, child_id)
+    )
+
+
+@dataclass
+class Disclosure:
+    """What one reader may see of one child's record and contributions."""
+
+    reader: Reader
+    child_id: int
+
+    @cached_property
+    def scope(self) -> ConfidentialScope:
+        return confidential_scope(self.child_id)
+
+    @cached_property
+    def with_grant(self) -> bool:
+        """Only staff with the permission and a live grant ever read the section."""
+        user = self.reader.user
+        return (
+            self.reader.kind is ReaderKind.STAFF
+            and user is not None
+            and may_read_confidential(user, self.child_id)
+        )
+
+    # Contributions, with their media, thumbnails and transcripts.
+
+    @cached_property
+    def _audience_ids(self) -> frozenset[int] | None:
+        """For family readers and a parent's copy: the contributions consent shares."""
+        if self.reader.kind is ReaderKind.FAMILY or (
+            self.reader.kind is ReaderKind.SUBJECT_ACCESS and not self.reader.requester_is_child
+        ):
+            stmt = contribution_ids_shared_with(self.child_id, Audience.FAMILY)
+            return frozenset(db.session.scalars(stmt))
+        return None
+
+    def contribution_filter(self) -> ColumnElement[bool]:
+        """SQL condition on ``Contribution``: the ones this reader may see."""
+        condition: ColumnElement[bool] = true()
+        if not self.with_grant:
+            condition = Contribution.id.not_in(sorted(self.scope.contribution_ids))
+        if self.reader.kind is ReaderKind.CHILD:
+            condition = condition & (Contribution.author_kind == AuthorKind.CHILD)
+        elif self.reader.kind is ReaderKind.SUBJECT_ACCESS and self.reader.requester_is_child:
+            condition = condition & Contribution.author_kind.in_(CHILDS_OWN)
+        audience = self._audience_ids
+        if audience is not None:
+            condition = condition & (Contribution.id.in_(sorted(audience)) if audience else false())
+        return condition
+
+    def may_see_contribution(self, contribution: Contribution) -> bool:
+        """Its words, media, thumbnail and transcript, all or nothing."""
+        if contribution.child_id != self.child_id:
+            return False
+        if not self.with_grant and self.scope.contribution_is_confidential(contribution.id):
+            return False
+        if self.reader.kind is ReaderKind.CHILD:
+            return contribution.author_kind is AuthorKind.CHILD
+        if self.reader.kind is ReaderKind.SUBJECT_ACCESS and self.reader.requester_is_child:
+            return contribution.author_kind in CHILDS_OWN
+        audience = self._audience_ids
+        return audience is None or contribution.id in audience
+
+    def contribution_placement(self, contribution_id: int) -> ConfidentialPlacement | None:
+        """The placement, shown only to a reader with a grant."""
+        return self.scope.contributions.get(contribution_id) if self.with_grant else None
+
+    # Record entries, and their numbers.
+
+    def _entry_visible(self, entry: RecordEntry) -> bool:
+        if self.scope.entry_is_confidential(entry.id):
+            return self.with_grant
+        if self.reader.kind is ReaderKind.STAFF:
+            return True
+        if entry.contribution_id is None:
+            # Families and the child read entries only through a copy or a shared report.
+            return self.reader.kind is ReaderKind.SUBJECT_ACCESS
+        contribution = db.session.get(Contribution, entry.contribution_id)
+        return contribution is not None and self.may_see_contribution(contribution)
+
+    @cached_property
+    def _entries(self) -> list[RecordEntry]:
+        everything = db.session.scalars(
+            select(RecordEntry)
+            .where(RecordEntry.child_id == self.child_id)
+            .order_by(RecordEntry.sequence)
+        )
+        return [entry for entry in everything if self._entry_visible(entry)]
+
+    def entries(self) -> list[RecordEntry]:
+        """Every entry this reader may see, in sequence; nothing audited here."""
+        return list(self._entries)
+
+    def may_see_entry(self, entry: RecordEntry) -> bool:
+        return entry.child_id == self.child_id and entry.id in self.numbers
+
+    @cached_property
+    def numbers(self) -> dict[int, int]:
+        """Entry id -> the number this reader knows it by: the true sequence with a grant,
+        otherwise 1, 2, 3 ... over what the reader sees, so nothing hidden leaves a gap."""
+        if self.with_grant:
+            return {entry.id: entry.sequence for entry in self._entries}
+        return {entry.id: n for n, entry in enumerate(self._entries, start=1)}
+
+    def number(self, entry: RecordEntry) -> int:
+        """The reader's number for an entry they may see."""
+        return self.numbers[entry.id]
+
+    def entry_by_number(self, number: int) -> RecordEntry | None:
+        """The entry a URL or form names by the reader's number; None for anything else,
+        a confidential entry included, exactly as for a number that does not exist."""
+        for entry in self._entries:
+            if self.numbers[entry.id] == number:
+                return entry
+        return None
+
+    def entry_placement(self, entry: RecordEntry) -> ConfidentialPlacement | None:
+        """The placement keeping the entry in the section, shown only with a grant."""
+        return self.scope.entries.get(entry.id) if self.with_grant else None
+
+    def entry_for_contribution(self, contribution_id: int) -> RecordEntry | None:
+        """The visible entry that carries a contribution into the record, if any."""
+        return next((e for e in self._entries if e.contribution_id == contribution_id), None)
+
+    # The audit of confidential reads.
+
+    def record_confidential_read(self, where: str, shown: int, **details: Any) -> None:
+        """Audit a read of confidential content, wherever it was shown; nothing when none was."""
+        if shown:
+            audit.record(
+                AuditAction.CONFIDENTIAL_VIEWED,
+                child_id=self.child_id,
+                details={"where": where, "shown": shown, **details},
+            )
+
+
+def disclosure_for(reader: Reader | User, child_id: int) -> Disclosure:
+    """The one way to ask what a reader may see of a child. A ``User`` is a staff reader."""
+    if isinstance(reader, User):
+        reader = Reader.staff(reader)
+    return Disclosure(reader, child_id)
