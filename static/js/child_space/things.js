@@ -11,20 +11,6 @@ export function fill(text, values) {
   return text.replace(/%\((\w+)\)s/g, (_, name) => (name in values ? String(values[name]) : ""));
 }
 
-function formatTime(element) {
-  const iso = element.getAttribute("datetime");
-  if (!iso) return;
-  try {
-    const format = new Intl.DateTimeFormat(document.documentElement.lang || undefined, {
-      dateStyle: "medium",
-      timeStyle: "short",
-    });
-    element.textContent = format.format(new Date(iso));
-  } catch {
-    /* keep the server's date */
-  }
-}
-
 function slot(root, name) {
   return root.querySelector(`[data-slot="${name}"]`);
 }
@@ -46,10 +32,9 @@ export class Things {
     this.list.addEventListener("click", (event) => this.click(event));
   }
 
-  /** The items the server rendered: dates in the reader's language, transcripts, polling. */
+  /** The items the server rendered: transcripts, and polling for those still being made. */
   start() {
     for (const item of this.list.querySelectorAll("li[data-id]")) {
-      item.querySelectorAll("time[data-time]").forEach(formatTime);
       let transcript = null;
       try {
         transcript = JSON.parse(item.dataset.transcript || "null");
@@ -78,9 +63,9 @@ export class Things {
     slot(item, "icon").src = this.pictures[unsafe ? "hand-dark" : icons[kind]] || this.pictures[icons[kind]] || "";
     slot(item, "title").textContent = unsafe ? this.strings["unsafe-title"] : this.strings[`kind-${kind}`] || "";
     const time = item.querySelector("time[data-time]");
-    time.setAttribute("datetime", data.created_at || new Date().toISOString());
-    time.textContent = (data.created_at || "").slice(0, 10);
-    formatTime(time);
+    // The server's words for the date: the child's language's own format (en_GB in English).
+    time.setAttribute("datetime", data.created_at || "");
+    time.textContent = data.created_label || "";
     if (kind === "voice" && data.media_url) {
       const audio = slot(item, "audio");
       audio.src = data.media_url;
