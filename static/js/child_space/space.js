@@ -48,6 +48,58 @@ function main(root) {
     endedBanner.scrollIntoView({ block: "nearest" });
   };
 
+  // --- what stays in view on a small screen ------------------------------------------------
+  // The header is sticky; what must not slide under it (a panel scrolled to, the read-back)
+  // reads its height from --cs-header-h.
+  const header = document.querySelector(".cs-header");
+  const phone = window.matchMedia("(max-width: 40rem), (max-height: 30rem)");
+  if (header) {
+    const keepHeaderHeight = () =>
+      document.documentElement.style.setProperty("--cs-header-h", `${Math.ceil(header.getBoundingClientRect().height)}px`);
+    keepHeaderHeight();
+    new ResizeObserver(keepHeaderHeight).observe(header);
+  }
+  // On a phone the tools come first: who sees what is shared is one tap away, and shown
+  // in each panel above "Who can see this?" until the child has sent something.
+  const whoSees = root.querySelector("[data-who-sees]");
+  const whoSeesAgain = root.querySelector("[data-who-sees-reminder]");
+  if (whoSees && phone.matches) whoSees.open = false;
+  let sentSomething = root.querySelector(".cs-things li[data-id]") !== null;
+  const somethingSent = () => {
+    sentSomething = true;
+    if (whoSeesAgain) whoSeesAgain.hidden = true;
+  };
+  const remindWhoSees = (panel) => {
+    const share = panel.element.querySelector("[data-step='share']");
+    if (!whoSeesAgain || !share || sentSomething || !phone.matches || whoSees?.open) {
+      if (whoSeesAgain) whoSeesAgain.hidden = true;
+      return;
+    }
+    share.prepend(whoSeesAgain);
+    whoSeesAgain.hidden = false;
+  };
+
+  // The read-back ("Is this what you said?") when the words arrive: where the child is
+  // looking, not somewhere down the list.
+  const readBack = root.querySelector("[data-readback]");
+  let readBackItem = null;
+  const inView = (element) => {
+    const box = element.getBoundingClientRect();
+    const top = header ? header.getBoundingClientRect().bottom : 0;
+    return box.height > 0 && box.top >= top && box.bottom <= window.innerHeight;
+  };
+  const bringReadBack = (item, text) => {
+    readBackItem = item;
+    item.classList.add("is-read-back");
+    const question = item.querySelector(".cs-transcript");
+    if (question && inView(question)) return; // already in front of the child
+    readBack.querySelector("[data-readback-text]").textContent = text;
+    readBack.hidden = false;
+  };
+  const closeReadBack = () => {
+    readBack.hidden = true;
+  };
+
   const outbox = new Outbox({
     uploadUrl: root.dataset.uploadUrl,
     space: spaceKey(),
@@ -63,6 +115,7 @@ function main(root) {
     band,
     announce,
     onEnded: sessionEnded,
+    onReadBack: bringReadBack,
   });
 
   // --- screens: the menu and one panel at a time -------------------------------------------
@@ -80,6 +133,7 @@ function main(root) {
     if (band === "early") homeParts.forEach((part) => (part.hidden = true));
     openPanel = panel;
     panel.enter();
+    remindWhoSees(panel);
     if (focus) {
       panel.heading.focus();
       panel.element.scrollIntoView({ block: "start" });
@@ -99,6 +153,19 @@ function main(root) {
     const tile = was && tiles.find((each) => each.dataset.open === was.name);
     (tile || root.querySelector("#hello-title")).focus();
   }
+
+  readBack.addEventListener("click", (event) => {
+    const action = event.target.closest("button[data-action]")?.dataset.action;
+    if (!action) return;
+    closeReadBack();
+    if (action !== "readback-check" || !readBackItem?.isConnected) return;
+    // The list is on the menu screen: in the early band a panel hides it.
+    if (band === "early" && openPanel) home();
+    const part = readBackItem.querySelector(".cs-transcript") || readBackItem;
+    readBackItem.scrollIntoView({ block: "start" });
+    part.setAttribute("tabindex", "-1");
+    part.focus({ preventScroll: true });
+  });
 
   const common = { band, strings, outbox, announce, home, reader };
   for (const element of root.querySelectorAll(".cs-panel[data-panel]")) {
@@ -238,6 +305,7 @@ function main(root) {
     }
   });
   outbox.addEventListener("change", drawOutbox);
+  outbox.addEventListener("added", somethingSent);
   outbox.addEventListener("sent", ({ detail }) => {
     things.add(detail.data, detail.item.fields);
     announce(strings.sent);

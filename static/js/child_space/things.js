@@ -16,7 +16,7 @@ function slot(root, name) {
 }
 
 export class Things {
-  constructor({ section, strings, pictures, statusUrl, confirmUrl, reader, band, announce, onEnded }) {
+  constructor({ section, strings, pictures, statusUrl, confirmUrl, reader, band, announce, onEnded, onReadBack }) {
     this.section = section;
     this.list = section.querySelector("[data-things]");
     this.empty = section.querySelector("[data-things-empty]");
@@ -28,6 +28,7 @@ export class Things {
     this.band = band;
     this.announce = announce;
     this.onEnded = onEnded;
+    this.onReadBack = onReadBack || (() => {});
     this.polling = new Set();
     this.list.addEventListener("click", (event) => this.click(event));
   }
@@ -145,6 +146,7 @@ export class Things {
       // Read it back: the child hears what the machine thinks they said.
       this.announce(`${slot(part, "question").textContent} ${transcript.text || ""}`);
       if (this.band === "early") this.readTranscript(part);
+      this.onReadBack(item, transcript.text || "");
     }
   }
 
@@ -232,6 +234,7 @@ export class Things {
     }
     const data = response ? await response.json().catch(() => null) : null;
     if (response && response.ok && data?.transcript) {
+      item.classList.remove("is-read-back");
       this.showTranscript(item, data.transcript, { fresh: false });
       this.announce(this.strings["words-saved"]);
       item.querySelector(".cs-transcript")?.setAttribute("tabindex", "-1");
