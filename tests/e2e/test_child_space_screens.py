@@ -1,4 +1,4 @@
-"""The child's space on an upright tablet (768×1024) and a phone (360×640), in real Chromium.
+"""The child's space on an upright tablet (768 by 1024) and a phone (360 by 640), in real Chromium.
 
 Every band, in English and Arabic: "I don't feel safe" stays in view on every tool, every
 control is at least 48 px, the 0-10 scale keeps to one row (a column on a phone) with its
@@ -11,6 +11,7 @@ and server, so the demo data other browser tests share is left alone.
 
 from __future__ import annotations
 
+import itertools
 import re
 import uuid
 from collections.abc import Iterator
@@ -50,7 +51,7 @@ PHONE_ON_ITS_SIDE = {"width": 640, "height": 360}
 AGES = {"early": 6, "middle": 10, "teen": 15}
 MOMENT = datetime(2026, 11, 27, 16, 48, tzinfo=UTC)
 
-#: Every visible control smaller than 48×48 CSS pixels: [what, width, height]. A radio
+#: Every visible control smaller than 48 by 48 CSS pixels: [what, width, height]. A radio
 #: button drawn as a picture is measured by its label, the thing a finger presses.
 SMALL_CONTROLS = """() => {
   const controls = document.querySelectorAll(
@@ -86,10 +87,15 @@ SPEECH = """(() => {
     constructor(text) { this.text = text; this.listeners = {}; }
     addEventListener(type, fn) { this.listeners[type] = fn; }
   };
-  const voices = [{ name: "Test", lang: "en-GB", localService: true, default: true, voiceURI: "t" }];
+  const voices = [
+    { name: "Test", lang: "en-GB", localService: true, default: true, voiceURI: "t" },
+  ];
   Object.defineProperty(window, "speechSynthesis", { configurable: true, value: {
     getVoices: () => voices, addEventListener() {}, removeEventListener() {}, cancel() {},
-    speak(u) { window.__spoken.push(u.text); setTimeout(() => u.listeners.end && u.listeners.end(), 5); },
+    speak(u) {
+      window.__spoken.push(u.text);
+      setTimeout(() => u.listeners.end && u.listeners.end(), 5);
+    },
   }});
 })();"""
 
@@ -237,7 +243,7 @@ def check_scale(page: Page, phone: bool, what: str) -> None:
     assert all(boxes)
     if phone:  # a column: 0 at the top, each end word on its number's row
         assert len({round(b["x"]) for b in boxes}) == 1, f"{what}: the scale is not one column"
-        assert all(a["y"] < b["y"] for a, b in zip(boxes, boxes[1:], strict=False))
+        assert all(a["y"] < b["y"] for a, b in itertools.pairwise(boxes))
         ends = page.locator("#panel-scale .cs-scale__end")
         for end, chip in ((ends.nth(0), boxes[0]), (ends.nth(1), boxes[10])):
             word = end.bounding_box()
