@@ -56,10 +56,10 @@ MOMENT = datetime(2026, 11, 27, 16, 48, tzinfo=UTC)
 SMALL_CONTROLS = """() => {
   const controls = document.querySelectorAll(
     "button, a[href], summary, select, textarea, audio[controls], input:not([type=hidden])," +
-    " label:has(> input.cs-choice__input)");
+    " label:has(> input[type=radio])");
   const small = [];
   for (const el of controls) {
-    if (el.matches("input.cs-choice__input, .skip-link")) continue;
+    if (el.matches("label > input[type=radio], .skip-link")) continue;
     const box = el.getBoundingClientRect();
     if (box.width === 0 || box.height === 0 || !el.checkVisibility()) continue;
     if (box.width < 47.5 || box.height < 47.5) {
@@ -396,3 +396,26 @@ def test_drawing_on_a_phone_on_its_side_keeps_tools_and_canvas_on_one_screen(
     assert canvas["width"] >= 250 and canvas["height"] >= 160
     assert_in_view(page, ".cs-unsafe", "drawing on its side")
     assert_controls_big_enough(page, "drawing on its side")
+
+
+@pytest.mark.parametrize("language", ["en", "ar"])
+def test_the_other_pages_of_the_space_have_big_controls_on_a_phone(
+    device, screens_app: Flask, language: str
+) -> None:
+    child = make_child(screens_app, "early", language)
+    context = device(PHONE)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("console", lambda message: message.type == "error" and errors.append(message.text))
+    page.goto("/join")
+    assert_controls_big_enough(page, "the join page")
+    page.goto(f"/i/{child.token}")
+    expect(page).to_have_url(re.compile(r"/me$"))
+    for path in ("/me/pin", "/me/exit"):
+        page.goto(path)
+        assert_controls_big_enough(page, path)
+        assert_no_axe_violations(page, path)
+    # The icon browsers ask for is there, from the child's space too: no 404 in the console.
+    icon = page.request.get("/favicon.ico")
+    assert icon.status == 200 and icon.headers["content-type"] == "image/vnd.microsoft.icon"
+    assert errors == []

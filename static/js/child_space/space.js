@@ -88,16 +88,29 @@ function main(root) {
     const top = header ? header.getBoundingClientRect().bottom : 0;
     return box.height > 0 && box.top >= top && box.bottom <= window.innerHeight;
   };
-  const bringReadBack = (item, text) => {
-    readBackItem = item;
-    item.classList.add("is-read-back");
-    const question = item.querySelector(".cs-transcript");
-    if (question && inView(question)) return; // already in front of the child
-    readBack.querySelector("[data-readback-text]").textContent = text;
-    readBack.hidden = false;
-  };
+  let readBackWatch = null;
   const closeReadBack = () => {
     readBack.hidden = true;
+    readBackWatch?.disconnect();
+    readBackWatch = null;
+  };
+  const bringReadBack = (item, text) => {
+    closeReadBack();
+    readBackItem = item;
+    item.classList.add("is-read-back");
+    const question = item.querySelector(".cs-transcript__question") || item;
+    if (inView(question)) return; // already in front of the child
+    readBack.querySelector("[data-readback-text]").textContent = text;
+    readBack.hidden = false;
+    // Once the child has the question itself on screen, the card would only cover it.
+    const headerHeight = header ? Math.ceil(header.getBoundingClientRect().height) : 0;
+    readBackWatch = new IntersectionObserver(
+      (entries) => {
+        if (entries.some((entry) => entry.isIntersecting)) closeReadBack();
+      },
+      { threshold: 1, rootMargin: `-${headerHeight}px 0px 0px 0px` },
+    );
+    readBackWatch.observe(question);
   };
 
   const outbox = new Outbox({
@@ -163,6 +176,7 @@ function main(root) {
     if (band === "early" && openPanel) home();
     const part = readBackItem.querySelector(".cs-transcript") || readBackItem;
     readBackItem.scrollIntoView({ block: "start" });
+    readBackItem.classList.remove("is-read-back");
     part.setAttribute("tabindex", "-1");
     part.focus({ preventScroll: true });
   });
