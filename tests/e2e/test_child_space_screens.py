@@ -332,23 +332,26 @@ def test_the_read_back_comes_to_the_child_when_the_words_arrive(
     open_tool(page, "text")
 
     words_arrive(screens_app, child.id, "I like drawing.")
-    card = page.locator("[data-readback]")
-    expect(card).to_be_visible()
-    expect(card).to_contain_text("Is this what you said?")
-    expect(card).to_contain_text("I like drawing.")
-    assert_in_view(page, "[data-readback]", "the read-back")
-    header = box(page, ".cs-header")
-    assert box(page, "[data-readback]")["top"] >= header["bottom"], "under the header"
-    expect(page.locator("[data-announce]")).to_have_text("Is this what you said? I like drawing.")
+    announced = page.locator("[data-announce]")
+    expect(announced).to_have_text("Is this what you said? I like drawing.")
     spoken = page.evaluate("() => window.__spoken")
     assert ("Is this what you said? I like drawing." in spoken) == (band == "early")
-    assert_controls_big_enough(page, "the read-back")
-
-    card.get_by_role("button", name="Check my words").click()
-    expect(card).to_be_hidden()
     draft = ".cs-thing--voice .cs-transcript--draft"
-    assert_in_view(page, f"{draft} .cs-transcript__question", "the draft, checked")
-    expect(page.locator(draft)).to_be_focused()
+    card = page.locator("[data-readback]")
+    if viewport is PHONE or band == "early":  # writing fills the screen: the list is out of sight
+        expect(card).to_be_visible()
+    if card.is_visible():  # the draft is out of sight: the card comes to the child
+        expect(card).to_contain_text("Is this what you said?")
+        expect(card).to_contain_text("I like drawing.")
+        assert_in_view(page, "[data-readback]", "the read-back")
+        header = box(page, ".cs-header")
+        assert box(page, "[data-readback]")["top"] >= header["bottom"], "under the header"
+        assert_controls_big_enough(page, "the read-back")
+        card.get_by_role("button", name="Check my words").click()
+        expect(card).to_be_hidden()
+        expect(page.locator(draft)).to_be_focused()
+    # Either way, the question is where the child is looking.
+    assert_in_view(page, f"{draft} .cs-transcript__question", "the draft")
     page.locator(draft).get_by_role("button", name="Yes, that's right").click()
     expect(page.locator(".cs-thing--voice .cs-transcript--confirmed")).to_be_visible()
 
