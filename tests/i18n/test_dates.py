@@ -102,3 +102,23 @@ def test_the_timeline_uses_british_dates_in_english(make_client) -> None:
     assert page.status_code == 200
     assert "27/11/2026, 16:48" in shown
     assert "11/27/26" not in shown and "4:48 PM" not in shown
+
+
+def test_the_case_list_shows_an_alerts_time_in_british_english(make_client) -> None:
+    sam, child, _tablet = _child_with_a_message(make_client)
+    db.session.add(
+        Contribution(
+            child_id=child.id,
+            client_id=str(uuid.uuid4()),
+            kind=ContributionKind.TEXT,
+            author_kind=AuthorKind.CHILD,
+            language="en",
+            sharing=SharingChoice.MY_WORKER,
+            flagged_unsafe=True,
+            created_at=MOMENT,
+        )
+    )
+    db.session.commit()
+    shown = make_client(sam.email).get("/children/").get_data(as_text=True)
+    assert "27/11/2026" in shown or "27 Nov" in shown
+    assert "11/27/26" not in shown and "4:48 PM" not in shown
