@@ -4,6 +4,7 @@
 
 import { Outbox } from "./outbox.js";
 import { setUpReadAloud } from "./speech.js";
+import { ReadBackCard, WhoSeesReminder, watchHeader } from "./in_view.js";
 import { Things } from "./things.js";
 import { DrawingPanel } from "./drawing_panel.js";
 import { FormPanel } from "./panels.js";
@@ -48,70 +49,17 @@ function main(root) {
     endedBanner.scrollIntoView({ block: "nearest" });
   };
 
-  // --- what stays in view on a small screen ------------------------------------------------
-  // The header is sticky; what must not slide under it (a panel scrolled to, the read-back)
-  // reads its height from --cs-header-h.
+  // --- what stays in front of the child on a small screen (in_view.js) ---------------------
   const header = document.querySelector(".cs-header");
-  const phone = window.matchMedia("(max-width: 40rem), (max-height: 30rem)");
-  if (header) {
-    const keepHeaderHeight = () =>
-      document.documentElement.style.setProperty("--cs-header-h", `${Math.ceil(header.getBoundingClientRect().height)}px`);
-    keepHeaderHeight();
-    new ResizeObserver(keepHeaderHeight).observe(header);
-  }
-  // On a phone the tools come first: who sees what is shared is one tap away, and shown
-  // in each panel above "Who can see this?" until the child has sent something.
-  const whoSees = root.querySelector("[data-who-sees]");
-  const whoSeesAgain = root.querySelector("[data-who-sees-reminder]");
-  if (whoSees && phone.matches) whoSees.open = false;
-  let sentSomething = root.querySelector(".cs-things li[data-id]") !== null;
-  const somethingSent = () => {
-    sentSomething = true;
-    if (whoSeesAgain) whoSeesAgain.hidden = true;
-  };
-  const remindWhoSees = (panel) => {
-    const share = panel.element.querySelector("[data-step='share']");
-    if (!whoSeesAgain || !share || sentSomething || !phone.matches || whoSees?.open) {
-      if (whoSeesAgain) whoSeesAgain.hidden = true;
-      return;
-    }
-    share.prepend(whoSeesAgain);
-    whoSeesAgain.hidden = false;
-  };
-
-  // The read-back ("Is this what you said?") when the words arrive: where the child is
-  // looking, not somewhere down the list.
-  const readBack = root.querySelector("[data-readback]");
-  let readBackItem = null;
-  const inView = (element) => {
-    const box = element.getBoundingClientRect();
-    const top = header ? header.getBoundingClientRect().bottom : 0;
-    return box.height > 0 && box.top >= top && box.bottom <= window.innerHeight;
-  };
-  let readBackWatch = null;
-  const closeReadBack = () => {
-    readBack.hidden = true;
-    readBackWatch?.disconnect();
-    readBackWatch = null;
-  };
-  const bringReadBack = (item, text) => {
-    closeReadBack();
-    readBackItem = item;
-    item.classList.add("is-read-back");
-    const question = item.querySelector(".cs-transcript__question") || item;
-    if (inView(question)) return; // already in front of the child
-    readBack.querySelector("[data-readback-text]").textContent = text;
-    readBack.hidden = false;
-    // Once the child has the question itself on screen, the card would only cover it.
-    const headerHeight = header ? Math.ceil(header.getBoundingClientRect().height) : 0;
-    readBackWatch = new IntersectionObserver(
-      (entries) => {
-        if (entries.some((entry) => entry.isIntersecting)) closeReadBack();
-      },
-      { threshold: 1, rootMargin: `-${headerHeight}px 0px 0px 0px` },
-    );
-    readBackWatch.observe(question);
-  };
+  watchHeader(header);
+  const whoSees = new WhoSeesReminder(root);
+  let openPanel = null;
+  const readBack = new ReadBackCard(root.querySelector("[data-readback]"), {
+    header,
+    band,
+    home: () => home(),
+    openPanel: () => openPanel,
+  });
 
   const outbox = new Outbox({
     uploadUrl: root.dataset.uploadUrl,
@@ -128,14 +76,13 @@ function main(root) {
     band,
     announce,
     onEnded: sessionEnded,
-    onReadBack: bringReadBack,
+    onReadBack: (item, text) => readBack.bring(item, text),
   });
 
   // --- screens: the menu and one panel at a time -------------------------------------------
   const homeParts = [...root.querySelectorAll("[data-screen='home']")];
   const tiles = [...root.querySelectorAll("[data-open]")];
   const panels = {};
-  let openPanel = null;
 
   function show(name, { focus = true, speak = true } = {}) {
     if (openPanel && openPanel.name !== name) openPanel.leave();
@@ -146,7 +93,7 @@ function main(root) {
     if (band === "early") homeParts.forEach((part) => (part.hidden = true));
     openPanel = panel;
     panel.enter();
-    remindWhoSees(panel);
+    whoSees.showIn(panel.element);
     if (focus) {
       panel.heading.focus();
       panel.element.scrollIntoView({ block: "start" });
@@ -166,20 +113,6 @@ function main(root) {
     const tile = was && tiles.find((each) => each.dataset.open === was.name);
     (tile || root.querySelector("#hello-title")).focus();
   }
-
-  readBack.addEventListener("click", (event) => {
-    const action = event.target.closest("button[data-action]")?.dataset.action;
-    if (!action) return;
-    closeReadBack();
-    if (action !== "readback-check" || !readBackItem?.isConnected) return;
-    // The list is on the menu screen: in the early band a panel hides it.
-    if (band === "early" && openPanel) home();
-    const part = readBackItem.querySelector(".cs-transcript") || readBackItem;
-    readBackItem.scrollIntoView({ block: "start" });
-    readBackItem.classList.remove("is-read-back");
-    part.setAttribute("tabindex", "-1");
-    part.focus({ preventScroll: true });
-  });
 
   const common = { band, strings, outbox, announce, home, reader };
   for (const element of root.querySelectorAll(".cs-panel[data-panel]")) {
@@ -319,7 +252,7 @@ function main(root) {
     }
   });
   outbox.addEventListener("change", drawOutbox);
-  outbox.addEventListener("added", somethingSent);
+  outbox.addEventListener("added", () => whoSees.sent());
   outbox.addEventListener("sent", ({ detail }) => {
     things.add(detail.data, detail.item.fields);
     announce(strings.sent);
