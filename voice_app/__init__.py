@@ -45,12 +45,14 @@ def _init_extensions(app: Flask) -> None:
     from voice_app.core.queue import init_queue
     from voice_app.core.security import SessionCookies
     from voice_app.i18n import select_locale
+    from voice_app.i18n.dates import init_dates
 
     app.session_interface = SessionCookies()
     db.init_app(app)
     migrate.init_app(app, db, directory=str(Path(__file__).parent / "migrations"))
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
+    init_dates(app)
     app.jinja_env.policies["ext.i18n.trimmed"] = True
     limiter.init_app(app)
     login_manager.init_app(app)

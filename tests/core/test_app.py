@@ -114,3 +114,11 @@ def test_a_background_job_runs_inside_the_app_and_commits_its_own_work(app):
     # The test app runs jobs immediately, on the real queue interface.
     team_id = open_team("Queued Team")()
     assert db.session.get(Team, team_id).name == "Queued Team"
+
+
+def test_the_site_icon_is_served_where_browsers_ask_for_it(client):
+    with client.get("/favicon.ico") as response:
+        assert response.status_code == 200
+        assert response.mimetype == "image/vnd.microsoft.icon"
+        assert response.data[:4] == b"\x00\x00\x01\x00"  # an ICO file's header
+    assert '<link rel="icon" href="/favicon.ico"' in client.get("/login").get_data(as_text=True)

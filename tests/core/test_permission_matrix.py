@@ -97,6 +97,7 @@ def world() -> World:
 MATRIX: dict[str, list[Row]] = {
     "static": [Row("GET", lambda w: "/static/css/app.css", everyone(200))],
     "core.index": [Row("GET", lambda w: "/", signed_in(302))],
+    "core.favicon": [Row("GET", lambda w: "/favicon.ico", everyone(200))],
     "health.healthz": [Row("GET", lambda w: "/healthz", everyone(200))],
     "i18n.set_language": [
         Row("POST", lambda w: "/language", everyone(302), lambda w: {"locale": "cy"})

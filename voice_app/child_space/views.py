@@ -50,6 +50,7 @@ from voice_app.contributions.models import (
 from voice_app.contributions.views import media_response
 from voice_app.extensions import db, limiter
 from voice_app.i18n import LANGUAGES
+from voice_app.i18n.dates import format_moment
 from voice_app.record.disclosure import Reader, disclosure_for
 from voice_app.transcription.tasks import transcribe_recording
 
@@ -58,7 +59,9 @@ bp = Blueprint("child_space", __name__)
 PIN_PENDING_KEY = "pin_pending"
 
 #: What a device in the child's space may still reach outside the space itself.
-REACHABLE_FROM_CHILD_SPACE = frozenset({"static", "i18n.set_language", "health.healthz"})
+REACHABLE_FROM_CHILD_SPACE = frozenset(
+    {"static", "core.favicon", "i18n.set_language", "health.healthz"}
+)
 
 
 @bp.before_app_request
@@ -178,6 +181,8 @@ def _item(contribution: Contribution) -> dict[str, Any]:
         house=str(contribution.house) if contribution.house else None,
         scale_value=contribution.scale_value,
         flagged_unsafe=contribution.flagged_unsafe,
+        # The child's list shows it as it is: their language's own date and time formats.
+        created_label=format_moment(contribution.created_at),
     )
     item["media_url"] = (
         url_for("child_space.media", contribution_id=contribution.id, variant="original")

@@ -1,8 +1,8 @@
-"""The front door: send each person to where their work is."""
+"""The front door: send each person to where their work is; the site's icon."""
 
 from __future__ import annotations
 
-from flask import Blueprint, redirect, url_for
+from flask import Blueprint, current_app, redirect, send_from_directory, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
@@ -18,3 +18,10 @@ def index() -> Response:
     if current_user.can(Permission.CASE_LIST):
         return redirect(url_for("children.case_list"))
     return redirect(url_for("admin.users"))
+
+
+@bp.get("/favicon.ico")
+def favicon() -> Response:
+    """The icon browsers ask for on every page (static/favicon.ico), so none of them 404s."""
+    folder = current_app.static_folder or "static"
+    return send_from_directory(folder, "favicon.ico", mimetype="image/vnd.microsoft.icon")

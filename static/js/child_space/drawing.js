@@ -26,13 +26,28 @@ export class DrawingPad extends EventTarget {
     // No page scroll, zoom or long-press menu while drawing (touch-action: none is in the CSS too).
     canvas.addEventListener("touchstart", (event) => event.preventDefault(), { passive: false });
     canvas.addEventListener("contextmenu", (event) => event.preventDefault());
+    // A phone turned on its side: an empty canvas takes the new shape of the screen.
+    window.addEventListener("resize", () => {
+      if (this.sized && this.history.length === 0 && this.canvas.clientWidth > 0) {
+        this.sized = false;
+        this.fit();
+      }
+    });
   }
 
   /** Size the canvas to fit the space it has on this screen. Call when it becomes visible. */
   fit() {
     if (this.sized || this.canvas.clientWidth === 0) return; // not on screen yet
-    const cssWidth = Math.max(240, this.canvas.clientWidth);
-    const cssHeight = Math.max(200, Math.min(window.innerHeight * 0.6, cssWidth * 0.75));
+    const cssWidth = Math.max(200, this.canvas.clientWidth);
+    // As tall as the screen has room for below the sticky header and the tools (the panel
+    // is scrolled to just under the header), so tools and canvas share one screen: on a
+    // phone held upright a little taller than wide, elsewhere 4:3 at most.
+    const header = document.querySelector(".cs-header");
+    const panel = this.canvas.closest(".cs-panel");
+    const above = panel ? this.canvas.getBoundingClientRect().top - panel.getBoundingClientRect().top : 0;
+    const room = window.innerHeight - (header ? header.getBoundingClientRect().height : 0) - above - 20;
+    const shape = cssWidth < 480 ? 1.15 : 0.75;
+    const cssHeight = Math.max(160, Math.min(room, cssWidth * shape));
     const ratio = window.devicePixelRatio || 1;
     let width = cssWidth * ratio;
     let height = cssHeight * ratio;

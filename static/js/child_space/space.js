@@ -4,6 +4,7 @@
 
 import { Outbox } from "./outbox.js";
 import { setUpReadAloud } from "./speech.js";
+import { ReadBackCard, WhoSeesReminder, watchHeader } from "./in_view.js";
 import { Things } from "./things.js";
 import { DrawingPanel } from "./drawing_panel.js";
 import { FormPanel } from "./panels.js";
@@ -48,6 +49,18 @@ function main(root) {
     endedBanner.scrollIntoView({ block: "nearest" });
   };
 
+  // --- what stays in front of the child on a small screen (in_view.js) ---------------------
+  const header = document.querySelector(".cs-header");
+  watchHeader(header);
+  const whoSees = new WhoSeesReminder(root);
+  let openPanel = null;
+  const readBack = new ReadBackCard(root.querySelector("[data-readback]"), {
+    header,
+    band,
+    home: () => home(),
+    openPanel: () => openPanel,
+  });
+
   const outbox = new Outbox({
     uploadUrl: root.dataset.uploadUrl,
     space: spaceKey(),
@@ -63,13 +76,13 @@ function main(root) {
     band,
     announce,
     onEnded: sessionEnded,
+    onReadBack: (item, text) => readBack.bring(item, text),
   });
 
   // --- screens: the menu and one panel at a time -------------------------------------------
   const homeParts = [...root.querySelectorAll("[data-screen='home']")];
   const tiles = [...root.querySelectorAll("[data-open]")];
   const panels = {};
-  let openPanel = null;
 
   function show(name, { focus = true, speak = true } = {}) {
     if (openPanel && openPanel.name !== name) openPanel.leave();
@@ -80,6 +93,7 @@ function main(root) {
     if (band === "early") homeParts.forEach((part) => (part.hidden = true));
     openPanel = panel;
     panel.enter();
+    whoSees.showIn(panel.element);
     if (focus) {
       panel.heading.focus();
       panel.element.scrollIntoView({ block: "start" });
@@ -261,6 +275,7 @@ function main(root) {
     }
   });
   outbox.addEventListener("change", drawOutbox);
+  outbox.addEventListener("added", () => whoSees.sent());
   outbox.addEventListener("sent", ({ detail }) => {
     things.add(detail.data, detail.item.fields);
     announce(strings.sent);

@@ -11,26 +11,12 @@ export function fill(text, values) {
   return text.replace(/%\((\w+)\)s/g, (_, name) => (name in values ? String(values[name]) : ""));
 }
 
-function formatTime(element) {
-  const iso = element.getAttribute("datetime");
-  if (!iso) return;
-  try {
-    const format = new Intl.DateTimeFormat(document.documentElement.lang || undefined, {
-      dateStyle: "medium",
-      timeStyle: "short",
-    });
-    element.textContent = format.format(new Date(iso));
-  } catch {
-    /* keep the server's date */
-  }
-}
-
 function slot(root, name) {
   return root.querySelector(`[data-slot="${name}"]`);
 }
 
 export class Things {
-  constructor({ section, strings, pictures, statusUrl, confirmUrl, reader, band, announce, onEnded }) {
+  constructor({ section, strings, pictures, statusUrl, confirmUrl, reader, band, announce, onEnded, onReadBack }) {
     this.section = section;
     this.list = section.querySelector("[data-things]");
     this.empty = section.querySelector("[data-things-empty]");
@@ -42,14 +28,14 @@ export class Things {
     this.band = band;
     this.announce = announce;
     this.onEnded = onEnded;
+    this.onReadBack = onReadBack || (() => {});
     this.polling = new Set();
     this.list.addEventListener("click", (event) => this.click(event));
   }
 
-  /** The items the server rendered: dates in the reader's language, transcripts, polling. */
+  /** The items the server rendered: transcripts, and polling for those still being made. */
   start() {
     for (const item of this.list.querySelectorAll("li[data-id]")) {
-      item.querySelectorAll("time[data-time]").forEach(formatTime);
       let transcript = null;
       try {
         transcript = JSON.parse(item.dataset.transcript || "null");
@@ -78,9 +64,9 @@ export class Things {
     slot(item, "icon").src = this.pictures[unsafe ? "hand-dark" : icons[kind]] || this.pictures[icons[kind]] || "";
     slot(item, "title").textContent = unsafe ? this.strings["unsafe-title"] : this.strings[`kind-${kind}`] || "";
     const time = item.querySelector("time[data-time]");
-    time.setAttribute("datetime", data.created_at || new Date().toISOString());
-    time.textContent = (data.created_at || "").slice(0, 10);
-    formatTime(time);
+    // The server's words for the date: the child's language's own format (en_GB in English).
+    time.setAttribute("datetime", data.created_at || "");
+    time.textContent = data.created_label || "";
     if (kind === "voice" && data.media_url) {
       const audio = slot(item, "audio");
       audio.src = data.media_url;
@@ -160,6 +146,7 @@ export class Things {
       // Read it back: the child hears what the machine thinks they said.
       this.announce(`${slot(part, "question").textContent} ${transcript.text || ""}`);
       if (this.band === "early") this.readTranscript(part);
+      this.onReadBack(item, transcript.text || "");
     }
   }
 
@@ -247,6 +234,7 @@ export class Things {
     }
     const data = response ? await response.json().catch(() => null) : null;
     if (response && response.ok && data?.transcript) {
+      item.classList.remove("is-read-back");
       this.showTranscript(item, data.transcript, { fresh: false });
       this.announce(this.strings["words-saved"]);
       item.querySelector(".cs-transcript")?.setAttribute("tabindex", "-1");
