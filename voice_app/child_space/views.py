@@ -51,6 +51,7 @@ from voice_app.extensions import db, limiter
 from voice_app.i18n import LANGUAGES
 from voice_app.record.models import ConfidentialPlacement
 from voice_app.record.visibility import confidential_contribution_ids
+from voice_app.replies import services as replies
 from voice_app.transcription.tasks import transcribe_recording
 
 bp = Blueprint("child_space", __name__)
@@ -222,6 +223,7 @@ def home() -> str:
         ),
         max_audio_seconds=current_app.config["MAX_AUDIO_SECONDS"],
         child_locale=space.locale,
+        child_replies=replies.replies_for_child_space(child.id),
     )
 
 

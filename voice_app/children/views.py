@@ -39,6 +39,7 @@ from voice_app.core.permissions import Permission, Role, require
 from voice_app.extensions import db
 from voice_app.i18n import LANGUAGES
 from voice_app.record.confidential import hidden_contribution_ids
+from voice_app.replies import overdue
 
 bp = Blueprint("children", __name__, url_prefix="/children")
 
@@ -57,6 +58,7 @@ def case_list() -> str:
     )
     alert_names = services.names_of({alert.child_id for alert in alerts})
     children, total = services.case_list(current_user._get_current_object(), search, page, per_page)
+    overdue_replies, overdue_total = overdue.overdue_for(reader)
     db.session.commit()
     return render_template(
         "children/list.html",
@@ -69,6 +71,8 @@ def case_list() -> str:
         band_labels=BAND_LABELS,
         alerts=alerts,
         alert_names=alert_names,
+        overdue_replies=overdue_replies,
+        overdue_total=overdue_total,
     )
 
 

@@ -39,6 +39,7 @@ from voice_app.extensions import db
 from voice_app.record import confidential, visibility
 from voice_app.record import consent as record_consent
 from voice_app.record.lookup import contribution_or_404
+from voice_app.replies import services as replies
 
 bp = Blueprint("contributions", __name__, url_prefix="/children")
 
@@ -88,6 +89,7 @@ def timeline(child_id: int) -> str:
         confidential.record_read(
             child.id, "contributions", len(confidential_ids & {item.id for item in items})
         )
+    reply_statuses = replies.statuses(child, items)
     db.session.commit()
     return render_template(
         "contributions/timeline.html",
@@ -104,6 +106,7 @@ def timeline(child_id: int) -> str:
         house_labels=HOUSES,
         in_record=in_record,
         confidential_ids=confidential_ids,
+        reply_statuses=reply_statuses,
     )
 
 
