@@ -204,6 +204,9 @@ def home() -> str:
             Contribution.id.not_in(confidential_contribution_ids(child.id)),
         )
     ).all()
+    # "You said, we did": the worker's replies, shown beside what the child said (audited).
+    child_replies = replies.replies_for_child_space(child.id)
+    db.session.commit()
     return render_template(
         "child_space/home.html",
         child_name=child.display_name,
@@ -223,7 +226,7 @@ def home() -> str:
         ),
         max_audio_seconds=current_app.config["MAX_AUDIO_SECONDS"],
         child_locale=space.locale,
-        child_replies=replies.replies_for_child_space(child.id),
+        child_replies=child_replies,
     )
 
 
