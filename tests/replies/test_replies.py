@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -32,6 +33,14 @@ def case():
     AssignmentFactory(child=child, user=sam)
     db.session.commit()
     return child, sam, manager
+
+
+def overdue_links(page: str) -> list[str]:
+    """The reply pages the case list's overdue block links to."""
+    if "overdue-replies-heading" not in page:
+        return []
+    block = page.split('id="overdue-replies-heading"', 1)[1].split("</section>", 1)[0]
+    return re.findall(r'href="([^"]+/reply)"', block)
 
 
 def actions(action: AuditAction) -> list[AuditEntry]:
@@ -126,23 +135,35 @@ def test_an_empty_reply_is_refused_and_a_family_members_words_get_no_reply_page(
 def test_overdue_replies_show_on_the_practitioners_and_managers_case_lists(app, case, make_client):
     child, sam, manager = case
     now = utcnow()
-    said(child, "Old words", now - timedelta(days=14))
+    old = said(child, "Old words", now - timedelta(days=14))
     said(child, "Just now", now - timedelta(minutes=5))
     other_sam = UserFactory(team=sam.team, name="Daniel Price")
     db.session.commit()
     for email in (sam.email, manager.email):
         page = make_client(email).get("/children/").get_data(as_text=True)
-        assert "1 reply to a child is overdue" in page, email
+        assert "Replies to children that are overdue" in page, email
         assert "Maya Thompson" in page
+        assert overdue_links(page) == [f"/children/{child.id}/contributions/{old.id}/reply"]
     assert "overdue" not in make_client(other_sam.email).get("/children/").get_data(as_text=True)
     assert actions(AuditAction.OVERDUE_REPLIES_VIEWED)
+
+
+def test_a_long_overdue_list_shows_the_oldest_and_says_there_are_more(app, case, make_client):
+    child, sam, _manager = case
+    now = utcnow()
+    made = [said(child, f"words {n}", now - timedelta(days=40 - n)) for n in range(22)]
+    page = make_client(sam.email).get("/children/").get_data(as_text=True)
+    links = overdue_links(page)
+    assert len(links) == overdue.LIST_LIMIT
+    assert links[0].endswith(f"/{made[0].id}/reply") and f"/{made[-1].id}/reply" not in page
+    assert "There are more: the oldest 20 are shown." in page
 
 
 def test_an_unsafe_press_not_answered_the_same_day_is_overdue_the_next(app, case, make_client):
     child, sam, _manager = case
     said(child, "", utcnow() - timedelta(days=1, hours=1), unsafe=True)
     page = make_client(sam.email).get("/children/").get_data(as_text=True)
-    assert "1 reply to a child is overdue" in page
+    assert "Replies to children that are overdue" in page
     assert "due the same day" in page
 
 
@@ -168,7 +189,7 @@ def test_overdue_follows_each_nations_bank_holidays(app, case, monkeypatch):
 
     def names_on(day: date) -> set[str]:
         monkeypatch.setattr(overdue, "uk_today", lambda: day)
-        found, _total = overdue.overdue_for(sam)
+        found, _more = overdue.overdue_for(sam)
         return {late.child_name for late in found}
 
     # Due 10 April in Scotland (Easter Monday is worked), 13 April in England.

@@ -121,7 +121,7 @@ def test_with_a_grant_the_reply_is_shown_and_the_read_is_audited(app, make_clien
         scene["secret"]
         in pages[f"/children/{scene['child'].id}/contributions/{scene['hidden'].id}/reply"]
     )
-    assert "1 reply to a child is overdue" in pages["/children/"]
+    assert "Replies to children that are overdue" in pages["/children/"]
     reads = db.session.scalars(
         select(AuditEntry).where(AuditEntry.action == AuditAction.CONFIDENTIAL_VIEWED)
     ).all()

@@ -58,7 +58,7 @@ def case_list() -> str:
     )
     alert_names = services.names_of({alert.child_id for alert in alerts})
     children, total = services.case_list(current_user._get_current_object(), search, page, per_page)
-    overdue_replies, overdue_total = overdue.overdue_for(reader)
+    overdue_replies, overdue_more = overdue.overdue_for(reader)
     db.session.commit()
     return render_template(
         "children/list.html",
@@ -72,7 +72,7 @@ def case_list() -> str:
         alerts=alerts,
         alert_names=alert_names,
         overdue_replies=overdue_replies,
-        overdue_total=overdue_total,
+        overdue_more=overdue_more,
     )
 
 

@@ -48,55 +48,65 @@ class OverdueReply:
     unsafe: bool
 
 
-def _late(today: date) -> ColumnElement[bool]:
-    """SQL condition on ``Contribution`` joined to ``Child``: its reply is overdue today
-    (if it has none)."""
-    conditions = []
-    for unsafe in (False, True):
-        days = working_days_for(unsafe)
-        for nation in Nation:
-            cut_off = start_of_uk_day(latest_start_due_before(today, days, nation) + timedelta(1))
-            conditions.append(
-                and_(
-                    Contribution.flagged_unsafe.is_(unsafe),
-                    Child.nation == nation,
-                    Contribution.created_at < cut_off,
-                )
+def _late(child_ids: Select[Any], today: date) -> ColumnElement[bool]:
+    """SQL condition on ``Contribution``: made by a child of an open case among
+    ``child_ids`` long enough ago that its reply is overdue today (if it has none).
+
+    One branch per nation, each on that nation's children by id, so the database filters
+    contributions without joining every one of them to its child."""
+    branches = []
+    for nation in Nation:
+        in_nation = select(Child.id).where(
+            Child.id.in_(child_ids), Child.nation == nation, Child.closed_at.is_(None)
+        )
+        usual, same_day = (
+            start_of_uk_day(
+                latest_start_due_before(today, working_days_for(unsafe), nation) + timedelta(1)
             )
-    return or_(*conditions)
+            for unsafe in (False, True)
+        )
+        branches.append(
+            and_(
+                Contribution.child_id.in_(in_nation),
+                # An unsafe press is late a day after it was made; anything else later.
+                Contribution.created_at < max(usual, same_day),
+                or_(Contribution.flagged_unsafe.is_(True), Contribution.created_at < usual),
+                or_(Contribution.flagged_unsafe.is_(False), Contribution.created_at < same_day),
+            )
+        )
+    return or_(*branches)
 
 
 def unanswered_late(
     child_ids: Select[Any], hidden: Select[Any], today: date
 ) -> Select[Contribution, Child]:
-    """Contributions of open cases among ``child_ids`` whose reply is overdue, leaving out
-    ``hidden`` (what the reader may not see)."""
+    """Contributions of open cases among ``child_ids`` whose reply is overdue, with their
+    child, leaving out ``hidden`` (what the reader may not see)."""
     return (
         select(Contribution, Child)
         .join(Child, Child.id == Contribution.child_id)
         .where(
-            Contribution.child_id.in_(child_ids),
-            Child.closed_at.is_(None),
+            _late(child_ids, today),
             Contribution.author_kind.in_(ANSWERED_AUTHORS),
             Contribution.id.not_in(hidden),
             ~exists().where(ChildReply.contribution_id == Contribution.id),
-            _late(today),
         )
     )
 
 
-def overdue_for(user: User) -> tuple[list[OverdueReply], int]:
-    """The oldest overdue replies among the children ``user`` sees, and how many there are
-    in all; audited when there are any."""
+def overdue_for(user: User) -> tuple[list[OverdueReply], bool]:
+    """The oldest overdue replies among the children ``user`` sees, and whether there are
+    more than are listed; audited when there are any.
+
+    No total is counted here: the case list is opened all day, and the team view counts.
+    """
     if not user.can(Permission.CASE_READ):
-        return [], 0
+        return [], False
     stmt = unanswered_late(visible_child_ids(user), access.hidden_across_cases(user), uk_today())
-    total = db.session.scalar(
-        select(func.count()).select_from(stmt.with_only_columns(Contribution.id).subquery())
-    )
     rows = db.session.execute(
-        stmt.order_by(Contribution.created_at, Contribution.id).limit(LIST_LIMIT)
+        stmt.order_by(Contribution.created_at, Contribution.id).limit(LIST_LIMIT + 1)
     ).all()
+    more = len(rows) > LIST_LIMIT
     found = [
         OverdueReply(
             child.id,
@@ -110,14 +120,14 @@ def overdue_for(user: User) -> tuple[list[OverdueReply], int]:
             ),
             contribution.flagged_unsafe,
         )
-        for contribution, child in rows
+        for contribution, child in rows[:LIST_LIMIT]
     ]
     if found:
         audit.record(
             AuditAction.OVERDUE_REPLIES_VIEWED,
             details={"shown": [f"{o.child_id}:{o.contribution_id}" for o in found]},
         )
-    return found, total or 0
+    return found, more
 
 
 # The manager's team view.
