@@ -270,3 +270,4 @@ def test_the_childs_nation_is_chosen_on_the_child_form(app, case, make_client):
     assert response.status_code == 302
     db.session.refresh(child)
     assert child.nation is Nation.SCOTLAND
+    assert "<dd>Scotland</dd>" in browser.get(f"/children/{child.id}").get_data(as_text=True)

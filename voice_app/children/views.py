@@ -17,6 +17,7 @@ from voice_app.children import closure, services
 from voice_app.children.forms import (
     ASSIGNMENT_LABELS,
     BAND_LABELS,
+    NATION_LABELS,
     RELATIONSHIP_LABELS,
     AssignmentForm,
     BandForm,
@@ -159,6 +160,7 @@ def child_page(child_id: int) -> str:
         band_labels=BAND_LABELS,
         relationship_labels=RELATIONSHIP_LABELS,
         assignment_labels=ASSIGNMENT_LABELS,
+        nation_labels=NATION_LABELS,
         now=utcnow(),
     )
 
