@@ -15,7 +15,6 @@ from sqlalchemy import Select
 from voice_app.accounts.models import User
 from voice_app.children.models import Child
 from voice_app.contributions.models import Contribution
-from voice_app.extensions import db
 from voice_app.record import confidential, visibility
 from voice_app.record.lookup import contribution_or_404
 
@@ -26,13 +25,6 @@ def contribution_for_reader(child: Child, contribution_id: int) -> Contribution:
     return contribution_or_404(child, contribution_id)
 
 
-def hidden_from_reader(user: User, child_id: int) -> Select[Any] | None:
-    """Contributions of one child that ``user`` may not see; None when they see them all."""
-    if confidential.may_read_confidential(user, child_id):
-        return None
-    return visibility.confidential_contribution_ids(child_id)
-
-
 def hidden_across_cases(user: User) -> Select[Any]:
     """Contributions of every child that ``user`` may not see, for lists across cases."""
     return confidential.hidden_contribution_ids(user)
@@ -41,14 +33,6 @@ def hidden_across_cases(user: User) -> Select[Any]:
 def hidden_from_child(child_id: int) -> Select[Any]:
     """Contributions no longer the child's to see (the same rule as their own list)."""
     return visibility.confidential_contribution_ids(child_id)
-
-
-def confidential_among(child_id: int, contribution_ids: set[int]) -> set[int]:
-    """Which of ``contribution_ids`` are in the confidential section."""
-    if not contribution_ids:
-        return set()
-    placed = db.session.scalars(visibility.confidential_contribution_ids(child_id))
-    return contribution_ids & set(placed)
 
 
 def is_confidential(contribution: Contribution) -> bool:
