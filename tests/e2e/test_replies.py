@@ -12,7 +12,7 @@ from playwright.sync_api import Browser, Page, expect
 from sqlalchemy import select
 
 from tests.e2e.test_child_space import ENGLISH_VOICES_ONLY, assert_no_serious_axe_violations
-from tests.e2e.test_practitioner_pages import sign_in
+from tests.e2e.test_practitioner_pages import choose_language, sign_in
 from voice_app.accounts.invitations import create_invitation
 from voice_app.accounts.models import User
 from voice_app.children.models import Child
@@ -71,5 +71,26 @@ def test_a_practitioner_replies_and_maya_sees_and_hears_it(
         spoken = tablet.evaluate("() => window.__spoken")
         assert spoken[-1] == {"text": NEW_REPLY, "lang": "en-GB", "voice": "Test English"}
         assert_no_serious_axe_violations(tablet, "Maya's space with a reply")
+
+        # In Arabic the page reads right to left; the English reply keeps its own language
+        # and is not read in another language's voice.
+        tablet.locator("form.language-switcher button[value=ar]").click()
+        expect(tablet.locator("html")).to_have_attribute("dir", "rtl")
+        reply = tablet.locator(".cs-thing", has_text=MAYA_SAID).locator(".cs-reply")
+        expect(reply.locator("[lang=en]")).to_have_text(NEW_REPLY)
+        expect(reply.locator("button[data-speak]")).to_have_count(0)
+        assert_no_serious_axe_violations(tablet, "Maya's space with a reply, in Arabic")
     finally:
         context.close()
+
+
+def test_the_manager_sees_overdue_work_per_practitioner(page: Page) -> None:
+    sign_in(page, "manager@demo.example")
+    page.get_by_role("link", name="Team", exact=True).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Team: overdue work")
+    expect(page.get_by_role("row", name=re.compile("Sam Okafor"))).to_be_visible()
+    assert_no_serious_axe_violations(page, "the team view")
+    choose_language(page, "ar")
+    expect(page.locator("html")).to_have_attribute("dir", "rtl")
+    assert_no_serious_axe_violations(page, "the team view in Arabic")
+    choose_language(page, "en")
