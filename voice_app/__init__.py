@@ -69,7 +69,8 @@ def _init_extensions(app: Flask) -> None:
 def _register_blueprints(app: Flask) -> None:
     # Every area's models, so migrations and the append-only guard see every table even
     # where no view has imported them yet.
-    import voice_app.record.models  # noqa: F401
+    import voice_app.record.models
+    import voice_app.replies.models  # noqa: F401
     from voice_app.accounts.views import admin_bp as accounts_admin_bp
     from voice_app.accounts.views import bp as accounts_bp
     from voice_app.audit.views import bp as audit_bp
@@ -84,6 +85,8 @@ def _register_blueprints(app: Flask) -> None:
     from voice_app.record.consent_views import bp as record_consent_bp
     from voice_app.record.subject_access_views import bp as subject_access_bp
     from voice_app.record.views import bp as record_bp
+    from voice_app.replies.views import bp as replies_bp
+    from voice_app.replies.views import team_bp
 
     for blueprint in (
         core_bp,
@@ -100,6 +103,8 @@ def _register_blueprints(app: Flask) -> None:
         record_consent_bp,
         record_confidential_bp,
         subject_access_bp,
+        replies_bp,
+        team_bp,
     ):
         app.register_blueprint(blueprint)
 

@@ -51,4 +51,9 @@ ACTION_LABELS = {
     AuditAction.SUBJECT_ACCESS_DOWNLOADED: _l("Downloaded a subject-access export"),
     AuditAction.CASE_CLOSED: _l("Closed a case"),
     AuditAction.RECORD_PURGED: _l("A record was destroyed at the end of its retention period"),
+    AuditAction.REPLY_WRITTEN: _l("Wrote a reply to the child"),
+    AuditAction.REPLIES_VIEWED: _l("Viewed replies to the child"),
+    AuditAction.REPLIES_SHOWN_TO_CHILD: _l("The child was shown replies in their space"),
+    AuditAction.OVERDUE_REPLIES_VIEWED: _l("Viewed overdue replies"),
+    AuditAction.TEAM_OVERVIEW_VIEWED: _l("Viewed the team's overdue work"),
 }

@@ -60,6 +60,11 @@ class AuditAction(StrEnum):
     SUBJECT_ACCESS_PRODUCED = "subject_access_produced"
     SUBJECT_ACCESS_DOWNLOADED = "subject_access_downloaded"
     CASE_CLOSED = "case_closed"
+    REPLY_WRITTEN = "reply_written"
+    REPLIES_VIEWED = "replies_viewed"
+    REPLIES_SHOWN_TO_CHILD = "replies_shown_to_child"
+    OVERDUE_REPLIES_VIEWED = "overdue_replies_viewed"
+    TEAM_OVERVIEW_VIEWED = "team_overview_viewed"
     RECORD_PURGED = "record_purged"
 
 

@@ -52,6 +52,7 @@ from voice_app.extensions import db, limiter
 from voice_app.i18n import LANGUAGES
 from voice_app.i18n.dates import format_moment
 from voice_app.record.disclosure import Reader, disclosure_for
+from voice_app.replies import services as replies
 from voice_app.transcription.tasks import transcribe_recording
 
 bp = Blueprint("child_space", __name__)
@@ -207,6 +208,9 @@ def home() -> str:
             disclosure_for(Reader.child(), child.id).contribution_filter()
         )
     ).all()
+    # "You said, we did": the worker's replies, shown beside what the child said (audited).
+    child_replies = replies.replies_for_child_space(child.id)
+    db.session.commit()
     return render_template(
         "child_space/home.html",
         child_name=child.display_name,
@@ -229,6 +233,7 @@ def home() -> str:
         ),
         max_audio_seconds=current_app.config["MAX_AUDIO_SECONDS"],
         child_locale=space.locale,
+        child_replies=child_replies,
     )
 
 

@@ -26,6 +26,7 @@ from voice_app.core.forms import (
     strip_text,
     valid_email,
 )
+from voice_app.core.working_days import Nation
 
 BAND_LABELS = {
     DevelopmentalBand.EARLY: _l("Early years (about 4 to 7)"),
@@ -43,6 +44,12 @@ RELATIONSHIP_LABELS = {
     Relationship.FOSTER_CARER: _l("Foster carer"),
     Relationship.SPECIAL_GUARDIAN: _l("Special guardian"),
     Relationship.OTHER: _l("Other"),
+}
+
+NATION_LABELS = {
+    Nation.ENGLAND_AND_WALES: _l("England and Wales"),
+    Nation.SCOTLAND: _l("Scotland"),
+    Nation.NORTHERN_IRELAND: _l("Northern Ireland"),
 }
 
 ASSIGNMENT_LABELS = {
@@ -91,6 +98,12 @@ class ChildForm(FlaskForm):
         description=_l("For example: uses Makaton, prefers pictures, needs an interpreter."),
         validators=[optional()],
         filters=[strip_text],
+    )
+    nation = SelectField(
+        _l("UK nation"),
+        description=_l("Its bank holidays count when deadlines are worked out in working days."),
+        choices=choice_list({value.value: label for value, label in NATION_LABELS.items()}),
+        default=Nation.ENGLAND_AND_WALES.value,
     )
     lead_practitioner_id = SelectField(_l("Lead practitioner"), coerce=int)
 

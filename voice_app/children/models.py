@@ -10,6 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from voice_app.accounts.models import Team, User
 from voice_app.core.db import Base, UTCDateTime, str_enum, utcnow
+from voice_app.core.working_days import Nation
 
 
 class DevelopmentalBand(StrEnum):
@@ -69,6 +70,10 @@ class Child(Base):
     #: Interface language for the child's own space (a code from voice_app.i18n.LANGUAGES).
     preferred_language: Mapped[str] = mapped_column(String(10), default="en")
     communication_needs: Mapped[str | None] = mapped_column(Text)
+    #: The UK nation whose bank holidays count in the child's working-day deadlines.
+    nation: Mapped[Nation] = mapped_column(
+        str_enum(Nation, 20), default=Nation.ENGLAND_AND_WALES, server_default="england_wales"
+    )
     band_override: Mapped[DevelopmentalBand | None] = mapped_column(str_enum(DevelopmentalBand, 10))
     band_override_reason: Mapped[str | None] = mapped_column(Text)
     team_id: Mapped[int] = mapped_column(ForeignKey("teams.id"))

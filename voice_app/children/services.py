@@ -21,6 +21,7 @@ from voice_app.children.models import (
 )
 from voice_app.core.db import utcnow
 from voice_app.core.permissions import Role
+from voice_app.core.working_days import Nation
 from voice_app.extensions import db
 
 #: Fields of a child's record that the details form edits.
@@ -35,6 +36,7 @@ DETAIL_FIELDS = (
     "address",
     "preferred_language",
     "communication_needs",
+    "nation",
     "lead_practitioner_id",
 )
 
@@ -123,7 +125,9 @@ def create_child(details: dict[str, Any], created_by: User) -> Child:
     """Open a record in the creator's team; a practitioner who opens it becomes its lead."""
     if _reference_taken(details["reference"]):
         raise ReferenceTaken(details["reference"])
-    child = Child(team_id=created_by.team_id, **{k: details[k] for k in DETAIL_FIELDS})
+    values = {k: details[k] for k in DETAIL_FIELDS}
+    values["nation"] = values["nation"] or Nation.ENGLAND_AND_WALES
+    child = Child(team_id=created_by.team_id, **values)
     if child.lead_practitioner_id is None and created_by.role is Role.PRACTITIONER:
         child.lead_practitioner_id = created_by.id
     db.session.add(child)

@@ -17,6 +17,7 @@ from voice_app.children import closure, services
 from voice_app.children.forms import (
     ASSIGNMENT_LABELS,
     BAND_LABELS,
+    NATION_LABELS,
     RELATIONSHIP_LABELS,
     AssignmentForm,
     BandForm,
@@ -38,6 +39,7 @@ from voice_app.core.permissions import Permission, Role, require
 from voice_app.extensions import db
 from voice_app.i18n import LANGUAGES
 from voice_app.record.disclosure import alert_groups
+from voice_app.replies import overdue
 
 bp = Blueprint("children", __name__, url_prefix="/children")
 
@@ -53,6 +55,7 @@ def case_list() -> str:
     alerts = alert_groups(reader, services.visible_child_ids(reader))
     alert_names = services.names_of({group.child_id for group in alerts})
     children, total = services.case_list(current_user._get_current_object(), search, page, per_page)
+    overdue_replies, overdue_more = overdue.overdue_for(reader)
     db.session.commit()
     return render_template(
         "children/list.html",
@@ -65,6 +68,8 @@ def case_list() -> str:
         band_labels=BAND_LABELS,
         alerts=alerts,
         alert_names=alert_names,
+        overdue_replies=overdue_replies,
+        overdue_more=overdue_more,
     )
 
 
@@ -151,6 +156,7 @@ def child_page(child_id: int) -> str:
         band_labels=BAND_LABELS,
         relationship_labels=RELATIONSHIP_LABELS,
         assignment_labels=ASSIGNMENT_LABELS,
+        nation_labels=NATION_LABELS,
         now=utcnow(),
     )
 

@@ -38,6 +38,7 @@ from voice_app.core.permissions import Permission, require
 from voice_app.extensions import db
 from voice_app.record.lookup import contribution_or_404, seen_by_reader
 from voice_app.record.models import EntryKind
+from voice_app.replies import services as replies
 
 bp = Blueprint("contributions", __name__, url_prefix="/children")
 
@@ -88,6 +89,7 @@ def timeline(child_id: int) -> str:
         for item in items
         if item.flagged_unsafe and (found := alerts.mistake_for(item.id)) is not None
     }
+    reply_statuses = replies.statuses(child, items)
     db.session.commit()
     return render_template(
         "contributions/timeline.html",
@@ -105,6 +107,7 @@ def timeline(child_id: int) -> str:
         in_record=in_record,
         confidential_ids=confidential_ids,
         mistakes=mistakes,
+        reply_statuses=reply_statuses,
     )
 
 

@@ -15,6 +15,7 @@ from voice_app.core.db import utcnow
 from voice_app.core.permissions import Role
 from voice_app.extensions import db
 from voice_app.record.demo import seed_chronology
+from voice_app.replies.demo import seed_reply
 
 DEMO_PASSWORD = "demo-password"  # noqa: S105 - published in the README, demo databases only
 
@@ -128,6 +129,7 @@ def seed_demo() -> dict[str, User]:
         ),
     )
     seed_chronology(maya, sam, staff["manager@demo.example"])
+    seed_reply(maya, sam)
     return staff
 
 

@@ -38,6 +38,10 @@ class Permission(StrEnum):
     CONFIDENTIAL_GRANT = "confidential:grant"
     SUBJECT_ACCESS_REQUEST = "subject_access:request"
     SUBJECT_ACCESS_AUTHORISE = "subject_access:authorise"
+    #: Write a reply to the child about what they said ("you said, we did").
+    REPLY_WRITE = "reply:write"
+    #: The team view: counts of overdue work per practitioner.
+    TEAM_READ = "team:read"
     AUDIT_READ = "audit:read"
     USER_MANAGE = "user:manage"
 
@@ -56,6 +60,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.CONFIDENTIAL_READ,
             Permission.CONFIDENTIAL_PLACE,
             Permission.SUBJECT_ACCESS_REQUEST,
+            Permission.REPLY_WRITE,
         }
     ),
     Role.MANAGER: frozenset(
@@ -75,6 +80,8 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.SUBJECT_ACCESS_REQUEST,
             Permission.SUBJECT_ACCESS_AUTHORISE,
             Permission.AUDIT_READ,
+            Permission.REPLY_WRITE,
+            Permission.TEAM_READ,
         }
     ),
     Role.INTERPRETER: frozenset({Permission.CASE_LIST, Permission.CASE_READ_INTERPRETING}),

@@ -34,6 +34,7 @@ from voice_app.record.models import (
     SubjectAccessRequest,
 )
 from voice_app.record.subject_access import export_media_ids
+from voice_app.replies.models import ChildReply
 
 #: What a purged child's NOT NULL personal columns hold instead.
 PURGED_NAME = "—"
@@ -93,6 +94,7 @@ def _statements(child_id: int) -> list[tuple[str, Delete]]:
             "safety_responses",
             delete(SafetyResponse).where(SafetyResponse.contribution_id.in_(contribution_ids)),
         ),
+        ("child_replies", delete(ChildReply).where(ChildReply.child_id == child_id)),
         ("contributions", delete(Contribution).where(Contribution.child_id == child_id)),
         ("invitations", delete(Invitation).where(Invitation.child_id == child_id)),
         ("family_members", delete(FamilyMember).where(FamilyMember.child_id == child_id)),

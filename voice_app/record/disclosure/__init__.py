@@ -14,6 +14,8 @@ start. The areas built on the record - plans, reports, the family's space, inter
   (the reader's gapless numbering; the true sequence only with a grant),
   ``entry_placement``/``contribution_placement`` (only with a grant), and
   ``record_confidential_read`` (the audit entry for every confidential read).
+- ``hidden_contribution_ids(user, child_ids)`` gives what a staff reader may not see
+  across several cases at once (lists such as overdue replies).
 - ``alert_groups(user, child_ids)`` gives the open "I don't feel safe" alerts, one group per
   child, without the confidential words for readers with no grant.
 - ``contribution_ids_shared_with``, ``current_consent``, ``consent_history``,
@@ -31,6 +33,7 @@ from voice_app.record.disclosure.readers import (
     ReaderKind,
     disclosure_for,
     has_live_grant,
+    hidden_contribution_ids,
     may_read_confidential,
 )
 from voice_app.record.disclosure.scope import ConfidentialScope, confidential_scope
@@ -58,6 +61,7 @@ __all__ = [
     "current_consent",
     "disclosure_for",
     "has_live_grant",
+    "hidden_contribution_ids",
     "may_read_confidential",
     "shared_with",
 ]

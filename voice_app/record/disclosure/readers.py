@@ -235,3 +235,23 @@ def disclosure_for(reader: Reader | User, child_id: int) -> Disclosure:
     if isinstance(reader, User):
         reader = Reader.staff(reader)
     return Disclosure(reader, child_id)
+
+
+def hidden_contribution_ids(user: User, child_ids: Any) -> frozenset[int]:
+    """Contributions of these children (a select of ids) that ``user`` may not see: for
+    lists that run across cases, such as overdue replies.
+
+    Only children with something in their confidential section are looked at, and each
+    through its own scope, so a list across cases follows exactly the rule a single case
+    page follows (corrections, carried contributions and all).
+    """
+    placed = db.session.scalars(
+        select(ConfidentialPlacement.child_id)
+        .where(ConfidentialPlacement.child_id.in_(child_ids))
+        .distinct()
+    ).all()
+    hidden: set[int] = set()
+    for child_id in placed:
+        if not may_read_confidential(user, child_id):
+            hidden |= confidential_scope(child_id).contribution_ids
+    return frozenset(hidden)
