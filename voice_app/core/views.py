@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, redirect, send_from_directory, url_for
+from functools import cache
+from pathlib import Path
+
+from flask import Blueprint, current_app, redirect, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
@@ -23,5 +26,14 @@ def index() -> Response:
 @bp.get("/favicon.ico")
 def favicon() -> Response:
     """The icon browsers ask for on every page (static/favicon.ico), so none of them 404s."""
-    folder = current_app.static_folder or "static"
-    return send_from_directory(folder, "favicon.ico", mimetype="image/vnd.microsoft.icon")
+    icon = _icon_bytes(current_app.static_folder or "static")
+    response = Response(icon, mimetype="image/vnd.microsoft.icon")
+    response.cache_control.public = True
+    response.cache_control.max_age = 86400
+    return response
+
+
+@cache
+def _icon_bytes(folder: str) -> bytes:
+    # A few hundred bytes, read once: no open file is left to a client that never reads it.
+    return (Path(folder) / "favicon.ico").read_bytes()
