@@ -16,6 +16,9 @@ from voice_app.extensions import babel, csrf, db, limiter, login_manager, migrat
 
 def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     """Build the app: config, extensions, blueprints, error pages, CLI."""
+    from voice_app.core.logs import install_safe_logging
+
+    install_safe_logging()
     instance_path = Path((overrides or {}).get("INSTANCE_PATH") or ROOT / "instance")
     app = Flask(
         __name__,
