@@ -66,15 +66,17 @@ debs:
 		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing > /dev/null; \
 	fi
 
+# Migrate and seed first, then start the worker, then the server: nobody can reach a page
+# before its tables and the demo accounts exist. The app reads instance/secret_key itself.
 # The worker polls its SQLite queue at most a second apart (Huey's default backs off to ten
 # seconds), so a child's recording starts transcribing within a second of arriving.
+run: export VOICE_APP_DEMO = 1
 run: install $(INSTANCE)/secret_key
-	@export VOICE_APP_SECRET_KEY=$$(cat $(INSTANCE)/secret_key); \
-	$(FLASK) db upgrade && \
-	$(FLASK) demo && \
-	echo "voice_app on http://127.0.0.1:$(PORT) (Ctrl-C stops the app and its worker)" && \
-	$(BIN)/huey_consumer voice_app.worker.huey --workers 2 --worker-type thread --delay 0.1 --max-delay 1 --logfile $(INSTANCE)/worker.log & \
+	$(FLASK) db upgrade
+	$(FLASK) demo
+	@$(BIN)/huey_consumer voice_app.worker.huey --workers 2 --worker-type thread --delay 0.1 --max-delay 1 --logfile $(INSTANCE)/worker.log & \
 	worker=$$!; trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT; \
+	echo "voice_app on http://127.0.0.1:$(PORT) (Ctrl-C stops the app and its worker)"; \
 	$(BIN)/gunicorn --workers 3 --bind 127.0.0.1:$(PORT) --access-logfile - 'voice_app:create_app()'
 
 test: install-test lint typecheck i18n-check pytest

@@ -25,6 +25,7 @@ from sqlalchemy import text
 from tests import factories
 from voice_app import create_app
 from voice_app.config import ROOT
+from voice_app.core.queue import init_queue
 from voice_app.extensions import db, limiter
 
 TEST_PASSWORD = factories.TEST_PASSWORD
@@ -97,6 +98,9 @@ def _app_context(request: pytest.FixtureRequest) -> Iterator[None]:
     flask_app: Flask = request.getfixturevalue("app")
     with flask_app.app_context():
         limiter.reset()
+        # Another app built by an earlier test (create_app points the one shared Huey at its
+        # own queue) must not leave this test on that queue: back to this app's, empty.
+        init_queue(flask_app)
         yield
         db.session.rollback()
         shutil.rmtree(flask_app.config["MEDIA_ROOT"], ignore_errors=True)

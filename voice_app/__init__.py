@@ -16,6 +16,9 @@ from voice_app.extensions import babel, csrf, db, limiter, login_manager, migrat
 
 def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     """Build the app: config, extensions, blueprints, error pages, CLI."""
+    from voice_app.core.logs import install_safe_logging
+
+    install_safe_logging()
     instance_path = Path((overrides or {}).get("INSTANCE_PATH") or ROOT / "instance")
     app = Flask(
         __name__,
@@ -24,6 +27,11 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
         static_folder=str(ROOT / "static"),
     )
     app.config.from_mapping(load_config(instance_path, overrides))
+    # Whatever the overrides say, SQL parameters (a child's words) stay out of logs.
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {
+        **app.config.get("SQLALCHEMY_ENGINE_OPTIONS", {}),
+        "hide_parameters": True,
+    }
     instance_path.mkdir(parents=True, exist_ok=True)
     if app.config["TRUST_PROXY"]:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)  # type: ignore[method-assign]

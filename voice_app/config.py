@@ -9,6 +9,9 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_INSTANCE = ROOT / "instance"
+#: Where the secret key lives, inside the instance folder, when ``VOICE_APP_SECRET_KEY``
+#: is not set (``make run`` writes it once).
+SECRET_KEY_FILE = "secret_key"  # noqa: S105 - a file name, not a secret
 
 
 class ConfigError(RuntimeError):
@@ -35,7 +38,8 @@ def load_config(instance_path: Path, overrides: dict[str, Any] | None = None) ->
         "ENV_NAME": env,
         "SECRET_KEY": _env("SECRET_KEY"),
         "SQLALCHEMY_DATABASE_URI": database_url,
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        # SQL parameters carry names and words: never into a log or an error message.
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True, "hide_parameters": True},
         "QUEUE_URL": queue_url,
         "MEDIA_ROOT": str(instance_path / "media"),
         "WHISPER_MODEL_DIR": _env("WHISPER_MODEL")
@@ -80,15 +84,29 @@ def load_config(instance_path: Path, overrides: dict[str, Any] | None = None) ->
         "RETENTION_YEARS_AFTER_CLOSURE": int(_env("RETENTION_YEARS_AFTER_CLOSURE", "6") or 6),
         "RETENTION_UNTIL_AGE": int(_env("RETENTION_UNTIL_AGE", "25") or 25),
         "TRUST_PROXY": _env_bool("TRUST_PROXY", False),
+        #: A demo database (``make run`` sets it): ``/healthz`` is ready only once the demo
+        #: accounts are seeded.
+        "DEMO": _env_bool("DEMO", False),
     }
+    config["SECRET_KEY"] = config["SECRET_KEY"] or _secret_key_file(instance_path)
     if env == "development":
         config["SECRET_KEY"] = config["SECRET_KEY"] or "development-only-not-secret"
     if overrides:
         config.update(overrides)
     if not config.get("SECRET_KEY"):
         raise ConfigError(
-            "VOICE_APP_SECRET_KEY is not set. Set it to a long random value "
-            "(python -c 'import secrets; print(secrets.token_hex(32))') before starting "
-            "in production mode."
+            f"VOICE_APP_SECRET_KEY is not set and there is no {instance_path / SECRET_KEY_FILE}. "
+            "Set it to a long random value "
+            "(python -c 'import secrets; print(secrets.token_hex(32))'), or run `make run` "
+            "once to make the file, before starting in production mode."
         )
     return config
+
+
+def _secret_key_file(instance_path: Path) -> str | None:
+    """The key ``make run`` keeps in ``instance/secret_key``, so every command uses it too."""
+    try:
+        key = (instance_path / SECRET_KEY_FILE).read_text(encoding="utf-8").strip()
+    except FileNotFoundError:
+        return None
+    return key or None

@@ -124,3 +124,19 @@ class Browser:
         )
         if status != 302:
             raise RuntimeError(f"sign-in answered {status}")
+
+    def search_cases(self, query: str) -> None:
+        """Search the case list as the page does: a POST that keeps it in the session."""
+        from urllib.parse import urlencode
+
+        _status, page, _ = self.request("GET", "/children/")
+        self.read_token(page)
+        form = urlencode({"csrf_token": self.token, "q": query})
+        status, _data, _ = self.request(
+            "POST",
+            "/children/search",
+            form.encode(),
+            {"Content-Type": "application/x-www-form-urlencoded"},
+        )
+        if status != 302:
+            raise RuntimeError(f"search answered {status}")

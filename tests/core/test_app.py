@@ -18,11 +18,24 @@ from voice_app.core.queue import HEARTBEAT_KEY, huey, write_heartbeat
 from voice_app.extensions import db
 
 
-def test_production_refuses_to_start_without_a_secret_key(monkeypatch):
+def test_production_refuses_to_start_without_a_secret_key(monkeypatch, tmp_path):
     monkeypatch.setenv("VOICE_APP_ENV", "production")
     monkeypatch.delenv("VOICE_APP_SECRET_KEY", raising=False)
     with pytest.raises(ConfigError, match="VOICE_APP_SECRET_KEY"):
-        create_app()
+        create_app({"INSTANCE_PATH": str(tmp_path)})
+
+
+def test_without_the_variable_the_key_comes_from_the_instance_folder(monkeypatch, tmp_path):
+    monkeypatch.setenv("VOICE_APP_ENV", "production")
+    monkeypatch.delenv("VOICE_APP_SECRET_KEY", raising=False)
+    (tmp_path / "secret_key").write_text("kept-in-the-instance-folder\n")
+    assert create_app({"INSTANCE_PATH": str(tmp_path)}).config["SECRET_KEY"] == (
+        "kept-in-the-instance-folder"
+    )
+    monkeypatch.setenv("VOICE_APP_SECRET_KEY", "the-variable-wins")
+    assert create_app({"INSTANCE_PATH": str(tmp_path)}).config["SECRET_KEY"] == (
+        "the-variable-wins"
+    )
 
 
 def test_settings_come_from_the_environment(monkeypatch, tmp_path):
@@ -77,22 +90,30 @@ def test_not_found_page_is_in_the_readers_language(client):
     assert 'lang="cy"' in response.get_data(as_text=True)
 
 
-def test_healthz_reports_database_queue_and_speech_model(client):
+def test_healthz_is_ready_only_once_a_worker_has_been_seen(client):
     huey.storage.delete_data(HEARTBEAT_KEY)
-    body = client.get("/healthz").get_json()
-    assert body["database"] == "ok"
+    response = client.get("/healthz")
+    body = response.get_json()
+    assert response.status_code == 503
+    assert body["status"] == "not_ready" and body["ready"] is False
+    assert body["failing"] == ["worker"]
+    assert body["database"] == "ok" and body["schema"]["status"] == "at_head"
     assert body["queue"]["status"] == "no_worker"
     assert body["speech_model"] == "ready"
-    assert body["status"] == "degraded"
     write_heartbeat()  # what a running worker does every minute
-    body = client.get("/healthz").get_json()
+    response = client.get("/healthz")
+    body = response.get_json()
+    assert response.status_code == 200
+    assert body["status"] == "ok" and body["ready"] is True and body["failing"] == []
     assert body["queue"]["status"] == "ok"
     assert body["queue"]["worker_last_seen_seconds_ago"] <= 1
 
 
 def test_healthz_knows_when_the_heartbeat_is_stale(client):
     huey.put(HEARTBEAT_KEY, time.time() - 3600)
-    assert client.get("/healthz").get_json()["queue"]["status"] == "no_worker"
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.get_json()["queue"]["status"] == "no_worker"
 
 
 def test_migrations_match_the_models(app):

@@ -5,7 +5,17 @@ from __future__ import annotations
 from datetime import UTC
 from typing import Any
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_babel import to_utc
 from flask_login import current_user
@@ -43,11 +53,26 @@ from voice_app.replies import overdue
 
 bp = Blueprint("children", __name__, url_prefix="/children")
 
+#: Session key of the case-list search. It is kept in the signed session, never in a URL,
+#: so children's names stay out of access logs, proxies and browser history.
+SEARCH_KEY = "case_search"
+
+
+@bp.post("/search")
+@require(Permission.CASE_LIST)
+def search_cases() -> Response:
+    search = "" if "clear" in request.form else request.form.get("q", "").strip()[:100]
+    if search:
+        session[SEARCH_KEY] = search
+    else:
+        session.pop(SEARCH_KEY, None)
+    return redirect(url_for("children.case_list"))
+
 
 @bp.get("/")
 @require(Permission.CASE_LIST)
 def case_list() -> str:
-    search = request.args.get("q", "")[:100]
+    search = str(session.get(SEARCH_KEY, ""))[:100]
     page = page_number()
     per_page = current_app.config["CASE_LIST_PAGE_SIZE"]
     reader = current_user._get_current_object()

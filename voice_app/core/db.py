@@ -22,9 +22,20 @@ NAMING_CONVENTION = {
 
 
 class Base(DeclarativeBase):
-    """Base of every model; its metadata carries the naming convention Alembic relies on."""
+    """Base of every model; its metadata carries the naming convention Alembic relies on.
+
+    Every table is ``AUTOINCREMENT`` on SQLite: an id names one row forever (an audit entry
+    says ``contribution:14``), so a purged row's id is never handed to a new one. SQLite
+    otherwise reuses the highest ids after a delete; PostgreSQL's sequences never do.
+    """
 
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        table = cls.__dict__.get("__table__")
+        if table is not None:
+            table.dialect_kwargs["sqlite_autoincrement"] = True
 
 
 def utcnow() -> datetime:

@@ -1,4 +1,4 @@
-"""Friendly error pages in the reader's language; never a stack trace."""
+"""Friendly error pages in the reader's language; never a stack trace, in the page or the log."""
 
 from __future__ import annotations
 
@@ -7,6 +7,8 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 from werkzeug.wrappers import Response
+
+from voice_app.core.logs import describe_exception
 
 ERROR_TEXT = {
     400: (_l("We could not understand that request"), _l("Please go back and try again.")),
@@ -54,7 +56,14 @@ def register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(Exception)
     def unexpected_error(error: Exception) -> tuple[Response | str, int]:
-        app.logger.exception("Unhandled error", exc_info=error)
+        # The type and where, never the message, the form or the body: they can hold a
+        # child's words (voice_app.core.logs).
+        app.logger.error(
+            "Unhandled error in %s %s: %s",
+            request.method,
+            request.endpoint or "(no endpoint)",
+            describe_exception(error),
+        )
         from voice_app.extensions import db
 
         db.session.rollback()

@@ -1,9 +1,21 @@
-"""``GET /healthz``: the state of the database, the job queue and the speech model."""
+"""``GET /healthz``: whether the app is ready to serve, and the state of each part.
+
+Ready means: the database answers, its schema is at the newest migration, a worker has
+written its heartbeat recently, and — on a demo database (``VOICE_APP_DEMO``, set by
+``make run``) — the demo accounts are seeded. Anything else answers 503 and names the
+failing parts, so a load balancer or a script waits until sign-in works. The speech model
+only degrades the app (transcripts wait), so it is reported but not required.
+"""
 
 from __future__ import annotations
 
+from functools import lru_cache
+from typing import Any
+
+from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from flask import Blueprint, current_app, jsonify
-from sqlalchemy import text
+from sqlalchemy import func, select, text
 from werkzeug.wrappers import Response
 
 from voice_app.core.queue import queue_status
@@ -24,18 +36,75 @@ def database_status() -> str:
     return "ok"
 
 
+@lru_cache(maxsize=4)
+def _migration_heads(directory: str) -> tuple[str, ...]:
+    return tuple(sorted(ScriptDirectory(directory).get_heads()))
+
+
+def schema_status() -> dict[str, Any]:
+    """The database's migration revision beside the newest one the code ships."""
+    head = _migration_heads(current_app.extensions["migrate"].directory)
+    try:
+        current = tuple(
+            sorted(MigrationContext.configure(db.session.connection()).get_current_heads())
+        )
+    except Exception as exc:
+        return {"status": "unavailable", "error": type(exc).__name__}
+    finally:
+        db.session.rollback()
+    if current == head:
+        status = "at_head"
+    elif not current:
+        status = "empty"
+    else:
+        status = "behind"
+    return {"status": status, "current": list(current), "head": list(head)}
+
+
+def demo_status() -> str:
+    """``seeded`` when every demo account exists (``flask demo`` seeds in one transaction)."""
+    from voice_app.accounts.models import User
+    from voice_app.core.demo import DEMO_STAFF
+
+    emails = [email for email, *_rest in DEMO_STAFF]
+    try:
+        found = db.session.scalar(
+            select(func.count()).select_from(User).where(User.email.in_(emails))
+        )
+    finally:
+        db.session.rollback()
+    return "seeded" if found == len(emails) else "not_seeded"
+
+
 @bp.get("/healthz")
 @limiter.exempt
 def healthz() -> tuple[Response, int]:
     database = database_status()
+    schema = schema_status() if database == "ok" else {"status": "unavailable"}
+    demo = demo_status() if schema["status"] == "at_head" else "unknown"
     queue = queue_status()
     speech_model = model_status(current_app.config["WHISPER_MODEL_DIR"])
-    all_ok = database == "ok" and queue["status"] == "ok" and speech_model == "ready"
+    failing = [
+        part
+        for part, ok in (
+            ("database", database == "ok"),
+            ("schema", schema["status"] == "at_head"),
+            ("queue", queue["status"] != "unavailable"),
+            ("worker", queue["status"] == "ok"),
+            ("demo", demo == "seeded" or not current_app.config["DEMO"]),
+        )
+        if not ok
+    ]
+    degraded = "ok" if speech_model == "ready" else "degraded"
+    status = "not_ready" if failing else degraded
     body = {
-        "status": "ok" if all_ok else "degraded",
+        "status": status,
+        "ready": not failing,
+        "failing": failing,
         "database": database,
+        "schema": schema,
+        "demo": demo,
         "queue": queue,
         "speech_model": speech_model,
     }
-    # Without its database the app cannot serve anyone; the rest only degrades it.
-    return jsonify(body), 200 if database == "ok" else 503
+    return jsonify(body), 503 if failing else 200

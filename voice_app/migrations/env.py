@@ -7,7 +7,9 @@ from alembic import context
 from flask import current_app
 
 config = context.config
-fileConfig(config.config_file_name)
+# Keep the loggers that exist already (the app's, the worker's): migrating must not
+# silence them in a process that goes on running the app.
+fileConfig(config.config_file_name, disable_existing_loggers=False)
 logger = logging.getLogger("alembic.env")
 
 target_db = current_app.extensions["migrate"].db
@@ -43,9 +45,24 @@ def run_migrations_online():
     conf_args.setdefault("process_revision_directives", process_revision_directives)
 
     with target_db.engine.connect() as connection:
+        sqlite = connection.dialect.name == "sqlite"
+        if sqlite:
+            # Rebuilding a table (batch mode) drops it while other tables still refer to
+            # it. SQLite only lets foreign keys be switched off outside a transaction, so
+            # on the driver's connection, before Alembic begins one.
+            connection.connection.driver_connection.execute("PRAGMA foreign_keys=OFF")
         context.configure(connection=connection, target_metadata=target_db.metadata, **conf_args)
         with context.begin_transaction():
             context.run_migrations()
+        if sqlite:
+            if connection.in_transaction():
+                connection.commit()
+            broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+            connection.commit()
+            # Never hand a connection with foreign keys off back to the pool.
+            connection.invalidate()
+            if broken:
+                raise RuntimeError(f"migrations left broken foreign keys in {broken[0][0]}")
 
 
 if context.is_offline_mode():
