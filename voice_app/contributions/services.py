@@ -31,6 +31,7 @@ from voice_app.contributions.models import (
 )
 from voice_app.core.db import utcnow
 from voice_app.core.storage import media_store
+from voice_app.core.text import CONTROL_CHARACTER_MESSAGE, has_control_characters
 from voice_app.extensions import db
 
 MAX_TEXT_LENGTH = 20_000
@@ -85,10 +86,16 @@ def find_by_client_id(child_id: int, client_id: str) -> Contribution | None:
     )
 
 
-def _check_fields(submission: Submission) -> None:
-    words = (submission.text or "").strip()
+def _check_text(words: str) -> None:
+    if has_control_characters(words):
+        raise SubmissionRejected("control_characters", str(CONTROL_CHARACTER_MESSAGE))
     if len(words) > MAX_TEXT_LENGTH:
         raise SubmissionRejected("text_too_long", _("That is too many words to send at once."))
+
+
+def _check_fields(submission: Submission) -> None:
+    words = (submission.text or "").strip()
+    _check_text(words)
     kind = submission.kind
     if kind is ContributionKind.TEXT and not words and not submission.unsafe:
         raise SubmissionRejected("empty", _("There is nothing to send yet."))
@@ -280,8 +287,7 @@ def confirm_transcript(
     words = text.strip()
     if not words:
         raise SubmissionRejected("empty", _("There is nothing to send yet."))
-    if len(words) > MAX_TEXT_LENGTH:
-        raise SubmissionRejected("text_too_long", _("That is too many words to send at once."))
+    _check_text(words)
     transcript.confirmed_text = words
     transcript.confirmed_by_child = by_child
     transcript.confirmed_by_id = by_user_id
