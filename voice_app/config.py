@@ -40,6 +40,9 @@ def load_config(instance_path: Path, overrides: dict[str, Any] | None = None) ->
         "MEDIA_ROOT": str(instance_path / "media"),
         "WHISPER_MODEL_DIR": _env("WHISPER_MODEL")
         or str(instance_path / "models" / "whisper-base"),
+        #: A running transcription renews its lease every third of this; a lease this old
+        #: means its worker died, and the stall sweep (every minute) runs it again.
+        "TRANSCRIPTION_LEASE_SECONDS": int(_env("TRANSCRIPTION_LEASE_SECONDS", "30") or 30),
         #: Threads each model uses; 0 lets CTranslate2 decide.
         "WHISPER_CPU_THREADS": int(_env("WHISPER_CPU_THREADS", "0") or 0),
         # Shared tablets: a session ends after this long without a request.
