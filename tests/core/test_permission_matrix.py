@@ -10,7 +10,7 @@ from datetime import timedelta
 
 import pytest
 
-from tests.core import matrix_record, matrix_subject_access
+from tests.core import matrix_record, matrix_subject_access, matrix_uploads
 from tests.core.matrix import (
     ADMIN_ONLY,
     CASE_EDITORS_POST,
@@ -43,7 +43,7 @@ from voice_app.core.permissions import Role
 from voice_app.extensions import db
 
 #: Areas that keep their rows in tests/core/matrix_<area>.py.
-AREAS = (matrix_record, matrix_subject_access)
+AREAS = (matrix_record, matrix_subject_access, matrix_uploads)
 
 
 @pytest.fixture
@@ -263,6 +263,11 @@ def test_role_gets_expected_answer(make_client, world, endpoint, index, role):
     url = row.url(world)
     if row.method == "GET":
         response = client.get(url)
+    elif row.method == "PUT":
+        # A raw body, as the outbox's chunks are sent.
+        response = client.put(
+            url, data=row.data(world)["body"], headers={"X-CSRFToken": client.csrf_token()}
+        )
     elif row.as_json:
         response = client.send_json(url, row.data(world))
     else:
