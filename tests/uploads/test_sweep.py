@@ -27,7 +27,9 @@ def _age(path: Path, seconds: float) -> Path:
     return path
 
 
-def test_only_unowned_files_past_the_grace_period_are_removed(app, caplog):
+def test_only_unowned_files_past_the_grace_period_are_removed(app, caplog, monkeypatch):
+    # Alembic's logging setup (the migrations the fixtures run) disables existing loggers.
+    monkeypatch.setattr(app.logger, "disabled", False)
     store = media_store()
     grace = app.config["MEDIA_SWEEP_GRACE"].total_seconds()
     owned = store.put(b"a drawing with its row")
