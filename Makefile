@@ -77,7 +77,7 @@ run: install $(INSTANCE)/secret_key
 	@$(BIN)/huey_consumer voice_app.worker.huey --workers 2 --worker-type thread --delay 0.1 --max-delay 1 --logfile $(INSTANCE)/worker.log & \
 	worker=$$!; trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT; \
 	echo "voice_app on http://127.0.0.1:$(PORT) (Ctrl-C stops the app and its worker)"; \
-	$(BIN)/gunicorn --workers 3 --bind 127.0.0.1:$(PORT) --access-logfile - 'voice_app:create_app()'
+	$(BIN)/gunicorn --config python:voice_app.core.gunicorn_conf --bind 127.0.0.1:$(PORT) --access-logfile - 'voice_app:create_app()'
 
 test: install-test lint typecheck i18n-check pytest
 

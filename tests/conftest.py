@@ -104,6 +104,7 @@ def _app_context(request: pytest.FixtureRequest) -> Iterator[None]:
         yield
         db.session.rollback()
         shutil.rmtree(flask_app.config["MEDIA_ROOT"], ignore_errors=True)
+        shutil.rmtree(flask_app.config["UPLOAD_ROOT"], ignore_errors=True)
         with db.engine.begin() as connection:
             for table in reversed(db.metadata.sorted_tables):
                 connection.execute(table.delete())

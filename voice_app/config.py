@@ -44,6 +44,9 @@ def load_config(instance_path: Path, overrides: dict[str, Any] | None = None) ->
         "MEDIA_ROOT": str(instance_path / "media"),
         "WHISPER_MODEL_DIR": _env("WHISPER_MODEL")
         or str(instance_path / "models" / "whisper-base"),
+        #: A running transcription renews its lease every third of this; a lease this old
+        #: means its worker died, and the stall sweep (every minute) runs it again.
+        "TRANSCRIPTION_LEASE_SECONDS": int(_env("TRANSCRIPTION_LEASE_SECONDS", "30") or 30),
         #: Threads each model uses; 0 lets CTranslate2 decide.
         "WHISPER_CPU_THREADS": int(_env("WHISPER_CPU_THREADS", "0") or 0),
         # Shared tablets: a session ends after this long without a request.
@@ -56,11 +59,21 @@ def load_config(instance_path: Path, overrides: dict[str, Any] | None = None) ->
         # Forced on when set; otherwise cookies are Secure whenever the request came over https.
         "SESSION_COOKIE_SECURE": _env_bool("SECURE_COOKIES", False),
         "REMEMBER_COOKIE_DURATION": timedelta(seconds=0),
-        "MAX_CONTENT_LENGTH": 64 * 1024 * 1024,
+        #: The largest request body: the largest recording and room for the other fields.
+        #: A body declared larger is refused (413) before any of it is read.
+        "MAX_CONTENT_LENGTH": 50 * 1024 * 1024 + 256 * 1024,
         #: Longest recording a child may send; longer ones are refused with a message.
         "MAX_AUDIO_SECONDS": int(_env("MAX_AUDIO_SECONDS", "600") or 600),
         "MAX_AUDIO_BYTES": 50 * 1024 * 1024,
         "MAX_IMAGE_BYTES": 10 * 1024 * 1024,
+        #: Resumable uploads: chunks still arriving are kept (sealed) here, at most this big.
+        "UPLOAD_ROOT": str(instance_path / "uploads"),
+        "UPLOAD_CHUNK_BYTES": 64 * 1024,
+        #: An upload nobody has added a chunk to for this long is removed by the sweep.
+        "UPLOAD_ABANDONED_AFTER": timedelta(hours=24),
+        #: A media file no row owns is removed once it is this old (an upload in progress
+        #: writes its files moments before the row that owns them is committed).
+        "MEDIA_SWEEP_GRACE": timedelta(hours=1),
         "INVITATION_DAYS": 14,
         "WTF_CSRF_TIME_LIMIT": None,
         "BABEL_DEFAULT_LOCALE": "en",

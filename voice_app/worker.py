@@ -7,6 +7,7 @@ tasks run inside its app context.
 from __future__ import annotations
 
 from voice_app import create_app
+from voice_app.contributions import tasks as contribution_tasks  # noqa: F401 - media sweep
 from voice_app.core.queue import huey
 from voice_app.record import tasks as record_tasks  # noqa: F401 - subject-access exports
 from voice_app.transcription import tasks  # noqa: F401 - registers the jobs with the consumer

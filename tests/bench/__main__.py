@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 
-from tests.bench import pages, transcription
+from tests.bench import pages, transcription, uploads
 
 
 def main() -> int:
@@ -12,7 +12,10 @@ def main() -> int:
     status = pages.main()
     print()
     print("== Transcription: the app's path against bare faster-whisper ==", flush=True)
-    return status or transcription.main()
+    status = status or transcription.main()
+    print()
+    print("== Uploads: slow tablets, synchronous=FULL, the orphan sweep ==", flush=True)
+    return status or uploads.main()
 
 
 if __name__ == "__main__":

@@ -10,7 +10,13 @@ from datetime import timedelta
 
 import pytest
 
-from tests.core import matrix_alerts, matrix_record, matrix_replies, matrix_subject_access
+from tests.core import (
+    matrix_alerts,
+    matrix_record,
+    matrix_replies,
+    matrix_subject_access,
+    matrix_uploads,
+)
 from tests.core.matrix import (
     ADMIN_ONLY,
     CASE_EDITORS_POST,
@@ -50,7 +56,7 @@ def _healthz_with_a_worker(w: World) -> str:
 
 
 #: Areas that keep their rows in tests/core/matrix_<area>.py.
-AREAS = (matrix_record, matrix_subject_access, matrix_alerts, matrix_replies)
+AREAS = (matrix_record, matrix_subject_access, matrix_alerts, matrix_replies, matrix_uploads)
 
 
 @pytest.fixture
@@ -279,6 +285,11 @@ def test_role_gets_expected_answer(make_client, world, endpoint, index, role):
     url = row.url(world)
     if row.method == "GET":
         response = client.get(url)
+    elif row.method == "PUT":
+        # A raw body, as the outbox's chunks are sent.
+        response = client.put(
+            url, data=row.data(world)["body"], headers={"X-CSRFToken": client.csrf_token()}
+        )
     elif row.as_json:
         response = client.send_json(url, row.data(world))
     else:

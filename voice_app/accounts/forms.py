@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
 from wtforms.validators import EqualTo
 
 from voice_app.core.forms import (
+    Form,
     choice_list,
     max_length,
     optional,
@@ -26,16 +26,16 @@ ROLE_LABELS = {
 }
 
 
-class LoginForm(FlaskForm):
+class LoginForm(Form):
     email = EmailField(_l("Email address"), validators=[required(), valid_email])
     password = PasswordField(_l("Password"), validators=[required()])
 
 
-class LanguageForm(FlaskForm):
+class LanguageForm(Form):
     locale = SelectField(_l("Language for this account"), validators=[required()])
 
 
-class PasswordChangeForm(FlaskForm):
+class PasswordChangeForm(Form):
     current_password = PasswordField(_l("Current password"), validators=[required()])
     new_password = PasswordField(_l("New password"), validators=[required(), strong_password])
     confirm_password = PasswordField(
@@ -47,7 +47,7 @@ class PasswordChangeForm(FlaskForm):
     )
 
 
-class UserForm(FlaskForm):
+class UserForm(Form):
     email = EmailField(
         _l("Email address"), validators=[required(), valid_email], filters=[strip_text]
     )
@@ -72,7 +72,7 @@ class UserForm(FlaskForm):
     )
 
 
-class TeamForm(FlaskForm):
+class TeamForm(Form):
     name = StringField(
         _l("Team name"), validators=[required(), max_length(200)], filters=[strip_text]
     )

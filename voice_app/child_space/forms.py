@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import PasswordField, RadioField, StringField
 
 from voice_app.accounts.invitations import PIN_PICTURES
-from voice_app.core.forms import choice_list, required, strip_text
+from voice_app.core.forms import Form, choice_list, required, strip_text
 
 
-class JoinForm(FlaskForm):
+class JoinForm(Form):
     code = StringField(
         _l("Your code"),
         validators=[required()],
@@ -27,7 +26,7 @@ def _picture_choice(label: object) -> RadioField:
     )
 
 
-class PictureForm(FlaskForm):
+class PictureForm(Form):
     """Three pictures, in order: the picture PIN that lets a child come back to their space."""
 
     first = _picture_choice(_l("First picture"))
@@ -39,5 +38,5 @@ class PictureForm(FlaskForm):
         return [self.first.data or "", self.second.data or "", self.third.data or ""]
 
 
-class GiveBackForm(FlaskForm):
+class GiveBackForm(Form):
     password = PasswordField(_l("Password"), validators=[required()])

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
 from typing import Any
 
 from flask import (
@@ -40,20 +39,13 @@ from voice_app.children.services import get_child, today
 from voice_app.contributions import alerts as safety
 from voice_app.contributions import services as contributions
 from voice_app.contributions.models import (
-    AuthorKind,
     Contribution,
-    ContributionKind,
-    Feeling,
-    House,
-    SharingChoice,
 )
 from voice_app.contributions.views import media_response
 from voice_app.extensions import db, limiter
-from voice_app.i18n import LANGUAGES
 from voice_app.i18n.dates import format_moment
 from voice_app.record.disclosure import Reader, disclosure_for
 from voice_app.replies import services as replies
-from voice_app.transcription.tasks import transcribe_recording
 
 bp = Blueprint("child_space", __name__)
 #: An invitation opened on this device whose picture PIN has not been given yet.
@@ -241,66 +233,13 @@ def _refused(message: str, reason: str, status: int = 400) -> tuple[Response, in
     return jsonify({"error": message, "reason": reason}), status
 
 
-def _submission() -> contributions.Submission:
-    """Read the upload form; malformed fields are refused as one message, not a traceback."""
-    form = request.form
-    try:
-        client_id = str(uuid.UUID(form.get("client_id", "")))
-        kind = ContributionKind(form.get("kind", ""))
-        sharing = SharingChoice(form.get("sharing", SharingChoice.MY_WORKER))
-        feeling = Feeling(form["feeling"]) if form.get("feeling") else None
-        house = House(form["house"]) if form.get("house") else None
-        scale = int(form["scale"]) if form.get("scale") else None
-    except ValueError as error:
-        raise contributions.SubmissionRejected(
-            "malformed", _("That did not work. Please try again.")
-        ) from error
-    language = form.get("language") or None
-    media = request.files.get("media")
-    return contributions.Submission(
-        client_id=client_id,
-        kind=kind,
-        sharing=sharing,
-        language=language if language in LANGUAGES else None,
-        text=form.get("text"),
-        feeling=feeling,
-        house=house,
-        scale_value=scale,
-        unsafe=form.get("unsafe") == "1",
-        media=media.read() if media else None,
-    )
-
-
-@bp.post("/me/contributions")
-def upload() -> tuple[Response, int]:
-    """Take one item from the child's outbox; repeating it with the same client_id is safe."""
-    space, child = _space_and_child()
-    author = contributions.Author(
-        AuthorKind.CHILD, invitation_id=space.invitation_id, with_practitioner_id=space.handover_by
-    )
-    try:
-        contribution, created = contributions.add_contribution(child, _submission(), author)
-    except contributions.SubmissionRejected as rejected:
-        db.session.rollback()
-        return _refused(rejected.message, rejected.reason)
-    try:
-        db.session.commit()
-    except Exception:
-        db.session.rollback()
-        contributions.discard_media_of(contribution)
-        raise
-    if created and contribution.transcript is not None:
-        _queue_transcription(contribution.transcript.id)
-        db.session.refresh(contribution)
-    return jsonify(_item(contribution)), 201 if created else 200
-
-
-def _queue_transcription(transcript_id: int) -> None:
-    try:
-        transcribe_recording(transcript_id)
-    except Exception:
-        # The recording is safe in storage; the periodic sweep queues it again.
-        current_app.logger.exception("could not queue transcription %s", transcript_id)
+def _stored_answer(child: Child, contribution: Contribution) -> dict[str, Any]:
+    """What a tablet is told about an item it sent: the item, or - when it has since left
+    the child's view (the confidential section) - only that it is safely stored, so a
+    resend never brings the words back onto the screen."""
+    if disclosure_for(Reader.child(), child.id).may_see_contribution(contribution):
+        return _item(contribution)
+    return {"id": contribution.id, "client_id": contribution.client_id, "withheld": True}
 
 
 def _own(child: Child, contribution_id: int) -> Contribution:

@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
@@ -19,6 +18,7 @@ from wtforms.validators import DataRequired, ValidationError
 
 from voice_app.children.models import AssignmentRole, DevelopmentalBand, Relationship
 from voice_app.core.forms import (
+    Form,
     choice_list,
     max_length,
     optional,
@@ -59,12 +59,12 @@ ASSIGNMENT_LABELS = {
 }
 
 
-def not_in_future(form: FlaskForm, field: DateField) -> None:
+def not_in_future(form: Form, field: DateField) -> None:
     if field.data and field.data > date.today():
         raise ValidationError(_l("A date of birth cannot be in the future."))
 
 
-class ChildForm(FlaskForm):
+class ChildForm(Form):
     reference = StringField(
         _l("Reference number"), validators=[required(), max_length(40)], filters=[strip_text]
     )
@@ -108,7 +108,7 @@ class ChildForm(FlaskForm):
     lead_practitioner_id = SelectField(_l("Lead practitioner"), coerce=int)
 
 
-class BandForm(FlaskForm):
+class BandForm(Form):
     band = SelectField(_l("Developmental band"))
     reason = TextAreaField(
         _l("Why this band and not the one for the child's age?"),
@@ -120,7 +120,7 @@ class BandForm(FlaskForm):
             raise ValidationError(_l("Please say why you are choosing a different band."))
 
 
-class FamilyMemberForm(FlaskForm):
+class FamilyMemberForm(Form):
     name = StringField(_l("Name"), validators=[required(), max_length(200)], filters=[strip_text])
     relationship = SelectField(
         _l("Relationship to the child"),
@@ -135,7 +135,7 @@ class FamilyMemberForm(FlaskForm):
     )
 
 
-class AssignmentForm(FlaskForm):
+class AssignmentForm(Form):
     user_id = SelectField(_l("Person"), coerce=int)
     role_on_case = SelectField(
         _l("Role on this case"),
@@ -148,7 +148,7 @@ class AssignmentForm(FlaskForm):
     )
 
 
-class CloseCaseForm(FlaskForm):
+class CloseCaseForm(Form):
     summary = TextAreaField(
         _l("Closing summary"),
         description=_l(

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import DateField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import NumberRange
 
-from voice_app.core.forms import max_length, optional, required, strip_text
+from voice_app.core.forms import Form, max_length, optional, required, strip_text
 
 
-class TimelineFilterForm(FlaskForm):
+class TimelineFilterForm(Form):
     class Meta:
         csrf = False  # a GET filter: it changes nothing
 
@@ -19,7 +18,7 @@ class TimelineFilterForm(FlaskForm):
     until = DateField(_l("To"), validators=[optional()])
 
 
-class ConfirmTranscriptForm(FlaskForm):
+class ConfirmTranscriptForm(Form):
     text = TextAreaField(
         _l("The child's words"),
         description=_l("Check this with the child. Correct anything the machine misheard."),
@@ -27,7 +26,7 @@ class ConfirmTranscriptForm(FlaskForm):
     )
 
 
-class InvitationForm(FlaskForm):
+class InvitationForm(Form):
     purpose = StringField(
         _l("What is it for?"),
         description=_l('For example: "before my meeting on 3 March".'),
@@ -41,7 +40,7 @@ class InvitationForm(FlaskForm):
     )
 
 
-class SafetyResponseForm(FlaskForm):
+class SafetyResponseForm(Form):
     note = TextAreaField(
         _l("What was done, and by whom?"),
         description=_l(

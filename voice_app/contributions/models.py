@@ -126,6 +126,9 @@ class Transcript(Base):
     error: Mapped[str | None] = mapped_column(Text)
     queued_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: While running: the job's heartbeat. Past this moment without a renewal, its worker
+    #: is taken to be dead and the stall sweep runs the job again.
+    lease_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     #: The child's own words once checked: the draft as it was, or their correction.
     confirmed_text: Mapped[str | None] = mapped_column(Text)

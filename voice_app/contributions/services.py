@@ -5,12 +5,12 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import ColumnElement, Select, select
+from sqlalchemy import ColumnElement, Select, select, update
 from sqlalchemy.exc import IntegrityError
 
 from voice_app.audit import services as audit
@@ -29,10 +29,12 @@ from voice_app.contributions.models import (
 )
 from voice_app.core.db import utcnow
 from voice_app.core.storage import media_store
+from voice_app.core.text import CONTROL_CHARACTER_MESSAGE, has_control_characters
 from voice_app.extensions import db
 
 MAX_TEXT_LENGTH = 20_000
-#: A transcription still queued or running after this long is taken to be lost with its worker.
+#: A transcription still queued after this long is taken to be lost with its worker (a
+#: running one has a lease instead: TRANSCRIPTION_LEASE_SECONDS).
 STALLED_AFTER_SECONDS = 600
 MAX_TRANSCRIPTION_ATTEMPTS = 3
 
@@ -83,10 +85,16 @@ def find_by_client_id(child_id: int, client_id: str) -> Contribution | None:
     )
 
 
-def _check_fields(submission: Submission) -> None:
-    words = (submission.text or "").strip()
+def _check_text(words: str) -> None:
+    if has_control_characters(words):
+        raise SubmissionRejected("control_characters", str(CONTROL_CHARACTER_MESSAGE))
     if len(words) > MAX_TEXT_LENGTH:
         raise SubmissionRejected("text_too_long", _("That is too many words to send at once."))
+
+
+def _check_fields(submission: Submission) -> None:
+    words = (submission.text or "").strip()
+    _check_text(words)
     kind = submission.kind
     if kind is ContributionKind.TEXT and not words and not submission.unsafe:
         raise SubmissionRejected("empty", _("There is nothing to send yet."))
@@ -278,8 +286,7 @@ def confirm_transcript(
     words = text.strip()
     if not words:
         raise SubmissionRejected("empty", _("There is nothing to send yet."))
-    if len(words) > MAX_TEXT_LENGTH:
-        raise SubmissionRejected("text_too_long", _("That is too many words to send at once."))
+    _check_text(words)
     transcript.confirmed_text = words
     transcript.confirmed_by_child = by_child
     transcript.confirmed_by_id = by_user_id
@@ -325,35 +332,68 @@ class TranscriptionClaim:
     media_id: str
     content_type: str
     language: str | None
+    #: Which attempt this claim is: only that attempt may renew the lease.
+    attempt: int = 0
+
+
+def _lease_expired(transcript: Transcript, now: datetime) -> bool:
+    """Whether a running transcript's worker is taken to be dead.
+
+    A job renews its lease while it runs; a row from before leases existed (no lease)
+    falls back to its start time and ``STALLED_AFTER_SECONDS``.
+    """
+    if transcript.lease_expires_at is not None:
+        return transcript.lease_expires_at <= now
+    started = transcript.started_at or transcript.queued_at
+    return now.timestamp() - started.timestamp() >= STALLED_AFTER_SECONDS
 
 
 def claim_transcription(transcript_id: int) -> TranscriptionClaim | None:
-    """Mark a transcript as running, unless it is finished or has failed too often."""
+    """Mark a transcript as running under a fresh lease, unless it is finished, has failed
+    too often, or another worker holds a live lease on it."""
     transcript = db.session.get(Transcript, transcript_id)
     if transcript is None or transcript.status in (
         TranscriptStatus.DRAFT,
         TranscriptStatus.CONFIRMED,
     ):
         return None
-    if (
-        transcript.status is TranscriptStatus.RUNNING
-        and transcript.started_at
-        and (utcnow().timestamp() - transcript.started_at.timestamp() < STALLED_AFTER_SECONDS)
-    ):
+    now = utcnow()
+    if transcript.status is TranscriptStatus.RUNNING and not _lease_expired(transcript, now):
         return None  # another worker has it
     if transcript.attempts >= MAX_TRANSCRIPTION_ATTEMPTS:
         transcript.status = TranscriptStatus.FAILED
+        transcript.lease_expires_at = None
         return None
     contribution = transcript.contribution
     transcript.status = TranscriptStatus.RUNNING
     transcript.attempts += 1
-    transcript.started_at = utcnow()
+    transcript.started_at = now
+    transcript.lease_expires_at = now + _lease()
     return TranscriptionClaim(
         transcript_id=transcript.id,
         media_id=contribution.media_id or "",
         content_type=contribution.media_content_type or "",
         language=transcript.language if transcript.language_was_given else None,
+        attempt=transcript.attempts,
     )
+
+
+def _lease() -> timedelta:
+    return timedelta(seconds=current_app.config["TRANSCRIPTION_LEASE_SECONDS"])
+
+
+def renew_transcription_lease(claim: TranscriptionClaim) -> bool:
+    """The job's heartbeat: extend its lease; False if the job is no longer this claim's."""
+    renewed = db.session.execute(
+        update(Transcript)
+        .where(
+            Transcript.id == claim.transcript_id,
+            Transcript.status == TranscriptStatus.RUNNING,
+            Transcript.attempts == claim.attempt,
+        )
+        .values(lease_expires_at=utcnow() + _lease())
+    )
+    return bool(getattr(renewed, "rowcount", 0))
 
 
 def save_transcription(transcript_id: int, result: Any) -> None:
@@ -381,6 +421,7 @@ def save_transcription(transcript_id: int, result: Any) -> None:
     transcript.speech_seconds = result.speech_duration
     transcript.seconds_taken = result.seconds_taken
     transcript.finished_at = utcnow()
+    transcript.lease_expires_at = None
     transcript.error = None
     transcript.status = TranscriptStatus.DRAFT
 
@@ -391,6 +432,7 @@ def record_transcription_error(transcript_id: int, error: str) -> None:
     if transcript is None:
         return
     transcript.error = error[:2000]
+    transcript.lease_expires_at = None
     transcript.status = (
         TranscriptStatus.FAILED
         if transcript.attempts >= MAX_TRANSCRIPTION_ATTEMPTS
@@ -399,12 +441,20 @@ def record_transcription_error(transcript_id: int, error: str) -> None:
 
 
 def stalled_transcriptions(now: datetime) -> list[int]:
-    """Transcripts whose worker must have died: queued or running for too long."""
-    cutoff = now.timestamp() - STALLED_AFTER_SECONDS
+    """Transcripts whose worker must have died: running with an expired lease, or queued
+    for longer than ``STALLED_AFTER_SECONDS`` (the queue lost the job)."""
     candidates = db.session.scalars(
         select(Transcript).where(
             Transcript.status.in_([TranscriptStatus.QUEUED, TranscriptStatus.RUNNING]),
             Transcript.attempts < MAX_TRANSCRIPTION_ATTEMPTS,
         )
     )
-    return [t.id for t in candidates if (t.started_at or t.queued_at).timestamp() < cutoff]
+    return [
+        t.id
+        for t in candidates
+        if (t.status is TranscriptStatus.RUNNING and _lease_expired(t, now))
+        or (
+            t.status is TranscriptStatus.QUEUED
+            and now.timestamp() - t.queued_at.timestamp() >= STALLED_AFTER_SECONDS
+        )
+    ]

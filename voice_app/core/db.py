@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
@@ -79,12 +80,26 @@ class UTCDateTime(TypeDecorator[datetime]):
         return value.astimezone(UTC)
 
 
+SYNCHRONOUS_LEVELS = ("FULL", "EXTRA", "NORMAL")
+
+
+def sqlite_synchronous() -> str:
+    """The SQLite ``synchronous`` level: FULL unless the environment names another."""
+    level = os.environ.get("VOICE_APP_SQLITE_SYNCHRONOUS", "FULL").strip().upper()
+    if level not in SYNCHRONOUS_LEVELS:
+        raise ValueError(f"VOICE_APP_SQLITE_SYNCHRONOUS must be one of {SYNCHRONOUS_LEVELS}")
+    return level
+
+
 @event.listens_for(Engine, "connect")
 def _configure_sqlite(dbapi_connection: Any, connection_record: Any) -> None:
     """Make SQLite behave like a server database for several processes at once.
 
     WAL lets readers run beside a writer, foreign keys are enforced, and transactions are
-    started by ``_begin_immediate`` below rather than by the driver.
+    started by ``_begin_immediate`` below rather than by the driver. ``synchronous=FULL``
+    syncs the write-ahead log at every commit, so a child's upload answered 201 survives
+    a power cut (NORMAL could roll the last commits back); ``VOICE_APP_SQLITE_SYNCHRONOUS``
+    chooses another level, for the benchmark that measures what FULL costs.
     """
     module = type(dbapi_connection).__module__
     if not module.startswith("sqlite3"):
@@ -94,7 +109,7 @@ def _configure_sqlite(dbapi_connection: Any, connection_record: Any) -> None:
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA busy_timeout=10000")
-    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute(f"PRAGMA synchronous={sqlite_synchronous()}")
     cursor.close()
 
 

@@ -110,6 +110,18 @@ class MediaStore:
         """Whether a file is stored under ``media_id`` (it is not decrypted)."""
         return self.path_for(media_id).is_file()
 
+    def seal(self, label: str, data: bytes) -> bytes:
+        """Encrypt ``data`` bound to ``label`` (ASCII), for files kept outside the store.
+
+        Used for the chunks of an upload still arriving: they are as private as the media
+        they become, and a chunk moved to another label fails to open.
+        """
+        return self._seal(label, data)
+
+    def unseal(self, label: str, sealed: bytes) -> bytes:
+        """The contents ``seal`` was given; ``MediaCorrupt`` if damaged or moved."""
+        return self._open(label, sealed)
+
     def _seal(self, media_id: str, data: bytes) -> bytes:
         header = bytes([FORMAT_VERSION]) + secrets.token_bytes(NONCE_BYTES)
         nonce = header[1:]

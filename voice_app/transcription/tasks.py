@@ -1,18 +1,24 @@
 """The background job that turns a recording into a draft transcript.
 
 The job claims the transcript (so two workers never do the same one), commits, transcribes
-with the process's Whisper model, and commits the draft. A worker that dies part-way leaves
-the transcript queued or running; ``requeue_stalled_transcriptions`` finds it and runs it
-again. The audio itself is never touched.
+with the process's Whisper model, and commits the draft. While it runs, a heartbeat thread
+renews the claim's lease (``Transcript.lease_expires_at``) every third of
+``TRANSCRIPTION_LEASE_SECONDS``. A worker that dies part-way stops renewing it; the
+minute-by-minute ``requeue_stalled_transcriptions`` finds the expired lease and runs the job
+again, so a child still at the tablet gets their read-back about a minute later, not ten.
+The audio itself is never touched.
 """
 
 from __future__ import annotations
 
 import mimetypes
 import tempfile
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
-from flask import current_app
+from flask import Flask, current_app
 from huey import crontab
 
 from voice_app.contributions import services as contributions
@@ -36,7 +42,7 @@ def transcribe_recording(transcript_id: int) -> None:
         engine = get_engine(
             current_app.config["WHISPER_MODEL_DIR"], current_app.config["WHISPER_CPU_THREADS"]
         )
-        with tempfile.TemporaryDirectory() as folder:
+        with tempfile.TemporaryDirectory() as folder, lease_kept(claim):
             path = Path(folder) / f"recording{suffix}"
             path.write_bytes(audio)
             result = engine.transcribe(path, language=claim.language)
@@ -49,9 +55,42 @@ def transcribe_recording(transcript_id: int) -> None:
     db.session.commit()
 
 
+@contextmanager
+def lease_kept(claim: contributions.TranscriptionClaim) -> Iterator[None]:
+    """Renew the claim's lease from a thread of its own while the body runs."""
+    app: Flask = current_app._get_current_object()  # type: ignore[attr-defined]
+    interval = app.config["TRANSCRIPTION_LEASE_SECONDS"] / 3
+    stop = threading.Event()
+
+    def beat() -> None:
+        # Its own app context, so its own session and transaction beside the job's.
+        with app.app_context():
+            try:
+                while not stop.wait(interval):
+                    try:
+                        mine = contributions.renew_transcription_lease(claim)
+                        db.session.commit()
+                    except Exception:
+                        db.session.rollback()
+                        app.logger.exception("could not renew transcript %s", claim.transcript_id)
+                        continue
+                    if not mine:
+                        return  # finished, failed, or taken over after an expired lease
+            finally:
+                db.session.remove()
+
+    heartbeat = threading.Thread(target=beat, name=f"lease-{claim.transcript_id}", daemon=True)
+    heartbeat.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        heartbeat.join()
+
+
 @huey.periodic_task(crontab(minute="*"))
 def requeue_stalled_transcriptions() -> None:
-    """Run again any transcription whose worker died; see contributions.STALLED_AFTER_SECONDS."""
+    """Run again any transcription whose lease expired (its worker died)."""
     with task_context():
         for transcript_id in contributions.stalled_transcriptions(utcnow()):
             transcribe_recording(transcript_id)

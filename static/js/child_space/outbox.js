@@ -12,8 +12,15 @@
 //    to try again or throw away. 401/403 (and a 400 without a reason: the session and
 //    its CSRF token are gone) mean the child's session has ended: keep everything, stop
 //    sending, and say so.
+// 5. A recording or drawing larger than one chunk goes in chunks (chunked_upload.js): a
+//    connection dropped at 90 % resends the chunk it lost, not the whole file. The item
+//    stays here, whole, until the server has stored it.
+// 6. While one item cannot go, every item waiting behind it is told so ("waiting"), so
+//    each panel says the same true thing.
 // Items carry the key of the child's space they were made in; a different child using
 // the same tablet later never sends, sees or deletes them.
+
+import { sendInChunks, wantsChunks } from "./chunked_upload.js";
 
 const DB_NAME = "voice_app_child_space";
 const DB_VERSION = 1;
@@ -128,12 +135,14 @@ export class Outbox extends EventTarget {
   /**
    * @param {object} options
    * @param {string} options.uploadUrl  where items are POSTed
+   * @param {string} [options.uploadsUrl] where chunked uploads begin (uploadUrl + "/uploads")
    * @param {string} options.space      the key of this child's space on this device
    * @param {object} options.messages   translated texts: tooBig, didNotWork
    */
-  constructor({ uploadUrl, space, messages }) {
+  constructor({ uploadUrl, uploadsUrl, space, messages }) {
     super();
     this.uploadUrl = uploadUrl;
+    this.uploadsUrl = uploadsUrl || `${uploadUrl}/uploads`;
     this.space = space;
     this.messages = messages;
     this.store = new PageStore();
@@ -241,11 +250,13 @@ export class Outbox extends EventTarget {
     try {
       do {
         this.flushAgain = false;
-        for (const item of await this.items()) {
+        const items = await this.items();
+        for (const [index, item] of items.entries()) {
           // A refused item waits for the child to choose (try again or throw away).
           if (this.inFlight.has(item.client_id) || item.reason) continue;
           const outcome = await this.sendOne(item);
           if (outcome === "retry" || outcome === "ended") {
+            if (outcome === "retry") this.alsoWaiting(items.slice(index + 1));
             this.afterOutcome(outcome);
             return;
           }
@@ -260,6 +271,15 @@ export class Outbox extends EventTarget {
       } while (this.flushAgain && !this.ended);
     } finally {
       this.flushing = false;
+    }
+  }
+
+  /** Items behind one that could not go wait too: say so for each, not only the first. */
+  alsoWaiting(items) {
+    for (const item of items) {
+      if (item.reason || this.inFlight.has(item.client_id)) continue;
+      this.setPhase(item, "waiting");
+      this.emit("waiting", { item });
     }
   }
 
@@ -336,27 +356,49 @@ export class Outbox extends EventTarget {
     return this.upload(current);
   }
 
+  /** One request; null when the network failed (offline, dropped, timed out). */
+  async call(url, options) {
+    try {
+      return await window.voiceApp.fetch(url, {
+        ...options,
+        headers: { Accept: "application/json", ...(options.headers || {}) },
+        signal: AbortSignal.timeout ? AbortSignal.timeout(UPLOAD_TIMEOUT_MS) : undefined,
+      });
+    } catch {
+      return null;
+    }
+  }
+
   async upload(item) {
+    let chunked = false;
+    if (wantsChunks(item)) {
+      // The file goes first, in chunks; then the item, naming the upload instead.
+      const outcome = await sendInChunks(this, item);
+      if (outcome !== "whole") return outcome;
+      chunked = true;
+    }
     const body = new FormData();
     body.append("client_id", item.client_id);
     for (const [name, value] of Object.entries(item.fields)) {
       if (value !== null && value !== undefined && value !== "") body.append(name, value);
     }
-    if (item.media) {
+    if (chunked) {
+      body.append("upload", "1");
+    } else if (item.media) {
       body.append("media", new Blob([item.media.data], { type: item.media.type }), item.media.filename);
     }
-    let response;
-    try {
-      response = await window.voiceApp.fetch(this.uploadUrl, {
-        method: "POST",
-        body,
-        headers: { Accept: "application/json" },
-        signal: AbortSignal.timeout ? AbortSignal.timeout(UPLOAD_TIMEOUT_MS) : undefined,
-      });
-    } catch {
+    const response = await this.call(this.uploadUrl, { method: "POST", body });
+    if (!response) return this.keepForLater(item);
+    const data = await response.json().catch(() => null);
+    if (response.status === 409 && data?.reason?.startsWith("upload_")) {
+      // The server lacks part of the file (or it arrived damaged): the next try sends it.
       return this.keepForLater(item);
     }
-    const data = await response.json().catch(() => null);
+    return this.answered(item, response, data);
+  }
+
+  /** What an answer means for the item: "sent", "held", "ended" or "retry". */
+  async answered(item, response, data) {
     if ((response.status === 200 || response.status === 201) && data && Number.isInteger(data.id)) {
       await this.store.delete(item.client_id);
       this.failures = 0;
@@ -373,6 +415,7 @@ export class Outbox extends EventTarget {
       return "ended";
     }
     if (response.status === 400) return this.hold(item, data.error || this.messages.didNotWork, data.reason);
+    if (response.status === 413 && data?.error) return this.hold(item, data.error, "too_large");
     if (response.status === 413) return this.hold(item, this.messages.tooBig, "too_large");
     if (response.status === 408 || response.status === 429 || response.status >= 500 || response.ok) {
       // response.ok without a stored item's JSON: something between us and the server

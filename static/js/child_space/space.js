@@ -277,7 +277,8 @@ function main(root) {
   outbox.addEventListener("change", drawOutbox);
   outbox.addEventListener("added", () => whoSees.sent());
   outbox.addEventListener("sent", ({ detail }) => {
-    things.add(detail.data, detail.item.fields);
+    // An item that has left the child's view since it was stored is not shown again.
+    if (!detail.data.withheld) things.add(detail.data, detail.item.fields);
     announce(strings.sent);
   });
   outbox.addEventListener("held", ({ detail }) => announce(`${strings.held} ${detail.item.error || ""}`));

@@ -1,7 +1,7 @@
 """mistaken presses: the child says "I pressed it by mistake"
 
 Revision ID: 0009
-Revises: 0007
+Revises: 0008
 Create Date: 2026-11-27 06:10:00.000000
 
 """
@@ -13,7 +13,7 @@ import voice_app.core.db
 
 # revision identifiers, used by Alembic.
 revision = '0009'
-down_revision = '0007'
+down_revision = '0008'
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,202 @@
+"""Resumable uploads: a recording or drawing sent in chunks, joined only once it is whole.
+
+A weak link drops connections; a chunk lost at 90 % is sent again, not the whole file.
+Each chunk is kept sealed with the media key under
+``UPLOAD_ROOT/<child id>/<client id>/<offset>`` until the tablet finishes the item. Then
+the chunks are joined, checked against the size and SHA-256 the tablet declared when it
+began, and handed to ``add_contribution`` as any upload is: its checks run, and the
+contribution is stored once (keyed on the client id). Nothing of a half-sent item reaches
+the media store or the database; ``remove_abandoned`` clears uploads nobody finished.
+
+Nothing here touches the database, so a chunk arriving slowly holds no lock.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import shutil
+import tempfile
+import time
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+
+from flask import current_app
+
+from voice_app.core.storage import NONCE_BYTES, TAG_BYTES, MediaCorrupt, media_store
+
+_SHA256 = re.compile(r"[0-9a-f]{64}")
+_CHUNK_NAME = re.compile(r"[0-9]{12}")
+_SEAL_OVERHEAD = 1 + NONCE_BYTES + TAG_BYTES
+META = "upload.json"
+
+
+class UploadIncomplete(Exception):
+    """The upload does not hold what was asked of it; ``offset`` is how much it has."""
+
+    def __init__(self, offset: int) -> None:
+        super().__init__(offset)
+        self.offset = offset
+
+
+class UploadDamaged(Exception):
+    """All the bytes arrived but they are not the file the tablet declared; start again."""
+
+
+class UploadTooLarge(Exception):
+    """The declared file, or a chunk, is larger than allowed."""
+
+
+@dataclass(frozen=True)
+class UploadSession:
+    """One item's upload in progress: what the tablet declared, and where its chunks are."""
+
+    child_id: int
+    client_id: str
+    size: int
+    sha256: str
+
+    @property
+    def folder(self) -> Path:
+        return _folder(self.child_id, self.client_id)
+
+    def label(self, offset: int) -> str:
+        return f"upload:{self.child_id}:{self.client_id}:{offset:012d}"
+
+
+def _root() -> Path:
+    return Path(current_app.config["UPLOAD_ROOT"])
+
+
+def _folder(child_id: int, client_id: str) -> Path:
+    # The client id comes from the tablet: it must be a UUID before it becomes a path.
+    return _root() / str(int(child_id)) / str(uuid.UUID(client_id))
+
+
+def begin(child_id: int, client_id: str, size: int, sha256: str, max_bytes: int) -> UploadSession:
+    """Start an upload, or find the one already started for this item (to resume it).
+
+    A different file declared under the same client id replaces what was there.
+    """
+    if not 0 < size <= max_bytes:
+        raise UploadTooLarge(size)
+    if not _SHA256.fullmatch(sha256):
+        raise ValueError("not a SHA-256 digest")
+    session = UploadSession(child_id, str(uuid.UUID(client_id)), size, sha256)
+    existing = find(child_id, client_id)
+    if existing == session:
+        return existing
+    if existing is not None:
+        discard(existing)
+    session.folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    meta = {"size": size, "sha256": sha256}
+    _write_whole(session.folder / META, json.dumps(meta).encode())
+    return session
+
+
+def find(child_id: int, client_id: str) -> UploadSession | None:
+    """The upload in progress for this item, if there is one."""
+    try:
+        folder = _folder(child_id, client_id)
+        meta = json.loads((folder / META).read_text())
+    except (ValueError, OSError):
+        return None
+    return UploadSession(child_id, str(uuid.UUID(client_id)), int(meta["size"]), meta["sha256"])
+
+
+def received(session: UploadSession) -> int:
+    """How many bytes from the start have arrived without a gap."""
+    offset = 0
+    for start, path in _chunks(session):
+        if start != offset:
+            break
+        offset += path.stat().st_size - _SEAL_OVERHEAD
+    return min(offset, session.size)
+
+
+def add_chunk(session: UploadSession, offset: int, data: bytes) -> int:
+    """Keep ``data`` as the bytes at ``offset``; returns how many bytes have now arrived.
+
+    Only the next chunk is taken (``UploadIncomplete`` says where that is): a chunk sent
+    twice, after a connection dropped before its answer, is answered, not stored twice.
+    """
+    have = received(session)
+    if offset != have or not data:
+        raise UploadIncomplete(have)
+    if offset + len(data) > session.size:
+        raise UploadTooLarge(offset + len(data))
+    sealed = media_store().seal(session.label(offset), data)
+    _write_whole(session.folder / f"{offset:012d}", sealed)
+    return offset + len(data)
+
+
+def assemble(session: UploadSession) -> bytes:
+    """The whole file, checked against its declared size and SHA-256."""
+    if received(session) != session.size:
+        raise UploadIncomplete(received(session))
+    parts: list[bytes] = []
+    offset = 0
+    store = media_store()
+    for start, path in _chunks(session):
+        if start != offset or offset >= session.size:
+            break
+        try:
+            part = store.unseal(session.label(start), path.read_bytes())
+        except MediaCorrupt:
+            discard(session)
+            raise UploadDamaged(session.client_id) from None
+        parts.append(part)
+        offset += len(part)
+    data = b"".join(parts)
+    if len(data) != session.size or hashlib.sha256(data).hexdigest() != session.sha256:
+        discard(session)
+        raise UploadDamaged(session.client_id)
+    return data
+
+
+def discard(session: UploadSession) -> None:
+    """Remove the upload's chunks (the item was stored, or is being sent again)."""
+    shutil.rmtree(session.folder, ignore_errors=True)
+
+
+def remove_abandoned(now: float | None = None) -> list[str]:
+    """Remove uploads with no new chunk for ``UPLOAD_ABANDONED_AFTER``; returns their keys."""
+    cutoff = (now or time.time()) - current_app.config["UPLOAD_ABANDONED_AFTER"].total_seconds()
+    removed: list[str] = []
+    root = _root()
+    if not root.is_dir():
+        return removed
+    for child_folder in root.iterdir():
+        if not child_folder.is_dir():
+            continue
+        for folder in child_folder.iterdir():
+            newest = max((p.stat().st_mtime for p in folder.iterdir()), default=0.0)
+            newest = max(newest, folder.stat().st_mtime)
+            if newest < cutoff:
+                shutil.rmtree(folder, ignore_errors=True)
+                removed.append(f"{child_folder.name}/{folder.name}")
+    return removed
+
+
+def _chunks(session: UploadSession) -> list[tuple[int, Path]]:
+    try:
+        names = os.listdir(session.folder)
+    except FileNotFoundError:
+        return []
+    found = [(int(name), session.folder / name) for name in names if _CHUNK_NAME.fullmatch(name)]
+    return sorted(found)
+
+
+def _write_whole(path: Path, data: bytes) -> None:
+    """Write to a temporary name, then rename: a chunk is there whole or not at all."""
+    fd, temp_name = tempfile.mkstemp(dir=path.parent, prefix=".", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.replace(temp_name, path)
+    except BaseException:
+        Path(temp_name).unlink(missing_ok=True)
+        raise
