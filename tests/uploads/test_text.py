@@ -69,13 +69,8 @@ def _all_forms() -> list[type[FlaskForm]]:
     return [cls for cls in found if cls.__module__.startswith("voice_app.")]
 
 
-#: Forms whose area is being changed by another branch: they move to ``core.forms.Form``
-#: at merge (one import line each).
-NOT_YET = ("voice_app.record.",)
-
-
 def test_every_form_is_built_on_the_form_that_refuses_control_characters():
-    forms = [f for f in _all_forms() if not f.__module__.startswith(NOT_YET)]
+    forms = _all_forms()
     assert forms
     outside = [f"{f.__module__}.{f.__name__}" for f in forms if not issubclass(f, Form)]
     assert outside == [], "build these on voice_app.core.forms.Form"

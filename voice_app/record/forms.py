@@ -25,7 +25,7 @@ from wtforms import (
 )
 
 from voice_app.contributions.labels import AUTHOR_LABELS
-from voice_app.core.forms import choice_list, max_length, optional, required, strip_text
+from voice_app.core.forms import Form, choice_list, max_length, optional, required, strip_text
 from voice_app.record.labels import (
     ANSWER_LABELS,
     CLASSIFICATION_LABELS,
@@ -59,7 +59,7 @@ def as_utc(moment: datetime) -> datetime:
     return to_utc(moment).replace(tzinfo=UTC)
 
 
-class ChronologyFilterForm(FlaskForm):
+class ChronologyFilterForm(Form):
     class Meta:
         csrf = False  # a GET filter: it changes nothing
 
@@ -74,7 +74,7 @@ class ChronologyFilterForm(FlaskForm):
         self.source.choices = _choices(SOURCE_LABELS, _l("All sources"))
 
 
-class EntryForm(FlaskForm):
+class EntryForm(Form):
     kind = SelectField(
         _l("Kind of entry"),
         choices=_choices({kind: ENTRY_KIND_LABELS[kind] for kind in WRITTEN_KINDS}),
@@ -125,7 +125,7 @@ class CorrectionForm(EntryForm):
     )
 
 
-class ConsentForm(FlaskForm):
+class ConsentForm(Form):
     consent_from = SelectField(_l("Whose consent?"), choices=_choices(CONSENT_FROM_LABELS))
     family_member_id = SelectField(
         _l("Which parent or carer?"),
@@ -186,7 +186,7 @@ class AttachForm(ConsentForm):
     )
 
 
-class PlacementForm(FlaskForm):
+class PlacementForm(Form):
     reason = SelectField(
         _l("Why must it not be disclosed?"), choices=_choices(CONFIDENTIAL_REASON_LABELS)
     )
@@ -194,14 +194,14 @@ class PlacementForm(FlaskForm):
     review_on = DateField(_l("Review by"), validators=[required()])
 
 
-class GrantForm(FlaskForm):
+class GrantForm(Form):
     user_id = SelectField(_l("Person"), coerce=int)
     reason = TextAreaField(
         _l("Why do they need to read it?"), validators=[required()], filters=[strip_text]
     )
 
 
-class RevokeForm(FlaskForm):
+class RevokeForm(Form):
     reason = StringField(
         _l("Why is access ending?"),
         validators=[required(), max_length(1000)],

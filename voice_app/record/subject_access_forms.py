@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, SelectField, TextAreaField
 from wtforms.validators import ValidationError
 
-from voice_app.core.forms import max_length, optional, required, strip_text
+from voice_app.core.forms import Form, max_length, optional, required, strip_text
 
 #: The requester field's value for the child; a parent's is "parent:<family member id>".
 CHILD_CHOICE = "child"
 
 
-class SubjectAccessRequestForm(FlaskForm):
+class SubjectAccessRequestForm(Form):
     requester = SelectField(_l("Who is asking for their record?"), validators=[required()])
     understanding = BooleanField(
         _l("The child has enough understanding to make this request"),

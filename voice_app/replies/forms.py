@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import SelectField, TextAreaField
 
-from voice_app.core.forms import max_length, optional, required, strip_text
+from voice_app.core.forms import Form, max_length, optional, required, strip_text
 from voice_app.replies.services import MAX_REPLY_LENGTH, MAX_WHAT_WE_DID_LENGTH
 
 
-class ReplyForm(FlaskForm):
+class ReplyForm(Form):
     text = TextAreaField(
         _l("Your reply to the child"),
         description=_l(
