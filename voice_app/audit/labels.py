@@ -50,4 +50,13 @@ ACTION_LABELS = {
     AuditAction.SUBJECT_ACCESS_DOWNLOADED: _l("Downloaded a subject-access export"),
     AuditAction.CASE_CLOSED: _l("Closed a case"),
     AuditAction.RECORD_PURGED: _l("A record was destroyed at the end of its retention period"),
+    AuditAction.PLAN_CREATED: _l("Started a plan"),
+    AuditAction.PLAN_VIEWED: _l("Viewed a plan"),
+    AuditAction.PLAN_CHANGED: _l("Changed a plan's draft"),
+    AuditAction.PLAN_WORDS_PLACED: _l("Placed a child's words in a plan"),
+    AuditAction.PLAN_VERSION_AGREED: _l("Agreed a plan version"),
+    AuditAction.PLAN_VERSION_SIGNED_OFF: _l("Signed off a plan version"),
+    AuditAction.PLAN_REVIEW_RECORDED: _l("Recorded a plan review"),
+    AuditAction.PLAN_PDF_MADE: _l("Made a plan PDF"),
+    AuditAction.CHILD_PLAN_VIEWED: _l("A child viewed their plan"),
 }

@@ -39,6 +39,9 @@ class Permission(StrEnum):
     SUBJECT_ACCESS_REQUEST = "subject_access:request"
     SUBJECT_ACCESS_AUTHORISE = "subject_access:authorise"
     AUDIT_READ = "audit:read"
+    PLAN_READ = "plan:read"
+    PLAN_EDIT = "plan:edit"
+    PLAN_SIGN_OFF = "plan:sign_off"
     USER_MANAGE = "user:manage"
 
 
@@ -56,6 +59,8 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.CONFIDENTIAL_READ,
             Permission.CONFIDENTIAL_PLACE,
             Permission.SUBJECT_ACCESS_REQUEST,
+            Permission.PLAN_READ,
+            Permission.PLAN_EDIT,
         }
     ),
     Role.MANAGER: frozenset(
@@ -75,8 +80,11 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.SUBJECT_ACCESS_REQUEST,
             Permission.SUBJECT_ACCESS_AUTHORISE,
             Permission.AUDIT_READ,
+            Permission.PLAN_READ,
+            Permission.PLAN_SIGN_OFF,
         }
     ),
+    # Interpreters see a plan only when a task asks them to (issue 11): none yet, so none.
     Role.INTERPRETER: frozenset({Permission.CASE_LIST, Permission.CASE_READ_INTERPRETING}),
     # Admins run the system; they never open case content.
     Role.ADMIN: frozenset({Permission.USER_MANAGE}),
