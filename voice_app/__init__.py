@@ -67,7 +67,7 @@ def _init_extensions(app: Flask) -> None:
 def _register_blueprints(app: Flask) -> None:
     # Every area's models, so migrations and the append-only guard see every table even
     # where no view has imported them yet.
-    import voice_app.plans.models  # noqa: F401
+    import voice_app.plans.models
     import voice_app.record.models  # noqa: F401
     from voice_app.accounts.views import admin_bp as accounts_admin_bp
     from voice_app.accounts.views import bp as accounts_bp
