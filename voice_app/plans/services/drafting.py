@@ -314,6 +314,8 @@ def agree_draft(plan: Plan, by: User, review: PlanReview | None = None) -> PlanV
     """Keep the draft as an agreed version, and start the next draft as its copy."""
     version = draft_of(plan)
     _take_out_unshareable(plan, version)
+    # What is taken out leaves the draft before it is agreed: nothing changes after.
+    db.session.flush()
     version.agreed_at = utcnow()
     version.agreed_by_label = by.display
     version.review_id = review.id if review else None
