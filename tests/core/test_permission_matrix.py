@@ -10,7 +10,7 @@ from datetime import timedelta
 
 import pytest
 
-from tests.core import matrix_record, matrix_subject_access
+from tests.core import matrix_plans, matrix_record, matrix_subject_access
 from tests.core.matrix import (
     ADMIN_ONLY,
     CASE_EDITORS_POST,
@@ -43,7 +43,7 @@ from voice_app.core.permissions import Role
 from voice_app.extensions import db
 
 #: Areas that keep their rows in tests/core/matrix_<area>.py.
-AREAS = (matrix_record, matrix_subject_access)
+AREAS = (matrix_record, matrix_subject_access, matrix_plans)
 
 
 @pytest.fixture
