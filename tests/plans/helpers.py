@@ -61,13 +61,15 @@ class PlanScene:
     markers: dict[str, str] = field(default_factory=dict)
 
 
-def plan_scene(kind: PlanKind = PlanKind.CHILD_PROTECTION) -> PlanScene:
+def plan_scene(
+    kind: PlanKind = PlanKind.CHILD_PROTECTION, started_on: date = date(2026, 9, 1)
+) -> PlanScene:
     practitioner = UserFactory()
     manager = UserFactory(team=practitioner.team, role=Role.MANAGER)
     child = ChildFactory(team=practitioner.team)
     AssignmentFactory(child=child, user=practitioner)
     db.session.commit()
-    plan = drafting.start_plan(child, kind, date(2026, 9, 1), None, practitioner)
+    plan = drafting.start_plan(child, kind, started_on, None, practitioner)
     db.session.commit()
     return PlanScene(practitioner, manager, child, plan)
 
