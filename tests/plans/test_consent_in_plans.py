@@ -100,3 +100,23 @@ def test_words_the_plan_may_not_show_cannot_be_placed(make_client) -> None:
     url = f"/children/{scene.child.id}/plan/words/{refused.id}"
     assert client.get(url).status_code == 404
     assert client.submit(url, {"section": "harm"}).status_code == 404
+
+
+def test_words_without_consent_for_meetings_say_why_they_cannot_go_in(make_client) -> None:
+    scene = plan_scene()
+    from tests.plans.helpers import decide_for_meeting
+    from tests.record.helpers import add_contribution
+    from voice_app.record.models import ConsentAnswer
+
+    refused = add_contribution(scene.child, "only for my worker")
+    decide_for_meeting(refused, scene.practitioner, ConsentAnswer.REFUSED)
+    client = make_client(scene.practitioner.email)
+    timeline = client.get(f"/children/{scene.child.id}/contributions").text
+    assert f"/plan/words/{refused.id}" in timeline
+    page = client.get(f"/children/{scene.child.id}/plan/words/{refused.id}").text
+    assert "the consent decision in force does not let the people at the" in page
+    response = client.submit(
+        f"/children/{scene.child.id}/plan/words/{refused.id}", {"section": "harm"}
+    )
+    assert response.status_code == 200
+    assert drafting.draft_of(scene.plan).words == []

@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
 from voice_app.children.services import today
+from voice_app.contributions import services as contributions
 from voice_app.core.permissions import Permission, require
 from voice_app.extensions import db
 from voice_app.plans.forms import (
@@ -146,11 +147,25 @@ def action(child_id: int, action_id: int | None = None) -> Response | str:
 def place(child_id: int, contribution_id: int) -> Response | str:
     """Put a contribution's words into a section: only those the plan's readers may see."""
     child = child_or_404(child_id)
-    plan = plan_or_404(child)
+    plan = drafting.plan_of(child.id)
+    if plan is None:
+        flash(_("Please start the child's plan first."), "error")
+        return redirect(url_for("plans.show", child_id=child.id))
     shareable = voices.shareable_words(child.id)
+    wanted = contributions.get_for_child(child.id, contribution_id)
+    if wanted is None or wanted.id in shareable.confidential:
+        abort(404)
     found = [c for c in voices.placeable(child.id, shareable) if c.id == contribution_id]
     if not found:
-        abort(404)
+        return render_template(
+            "plans/place.html",
+            child=child,
+            plan=plan,
+            form=None,
+            words=voices.as_words(wanted),
+            refused=voices.why_not_placeable(wanted, shareable),
+            **LABELS,
+        )
     contribution = found[0]
     form = PlaceWordsForm()
     suggested = voices.suggested_section(contribution)

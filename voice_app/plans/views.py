@@ -18,7 +18,7 @@ from voice_app.plans import chart, pdf
 from voice_app.plans.forms import NextReviewForm, ScaleForm, SignOffForm, StartPlanForm
 from voice_app.plans.labels import LABELS, PARTICIPANT_LABELS, REVIEW_KIND_LABELS
 from voice_app.plans.models import Plan, PlanKind, PlanVersion
-from voice_app.plans.services import drafting, reading
+from voice_app.plans.services import drafting, reading, voices
 from voice_app.plans.services.voices import shareable_words
 from voice_app.record.forms import show_problems
 from voice_app.record.lookup import child_or_404, reader
@@ -70,6 +70,7 @@ def page_context(plan: Plan, version: PlanVersion) -> dict[str, Any]:
     shown = reading.shown_version(plan, version, shareable)
     return {
         "plan": plan,
+        "shareable": shareable,
         "shown": shown,
         "due": reading.reviews_due(plan, today()),
         **chart_context(plan, reading.scale_series(plan, shareable)),
@@ -90,6 +91,12 @@ def show(child_id: int) -> str:
         )
     version = drafting.draft_of(plan)
     context = page_context(plan, version)
+    placed = {p.contribution_id for p in version.words}
+    waiting = [
+        voices.as_words(c)
+        for c in voices.placeable(child.id, context["shareable"])
+        if c.id not in placed
+    ]
     reading.record_read(plan, "plan", version)
     db.session.commit()
     return render_template(
@@ -98,6 +105,7 @@ def show(child_id: int) -> str:
         scale_form=scale_form(plan),
         next_review_form=NextReviewForm(obj=plan),
         is_draft=True,
+        waiting=waiting,
         **context,
     )
 

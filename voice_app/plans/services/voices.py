@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from voice_app.contributions.models import (
@@ -146,6 +147,16 @@ def placeable(child_id: int, shareable: Shareable) -> list[Contribution]:
         .order_by(Contribution.created_at.desc(), Contribution.id.desc())
     )
     return [c for c in found if can_be_placed(c)]
+
+
+def why_not_placeable(contribution: Contribution, shareable: Shareable) -> str:
+    """Why these words cannot go into the plan now, in the reader's language."""
+    if contribution.id not in shareable.allowed:
+        return _(
+            "These words cannot go into the plan: the consent decision in force does not "
+            "let the people at the child's meetings see them."
+        )
+    return _("A recording goes into a plan once its words are confirmed.")
 
 
 def suggested_section(contribution: Contribution) -> Section | None:
