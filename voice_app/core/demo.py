@@ -14,6 +14,7 @@ from voice_app.children.models import AssignmentRole, Relationship
 from voice_app.core.db import utcnow
 from voice_app.core.permissions import Role
 from voice_app.extensions import db
+from voice_app.plans.demo import seed_plan
 from voice_app.record.demo import seed_chronology
 
 DEMO_PASSWORD = "demo-password"  # noqa: S105 - published in the README, demo databases only
@@ -128,6 +129,7 @@ def seed_demo() -> dict[str, User]:
         ),
     )
     seed_chronology(maya, sam, staff["manager@demo.example"])
+    seed_plan(maya, sam)
     return staff
 
 

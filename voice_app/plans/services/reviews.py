@@ -137,11 +137,9 @@ def add_decision(
     audited: bool = True,
 ) -> ReviewDecision:
     """A decision made at the review, written into the chronology as a decision entry."""
-    body = _(
-        "Plan review (%(date)s): %(decision)s",
-        date=review.held_on.isoformat(),
-        decision=decision.decision.strip(),
-    )
+    # The decision as written: the entry is the record's, not a sentence in the reader's
+    # language; the plan's review page gives its context.
+    body = decision.decision.strip()
     entry = entries.add_entry(
         plan.child_id,
         entries.EntryDraft(
