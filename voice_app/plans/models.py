@@ -123,7 +123,9 @@ class Plan(Base):
     versions: Mapped[list[PlanVersion]] = relationship(
         back_populates="plan", order_by="PlanVersion.number"
     )
-    reviews: Mapped[list[PlanReview]] = relationship(order_by="PlanReview.held_on, PlanReview.id")
+    reviews: Mapped[list[PlanReview]] = relationship(
+        order_by="PlanReview.held_on, PlanReview.id", lazy="selectin"
+    )
 
 
 class PlanVersion(Base):
@@ -249,9 +251,13 @@ class PlanReview(Base):
     recorded_by_label: Mapped[str] = mapped_column(String(400))
     recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
-    participants: Mapped[list[ReviewParticipant]] = relationship(order_by="ReviewParticipant.id")
-    decisions: Mapped[list[ReviewDecision]] = relationship(order_by="ReviewDecision.id")
-    scales: Mapped[list[ScaleRating]] = relationship(order_by="ScaleRating.id")
+    participants: Mapped[list[ReviewParticipant]] = relationship(
+        order_by="ReviewParticipant.id", lazy="selectin"
+    )
+    decisions: Mapped[list[ReviewDecision]] = relationship(
+        order_by="ReviewDecision.id", lazy="selectin"
+    )
+    scales: Mapped[list[ScaleRating]] = relationship(order_by="ScaleRating.id", lazy="selectin")
 
 
 class ReviewParticipant(Base):

@@ -16,7 +16,13 @@ from voice_app.extensions import db
 from voice_app.i18n import text_direction
 from voice_app.plans import chart, pdf
 from voice_app.plans.forms import NextReviewForm, ScaleForm, SignOffForm, StartPlanForm
-from voice_app.plans.labels import LABELS, PARTICIPANT_LABELS, REVIEW_KIND_LABELS
+from voice_app.plans.labels import (
+    LABELS,
+    PARTICIPANT_LABELS,
+    REVIEW_KIND_LABELS,
+    day_formatter,
+    resolved_labels,
+)
 from voice_app.plans.models import Plan, PlanKind, PlanVersion
 from voice_app.plans.services import drafting, reading, voices
 from voice_app.plans.services.voices import shareable_words
@@ -56,7 +62,7 @@ def chart_context(plan: Plan, series: list[reading.ScaleSeries]) -> dict[str, An
     labels = [
         _("%(name)s (own answers in their space)", name=_("The child"))
         if s.kind == "own"
-        else _("%(name)s (%(who)s)", name=s.label, who=PARTICIPANT_LABELS[s.kind])  # type: ignore[index]
+        else _("%(name)s (%(who)s)", name=s.label, who=PARTICIPANT_LABELS[s.kind])
         for s in series
     ]
     lines = chart.lines(series, labels, rtl)
@@ -74,7 +80,8 @@ def page_context(plan: Plan, version: PlanVersion) -> dict[str, Any]:
         "shown": shown,
         "due": reading.reviews_due(plan, today()),
         **chart_context(plan, reading.scale_series(plan, shareable)),
-        **LABELS,
+        **resolved_labels(),
+        "day": day_formatter(),
     }
 
 
