@@ -77,6 +77,9 @@ def load_config(instance_path: Path, overrides: dict[str, Any] | None = None) ->
         "RETENTION_YEARS_AFTER_CLOSURE": int(_env("RETENTION_YEARS_AFTER_CLOSURE", "6") or 6),
         "RETENTION_UNTIL_AGE": int(_env("RETENTION_UNTIL_AGE", "25") or 25),
         "TRUST_PROXY": _env_bool("TRUST_PROXY", False),
+        #: Whose bank holidays plan review dates skip: england_and_wales, scotland or
+        #: northern_ireland (voice_app.core.working_days).
+        "WORKING_DAYS_NATION": _env("WORKING_DAYS_NATION", "england_and_wales"),
     }
     if env == "development":
         config["SECRET_KEY"] = config["SECRET_KEY"] or "development-only-not-secret"

@@ -132,6 +132,11 @@ def main() -> int:
             f"in {engine}; page {len(body) / 1024:.0f} KiB; gunicorn {WORKERS} workers x "
             f"{THREADS} threads, {CLIENTS} clients, {SECONDS:.0f} s; {os.cpu_count()} cores"
         )
+        alone = [t * 1000 for t in timed(sam, page, 20)]
+        print(
+            f"plan page, one client at a time: median {statistics.median(alone):.1f} ms, "
+            f"p95 {p95(alone):.1f} ms"
+        )
         rps, latencies, errors = load(port, page, sam.cookies)
         print(
             f"plan page: {rps:.0f} req/s, p50 {statistics.median(latencies):.1f} ms, "
