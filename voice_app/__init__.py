@@ -79,6 +79,7 @@ def _register_blueprints(app: Flask) -> None:
     from voice_app.core.views import bp as core_bp
     from voice_app.i18n.views import bp as i18n_bp
     from voice_app.plans.edit_views import bp as plan_editing_bp
+    from voice_app.plans.review_views import bp as plan_reviews_bp
     from voice_app.plans.views import bp as plans_bp
     from voice_app.record.confidential_views import bp as record_confidential_bp
     from voice_app.record.consent_views import bp as record_consent_bp
@@ -101,6 +102,7 @@ def _register_blueprints(app: Flask) -> None:
         subject_access_bp,
         plans_bp,
         plan_editing_bp,
+        plan_reviews_bp,
     ):
         app.register_blueprint(blueprint)
 

@@ -179,7 +179,7 @@ ROWS: dict[str, list[Row]] = {
             only(EDITORS_POST),
         )
     ],
-    "plan_editing.review": [
+    "plan_reviews.review": [
         Row("GET", lambda w: f"{_p(w)}/reviews/new", only(EDITORS)),
         Row(
             "POST",
@@ -193,7 +193,7 @@ ROWS: dict[str, list[Row]] = {
             },
         ),
     ],
-    "plan_editing.add_scale": [
+    "plan_reviews.add_scale": [
         Row(
             "POST",
             lambda w: f"{_p(w)}/scales",
@@ -206,7 +206,7 @@ ROWS: dict[str, list[Row]] = {
             },
         )
     ],
-    "plan_editing.next_review": [
+    "plan_reviews.next_review": [
         Row(
             "POST",
             lambda w: f"{_p(w)}/next-review",

@@ -13,7 +13,7 @@ from voice_app.accounts.invitations import create_invitation
 from voice_app.contributions.models import ContributionKind
 from voice_app.extensions import db
 from voice_app.plans.models import ParticipantKind, PlanKind, ReviewKind
-from voice_app.plans.services import drafting, reviews
+from voice_app.plans.services import reviews, versions
 
 
 def _scale(scene, value: int):  # type: ignore[no-untyped-def]
@@ -62,7 +62,7 @@ def test_the_child_sees_their_own_numbers_and_only_chosen_scales(client) -> None
 
 def test_a_manager_signs_off_an_agreed_version(make_client) -> None:
     scene = plan_scene()
-    drafting.agree_draft(scene.plan, scene.practitioner)
+    versions.agree_draft(scene.plan, scene.practitioner)
     db.session.commit()
     manager = make_client(scene.manager.email)
     url = f"/children/{scene.child.id}/plan/versions/1/sign-off"

@@ -17,7 +17,7 @@ from tests.plans.helpers import PlanScene, plan_scene, with_secret_words, words
 from voice_app.accounts.invitations import create_invitation
 from voice_app.extensions import db
 from voice_app.plans.models import Section, WordsTakenOut
-from voice_app.plans.services import drafting
+from voice_app.plans.services import drafting, versions
 
 
 def _pages(client, scene: PlanScene) -> dict[str, str]:  # type: ignore[no-untyped-def]
@@ -39,7 +39,7 @@ def _pdf_text(client, scene: PlanScene, number: int) -> str:  # type: ignore[no-
 
 def test_withheld_words_appear_nowhere_and_the_next_version_says_why(make_client) -> None:
     scene = with_secret_words(plan_scene())
-    agreed = drafting.agree_draft(scene.plan, scene.practitioner)
+    agreed = versions.agree_draft(scene.plan, scene.practitioner)
     db.session.commit()
     taken_out = db.session.scalars(select(WordsTakenOut)).all()
     # The withdrawn words are taken out and the version says so; the confidential ones go
@@ -75,7 +75,7 @@ def test_the_childs_version_shows_only_what_was_marked_for_them(make_client, cli
     )
     db.session.commit()
     # Words placed while they were allowed, now withheld, must not reach the child either.
-    drafting.agree_draft(scene.plan, scene.practitioner)
+    versions.agree_draft(scene.plan, scene.practitioner)
     db.session.commit()
     made = create_invitation(scene.child, "plan", scene.practitioner, timedelta(days=1))
     db.session.commit()

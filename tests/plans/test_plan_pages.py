@@ -18,7 +18,7 @@ from voice_app.plans.models import (
     ReviewDecision,
     Section,
 )
-from voice_app.plans.services import drafting
+from voice_app.plans.services import drafting, versions
 from voice_app.record.models import EntryKind, RecordEntry
 
 
@@ -114,7 +114,7 @@ def test_an_agreed_version_is_never_changed(app) -> None:
     scene = plan_scene()
     drafting.save_item(scene.plan, drafting.ItemDraft(Section.HARM, "Shouting at night"))
     db.session.commit()
-    agreed = drafting.agree_draft(scene.plan, scene.practitioner)
+    agreed = versions.agree_draft(scene.plan, scene.practitioner)
     db.session.commit()
     item = agreed.items[0]
     item.text = "Something else"

@@ -9,33 +9,27 @@ from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
-from voice_app.children.services import today
 from voice_app.contributions import services as contributions
 from voice_app.core.permissions import Permission, require
 from voice_app.extensions import db
 from voice_app.plans.forms import (
     ActionForm,
     ItemForm,
-    NextReviewForm,
     PlaceWordsForm,
-    ReviewForm,
 )
 from voice_app.plans.labels import LABELS
 from voice_app.plans.models import (
     ActionStatus,
     Outcome,
     OwnerKind,
-    ParticipantKind,
+    Plan,
     PlanAction,
     PlanItem,
-    ReviewKind,
     Section,
     Voice,
 )
-from voice_app.plans.services import drafting, reviews, voices
-from voice_app.plans.services.timetable import review_kinds
-from voice_app.plans.views import plan_or_404, scale_form
-from voice_app.record import entries
+from voice_app.plans.services import drafting, reading, voices
+from voice_app.plans.views import plan_or_404
 from voice_app.record.forms import show_problems
 from voice_app.record.lookup import child_or_404, reader
 
@@ -48,7 +42,9 @@ class _HasId(Protocol):
 
 R = TypeVar("R", bound=_HasId)
 
-NOT_SAVED = "The plan is not changed: please see the problems below."
+
+def _not_saved() -> str:
+    return _("The plan is not changed: please see the problems below.")
 
 
 def _back(child_id: int, anchor: str | None = None) -> Response:
@@ -60,6 +56,12 @@ def _one_of(rows: Sequence[R], row_id: int | None) -> R:
         if row.id == row_id:
             return row
     abort(404)
+
+
+def _read(plan: Plan, what: str, row_id: int | None) -> None:
+    """A form that shows plan content or the child's words is a read: audit it, and keep it."""
+    reading.record_read(plan, f"{what} form {row_id or 'new'}")
+    db.session.commit()
 
 
 @bp.route("/<int:child_id>/plan/items/new", methods=["GET", "POST"])
@@ -83,11 +85,12 @@ def item(child_id: int, item_id: int | None = None) -> Response | str:
             saved = drafting.save_item(plan, draft, existing)
         except drafting.PlanRefused as refused:
             db.session.rollback()
-            show_problems(form, refused.problems, _(NOT_SAVED))
+            show_problems(form, refused.problems, _not_saved())
         else:
             db.session.commit()
             flash(_("The plan's draft is changed."), "success")
             return _back(child.id, f"item-{saved.id}")
+    _read(plan, "item", existing.id if existing else None)
     return render_template(
         "plans/item_form.html", child=child, plan=plan, form=form, existing=existing, **LABELS
     )
@@ -132,11 +135,12 @@ def action(child_id: int, action_id: int | None = None) -> Response | str:
             saved = drafting.save_action(plan, draft, existing)
         except drafting.PlanRefused as refused:
             db.session.rollback()
-            show_problems(form, refused.problems, _(NOT_SAVED))
+            show_problems(form, refused.problems, _not_saved())
         else:
             db.session.commit()
             flash(_("The plan's draft is changed."), "success")
             return _back(child.id, f"action-{saved.id}")
+    _read(plan, "action", existing.id if existing else None)
     return render_template(
         "plans/action_form.html", child=child, plan=plan, form=form, existing=existing, **LABELS
     )
@@ -157,6 +161,7 @@ def place(child_id: int, contribution_id: int) -> Response | str:
         abort(404)
     found = [c for c in voices.placeable(child.id, shareable) if c.id == contribution_id]
     if not found:
+        _read(plan, "words", wanted.id)
         return render_template(
             "plans/place.html",
             child=child,
@@ -183,11 +188,12 @@ def place(child_id: int, contribution_id: int) -> Response | str:
             )
         except drafting.PlanRefused as refused:
             db.session.rollback()
-            show_problems(form, refused.problems, _(NOT_SAVED))
+            show_problems(form, refused.problems, _not_saved())
         else:
             db.session.commit()
             flash(_("The child's words are in the plan's draft."), "success")
             return _back(child.id, f"section-{form.section.data}")
+    _read(plan, "words", contribution.id)
     return render_template(
         "plans/place.html",
         child=child,
@@ -209,97 +215,3 @@ def remove_words(child_id: int, placed_id: int) -> Response:
     db.session.commit()
     flash(_("The words are taken out of the draft."), "success")
     return _back(child.id)
-
-
-#: Where an entry's refusals belong on the review form.
-_REVIEW_FIELDS = {
-    "body": "decision",
-    "decision_maker": "decided_by",
-    "decision_reasons": "decision_reasons",
-    "occurred_at": "held_on",
-}
-
-
-@bp.route("/<int:child_id>/plan/reviews/new", methods=["GET", "POST"])
-@require(Permission.PLAN_EDIT)
-def review(child_id: int) -> Response | str:
-    child = child_or_404(child_id)
-    plan = plan_or_404(child)
-    form = ReviewForm()
-    form.kind.choices = [c for c in form.kind.choices if c.value in review_kinds(plan.kind)]
-    if form.validate_on_submit():
-        assert form.held_on.data is not None
-        decisions = []
-        if (form.decision.data or "").strip():
-            decisions.append(
-                reviews.DecisionDraft(
-                    form.decision.data or "",
-                    form.decided_by.data or "",
-                    form.decision_reasons.data or "",
-                )
-            )
-        draft = reviews.ReviewDraft(
-            kind=ReviewKind(form.kind.data),
-            held_on=form.held_on.data,
-            what_changed=form.what_changed.data or "",
-            present=reviews.names(form.present.data),
-            absent=reviews.names(form.absent.data),
-            decisions=decisions,
-            late_reason=form.late_reason.data,
-            agree_plan=form.agree_plan.data,
-        )
-        try:
-            reviews.record_review(plan, draft, reader())
-        except (drafting.PlanRefused, entries.EntryRefused) as refused:
-            db.session.rollback()
-            problems = {_REVIEW_FIELDS.get(k, k): v for k, v in refused.problems.items()}
-            show_problems(
-                form, problems, _("The review is not recorded: please see the problems below.")
-            )
-        else:
-            db.session.commit()
-            flash(_("The review is recorded."), "success")
-            return _back(child.id, "reviews")
-    return render_template("plans/review_form.html", child=child, plan=plan, form=form, **LABELS)
-
-
-@bp.post("/<int:child_id>/plan/scales")
-@require(Permission.PLAN_EDIT)
-def add_scale(child_id: int) -> Response:
-    child = child_or_404(child_id)
-    plan = plan_or_404(child)
-    form = scale_form(plan)
-    if not form.validate_on_submit() or form.value.data is None:
-        flash(_("The scale is not added: please give a name and a number from 0 to 10."), "error")
-        return _back(child.id, "scales")
-    held = _one_of(list(plan.reviews), form.review_id.data)
-    reviews.add_scale(
-        plan,
-        held,
-        reviews.ScaleDraft(
-            ParticipantKind(form.participant_kind.data),
-            form.participant_name.data or "",
-            form.value.data,
-            form.reason.data,
-            form.show_to_child.data,
-        ),
-    )
-    db.session.commit()
-    flash(_("The scale is added."), "success")
-    return _back(child.id, "scales")
-
-
-@bp.post("/<int:child_id>/plan/next-review")
-@require(Permission.PLAN_EDIT)
-def next_review(child_id: int) -> Response:
-    child = child_or_404(child_id)
-    plan = plan_or_404(child)
-    form = NextReviewForm()
-    if form.validate_on_submit():
-        if form.next_review_on.data is not None and form.next_review_on.data < today():
-            flash(_("The next review cannot be in the past."), "error")
-        else:
-            drafting.set_next_review(plan, form.next_review_on.data)
-            db.session.commit()
-            flash(_("The next review date is set."), "success")
-    return _back(child.id, "due")

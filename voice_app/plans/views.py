@@ -24,7 +24,7 @@ from voice_app.plans.labels import (
     resolved_labels,
 )
 from voice_app.plans.models import Plan, PlanKind, PlanVersion
-from voice_app.plans.services import drafting, reading, voices
+from voice_app.plans.services import drafting, reading, versions, voices
 from voice_app.plans.services.voices import shareable_words
 from voice_app.record.forms import show_problems
 from voice_app.record.lookup import child_or_404, reader
@@ -201,7 +201,7 @@ def sign_off(child_id: int, number: int) -> Response:
     if not form.validate_on_submit():
         abort(400)
     try:
-        drafting.sign_off(plan, version_or_404(plan, number), reader(), form.note.data)
+        versions.sign_off(plan, version_or_404(plan, number), reader(), form.note.data)
     except drafting.PlanRefused as refused:
         db.session.rollback()
         flash(" ".join(refused.problems.values()), "error")

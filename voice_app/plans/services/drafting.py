@@ -18,7 +18,6 @@ from voice_app.audit import services as audit
 from voice_app.audit.models import AuditAction
 from voice_app.children.models import Child
 from voice_app.contributions.models import Contribution
-from voice_app.core.db import utcnow
 from voice_app.extensions import db
 from voice_app.plans.models import (
     ActionStatus,
@@ -29,12 +28,9 @@ from voice_app.plans.models import (
     PlanAction,
     PlanItem,
     PlanKind,
-    PlanReview,
-    PlanSignOff,
     PlanVersion,
     Section,
     Voice,
-    WordsTakenOut,
 )
 from voice_app.plans.services.voices import can_be_placed, shareable_words
 
@@ -246,108 +242,3 @@ def place_words(
 def remove_words(plan: Plan, placed: PlacedWords) -> None:
     db.session.delete(placed)
     _changed(plan, "words_removed", contribution=placed.contribution_id)
-
-
-def _take_out_unshareable(plan: Plan, version: PlanVersion) -> None:
-    shareable = shareable_words(plan.child_id)
-    for placed in list(version.words):
-        if placed.contribution_id in shareable.allowed:
-            continue
-        if placed.contribution_id not in shareable.confidential:
-            db.session.add(
-                WordsTakenOut(
-                    version_id=version.id,
-                    contribution_id=placed.contribution_id,
-                    section=placed.section,
-                    consent_withdrawn=shareable.withdrawn(placed.contribution_id),
-                )
-            )
-        version.words.remove(placed)
-        db.session.delete(placed)
-
-
-def _copy(version: PlanVersion, number: int) -> PlanVersion:
-    copy = PlanVersion(plan_id=version.plan_id, number=number)
-    db.session.add(copy)
-    db.session.flush()
-    for item in version.items:
-        db.session.add(
-            PlanItem(
-                version_id=copy.id,
-                **{k: getattr(item, k) for k in ("key", "section", "text", "who", "voice")},
-                child_text=item.child_text,
-                show_to_child=item.show_to_child,
-            )
-        )
-    for action in version.actions:
-        fields = [
-            "key",
-            "what",
-            "owner_kind",
-            "owner_name",
-            "due_on",
-            "status",
-            "not_done_reason",
-            "outcome",
-            "planned_outcome",
-            "actual_outcome",
-            "child_text",
-            "show_to_child",
-        ]
-        db.session.add(PlanAction(version_id=copy.id, **{k: getattr(action, k) for k in fields}))
-    for placed in version.words:
-        db.session.add(
-            PlacedWords(
-                version_id=copy.id,
-                section=placed.section,
-                contribution_id=placed.contribution_id,
-                placed_by_label=placed.placed_by_label,
-                placed_at=placed.placed_at,
-                child_text=placed.child_text,
-                show_to_child=placed.show_to_child,
-            )
-        )
-    return copy
-
-
-def agree_draft(plan: Plan, by: User, review: PlanReview | None = None) -> PlanVersion:
-    """Keep the draft as an agreed version, and start the next draft as its copy."""
-    version = draft_of(plan)
-    _take_out_unshareable(plan, version)
-    # What is taken out leaves the draft before it is agreed: nothing changes after.
-    db.session.flush()
-    version.agreed_at = utcnow()
-    version.agreed_by_label = by.display
-    version.review_id = review.id if review else None
-    db.session.flush()
-    _copy(version, version.number + 1)
-    db.session.flush()
-    db.session.refresh(plan)
-    audit.record(
-        AuditAction.PLAN_VERSION_AGREED,
-        child_id=plan.child_id,
-        target=f"plan:{plan.id}",
-        details={"version": version.number, "review": review.id if review else None},
-    )
-    return version
-
-
-def sign_off(plan: Plan, version: PlanVersion, by: User, note: str | None) -> PlanSignOff:
-    """A manager signs off an agreed version."""
-    if not version.agreed:
-        raise PlanRefused({"note": _("Only an agreed version can be signed off.")})
-    signed = PlanSignOff(
-        version_id=version.id,
-        signed_off_by_id=by.id,
-        signed_off_by_label=by.display,
-        note=clean(note),
-    )
-    db.session.add(signed)
-    db.session.flush()
-    audit.record(
-        AuditAction.PLAN_VERSION_SIGNED_OFF,
-        child_id=plan.child_id,
-        target=f"plan:{plan.id}",
-        details={"version": version.number},
-    )
-    return signed

@@ -26,7 +26,8 @@ from voice_app.plans.models import (
     ReviewParticipant,
     ScaleRating,
 )
-from voice_app.plans.services.drafting import PlanRefused, agree_draft, clean
+from voice_app.plans.services.drafting import PlanRefused, clean
+from voice_app.plans.services.versions import agree_draft
 from voice_app.record import entries
 from voice_app.record.models import Classification, EntryKind, Source
 
