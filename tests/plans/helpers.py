@@ -59,6 +59,8 @@ class PlanScene:
     child: Child
     plan: Plan
     markers: dict[str, str] = field(default_factory=dict)
+    #: Contribution ids by marker name.
+    contributions: dict[str, int] = field(default_factory=dict)
 
 
 def plan_scene(
@@ -79,10 +81,14 @@ def with_secret_words(scene: PlanScene) -> PlanScene:
     by = scene.practitioner
     names = {key: marker(key) for key in ("confidential", "withdrawn", "shown")}
     placed = {key: words(scene.child, by, f"I said {value}") for key, value in names.items()}
-    for contribution in placed.values():
-        drafting.place_words(scene.plan, contribution, Section.STRENGTH, by, "For you", True)
+    for key, contribution in placed.items():
+        # The sentence for the child carries the marker too, for the child's version.
+        drafting.place_words(
+            scene.plan, contribution, Section.STRENGTH, by, f"For you {names[key]}", True
+        )
     db.session.commit()
     place(scene.child, by, contribution=placed["confidential"])
     decide_for_meeting(placed["withdrawn"], by, ConsentAnswer.WITHDRAWN)
     scene.markers = names
+    scene.contributions = {key: contribution.id for key, contribution in placed.items()}
     return scene

@@ -59,6 +59,16 @@ def test_withheld_words_appear_nowhere_and_the_next_version_says_why(make_client
         assert scene.markers["shown"] in pages["pdf 1"]
         assert "their consent to share them was withdrawn" in pages["version 1"]
 
+    # Trying to place the withheld words again shows neither them nor a hint of the
+    # confidential ones.
+    client = make_client(scene.practitioner.email)
+    for key, status in (("withdrawn", 200), ("confidential", 404)):
+        url = f"/children/{scene.child.id}/plan/words/{scene.contributions[key]}"
+        response = client.get(url)
+        assert response.status_code == status
+        assert scene.markers["withdrawn"] not in response.text
+        assert scene.markers["confidential"] not in response.text
+
 
 def test_the_childs_version_shows_only_what_was_marked_for_them(make_client, client) -> None:
     scene = with_secret_words(plan_scene())
@@ -86,8 +96,9 @@ def test_the_childs_version_shows_only_what_was_marked_for_them(make_client, cli
     assert "Grown-ups shout sometimes" in page
     assert "For you" in page  # the sentence written for the child beside the shown words
     assert hidden_line not in page and "Shouting" not in page.replace("shout sometimes", "")
-    for key in ("confidential", "withdrawn", "shown"):
-        assert scene.markers[key] not in page  # the child sees sentences, not the record
+    assert scene.markers["shown"] in page  # in the sentence written for the child
+    for key in ("confidential", "withdrawn"):
+        assert scene.markers[key] not in page
 
 
 def test_words_the_plan_may_not_show_cannot_be_placed(make_client) -> None:
