@@ -131,6 +131,10 @@ def test_an_agreed_version_is_never_changed(app) -> None:
     with pytest.raises(AgreedVersionChanged):
         db.session.flush()
     db.session.rollback()
+    db.session.add(PlanItem(version_id=agreed.id, section=Section.HARM, text="Slipped in"))
+    with pytest.raises(AgreedVersionChanged):
+        db.session.flush()
+    db.session.rollback()
     # The draft that follows is a copy, and changing it leaves the agreed line as it was.
     draft = drafting.draft_of(scene.plan)
     drafting.save_item(

@@ -338,7 +338,13 @@ def _was_agreed(version: PlanVersion) -> bool:
 
 @event.listens_for(Session, "before_flush")
 def guard_agreed_versions(session: Session, flush_context: Any, instances: Any) -> None:
-    """Refuse changes to what was agreed, to reviews and to sign-offs."""
+    """Refuse changes to what was agreed (lines added, changed or removed), to reviews and
+    to sign-offs."""
+    for obj in session.new:
+        if isinstance(obj, IN_A_VERSION):
+            version = session.get(PlanVersion, obj.version_id)
+            if version is not None and version.agreed_at is not None:
+                raise AgreedVersionChanged(f"{type(obj).__name__} added to an agreed version")
     changed = [o for o in session.dirty if session.is_modified(o)] + list(session.deleted)
     for obj in changed:
         if isinstance(obj, NEVER_CHANGED):
