@@ -72,7 +72,7 @@ def chart_context(plan: Plan, series: list[reading.ScaleSeries]) -> dict[str, An
 
 
 def page_context(plan: Plan, version: PlanVersion) -> dict[str, Any]:
-    shareable = shareable_words(plan.child_id)
+    shareable = shareable_words(plan.child_id, [p.contribution_id for p in version.words])
     shown = reading.shown_version(plan, version, shareable)
     return {
         "plan": plan,
@@ -173,7 +173,9 @@ def compare(child_id: int) -> str:
     plan = plan_or_404(child)
     first = version_or_404(plan, request.args.get("first", 1, type=int))
     second = version_or_404(plan, request.args.get("second", plan.versions[-1].number, type=int))
-    shareable = shareable_words(plan.child_id)
+    shareable = shareable_words(
+        plan.child_id, [p.contribution_id for v in (first, second) for p in v.words]
+    )
     sections, actions = reading.compare(
         reading.shown_version(plan, first, shareable),
         reading.shown_version(plan, second, shareable),

@@ -72,7 +72,9 @@ def shown_version(
     plan: Plan, version: PlanVersion, shareable: Shareable | None = None
 ) -> ShownVersion:
     """A version as a reader sees it: only the words consent allows now."""
-    shareable = shareable or shareable_words(plan.child_id)
+    shareable = shareable or shareable_words(
+        plan.child_id, [p.contribution_id for p in version.words]
+    )
     sections = {section: ShownSection(section) for section in Section}
     for item in version.items:
         sections[item.section].items.append(item)
@@ -81,7 +83,7 @@ def shown_version(
         found = contributions.get(placed.contribution_id)
         if found is not None:
             sections[placed.section].words.append(as_words(found))
-        elif shareable.withdrawn(placed.contribution_id):
+        elif placed.contribution_id in shareable.withdrawn:
             sections[placed.section].withdrawn += 1
     columns = [
         ShownColumn(column, [s for s in sections.values() if COLUMN_OF[s.section] is column])

@@ -29,7 +29,7 @@ from voice_app.plans.services.voices import shareable_words
 
 
 def _take_out_unshareable(plan: Plan, version: PlanVersion) -> None:
-    shareable = shareable_words(plan.child_id)
+    shareable = shareable_words(plan.child_id, [p.contribution_id for p in version.words])
     for placed in list(version.words):
         if placed.contribution_id in shareable.allowed:
             continue
@@ -39,7 +39,7 @@ def _take_out_unshareable(plan: Plan, version: PlanVersion) -> None:
                     version_id=version.id,
                     contribution_id=placed.contribution_id,
                     section=placed.section,
-                    consent_withdrawn=shareable.withdrawn(placed.contribution_id),
+                    consent_withdrawn=placed.contribution_id in shareable.withdrawn,
                 )
             )
         version.words.remove(placed)

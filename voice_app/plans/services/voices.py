@@ -7,6 +7,7 @@ go through it.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
@@ -45,21 +46,25 @@ class Shareable:
     allowed: frozenset[int]
     #: Contributions in the confidential section: never shown, never mentioned.
     confidential: frozenset[int]
-
-    def withdrawn(self, contribution_id: int) -> bool:
-        """Whether consent for this contribution has been withdrawn (and it is not confidential)."""
-        if contribution_id in self.confidential:
-            return False
-        decision = visibility.current_consent(contribution_id)
-        return decision is not None and decision.answer is ConsentAnswer.WITHDRAWN
+    #: Of the contributions asked about, those whose consent was withdrawn (none confidential).
+    withdrawn: frozenset[int] = frozenset()
 
 
-def shareable_words(child_id: int) -> Shareable:
-    """The single call into the record's visibility rules for plans."""
+def shareable_words(child_id: int, asking_about: Iterable[int] = ()) -> Shareable:
+    """The single call into the record's visibility rules for plans.
+
+    ``asking_about``: contributions already in a plan, whose withdrawn consent the plan
+    must say it acted on.
+    """
     allowed = db.session.scalars(visibility.contribution_ids_shared_with(child_id, PLAN_AUDIENCE))
-    hidden = db.session.scalars(visibility.confidential_contribution_ids(child_id))
-    confidential = frozenset(hidden)
-    return Shareable(frozenset(allowed) - confidential, confidential)
+    confidential = frozenset(db.session.scalars(visibility.confidential_contribution_ids(child_id)))
+    allowed_now = frozenset(allowed) - confidential
+    withdrawn = set()
+    for contribution_id in set(asking_about) - allowed_now - confidential:
+        decision = visibility.current_consent(contribution_id)
+        if decision is not None and decision.answer is ConsentAnswer.WITHDRAWN:
+            withdrawn.add(contribution_id)
+    return Shareable(allowed_now, confidential, frozenset(withdrawn))
 
 
 class How(StrEnum):
