@@ -78,6 +78,7 @@ def _register_blueprints(app: Flask) -> None:
     # Every area's models, so migrations and the append-only guard see every table even
     # where no view has imported them yet.
     import voice_app.child_space.uploads  # the outbox's routes, on child_space's bp
+    import voice_app.plans.models
     import voice_app.record.models
     import voice_app.replies.models  # noqa: F401
     from voice_app.accounts.views import admin_bp as accounts_admin_bp
@@ -90,6 +91,9 @@ def _register_blueprints(app: Flask) -> None:
     from voice_app.core.health import bp as health_bp
     from voice_app.core.views import bp as core_bp
     from voice_app.i18n.views import bp as i18n_bp
+    from voice_app.plans.edit_views import bp as plan_editing_bp
+    from voice_app.plans.review_views import bp as plan_reviews_bp
+    from voice_app.plans.views import bp as plans_bp
     from voice_app.record.confidential_views import bp as record_confidential_bp
     from voice_app.record.consent_views import bp as record_consent_bp
     from voice_app.record.subject_access_views import bp as subject_access_bp
@@ -114,6 +118,9 @@ def _register_blueprints(app: Flask) -> None:
         subject_access_bp,
         replies_bp,
         team_bp,
+        plans_bp,
+        plan_editing_bp,
+        plan_reviews_bp,
     ):
         app.register_blueprint(blueprint)
 

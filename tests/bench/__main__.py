@@ -4,12 +4,17 @@ from __future__ import annotations
 
 import sys
 
-from tests.bench import pages, transcription, uploads
+from tests.bench import pages, plans, transcription, uploads
 
 
 def main() -> int:
     print("== Pages: the app against a bare Flask app, both under gunicorn ==", flush=True)
     status = pages.main()
+    print()
+    print(
+        "== A plan with 200 actions, 50 reviews and 40 contributions: page and PDF ==", flush=True
+    )
+    status = status or plans.main()
     print()
     print("== Transcription: the app's path against bare faster-whisper ==", flush=True)
     status = status or transcription.main()

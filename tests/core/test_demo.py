@@ -20,7 +20,9 @@ def test_demo_seeds_once_and_maya_has_a_chronology_with_her_own_words(runner):
     entries = db.session.scalars(
         select(RecordEntry).where(RecordEntry.child_id == maya.id).order_by(RecordEntry.sequence)
     ).all()
-    assert [e.sequence for e in entries] == [1, 2, 3, 4, 5]
+    # Then the decisions of the two reviews of her plan (voice_app.plans.demo).
+    assert [e.sequence for e in entries] == [1, 2, 3, 4, 5, 6, 7]
+    assert [e.kind for e in entries[5:]] == [EntryKind.DECISION, EntryKind.DECISION]
     assert entries[1].is_late and entries[3].corrects_id == entries[0].id
     (words,) = [e for e in entries if e.kind is EntryKind.CONTRIBUTION]
     assert words.contribution_words == (

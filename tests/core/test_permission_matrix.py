@@ -12,6 +12,7 @@ import pytest
 
 from tests.core import (
     matrix_alerts,
+    matrix_plans,
     matrix_record,
     matrix_replies,
     matrix_subject_access,
@@ -56,7 +57,14 @@ def _healthz_with_a_worker(w: World) -> str:
 
 
 #: Areas that keep their rows in tests/core/matrix_<area>.py.
-AREAS = (matrix_record, matrix_subject_access, matrix_alerts, matrix_replies, matrix_uploads)
+AREAS = (
+    matrix_record,
+    matrix_subject_access,
+    matrix_alerts,
+    matrix_replies,
+    matrix_uploads,
+    matrix_plans,
+)
 
 
 @pytest.fixture

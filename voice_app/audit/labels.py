@@ -56,4 +56,13 @@ ACTION_LABELS = {
     AuditAction.REPLIES_SHOWN_TO_CHILD: _l("The child was shown replies in their space"),
     AuditAction.OVERDUE_REPLIES_VIEWED: _l("Viewed overdue replies"),
     AuditAction.TEAM_OVERVIEW_VIEWED: _l("Viewed the team's overdue work"),
+    AuditAction.PLAN_CREATED: _l("Started a plan"),
+    AuditAction.PLAN_VIEWED: _l("Viewed a plan"),
+    AuditAction.PLAN_CHANGED: _l("Changed a plan's draft"),
+    AuditAction.PLAN_WORDS_PLACED: _l("Placed a child's words in a plan"),
+    AuditAction.PLAN_VERSION_AGREED: _l("Agreed a plan version"),
+    AuditAction.PLAN_VERSION_SIGNED_OFF: _l("Signed off a plan version"),
+    AuditAction.PLAN_REVIEW_RECORDED: _l("Recorded a plan review"),
+    AuditAction.PLAN_PDF_MADE: _l("Made a plan PDF"),
+    AuditAction.CHILD_PLAN_VIEWED: _l("A child viewed their plan"),
 }

@@ -66,6 +66,15 @@ class AuditAction(StrEnum):
     OVERDUE_REPLIES_VIEWED = "overdue_replies_viewed"
     TEAM_OVERVIEW_VIEWED = "team_overview_viewed"
     RECORD_PURGED = "record_purged"
+    PLAN_CREATED = "plan_created"
+    PLAN_VIEWED = "plan_viewed"
+    PLAN_CHANGED = "plan_changed"
+    PLAN_WORDS_PLACED = "plan_words_placed"
+    PLAN_VERSION_AGREED = "plan_version_agreed"
+    PLAN_VERSION_SIGNED_OFF = "plan_version_signed_off"
+    PLAN_REVIEW_RECORDED = "plan_review_recorded"
+    PLAN_PDF_MADE = "plan_pdf_made"
+    CHILD_PLAN_VIEWED = "child_plan_viewed"
 
 
 class AuditEntry(Base):

@@ -43,7 +43,9 @@ from voice_app.contributions.models import (
 )
 from voice_app.contributions.views import media_response
 from voice_app.extensions import db, limiter
+from voice_app.i18n import text_direction
 from voice_app.i18n.dates import format_moment
+from voice_app.plans.child_version import answers_picture, child_plan
 from voice_app.record.disclosure import Reader, disclosure_for
 from voice_app.replies import services as replies
 
@@ -226,6 +228,23 @@ def home() -> str:
         max_audio_seconds=current_app.config["MAX_AUDIO_SECONDS"],
         child_locale=space.locale,
         child_replies=child_replies,
+    )
+
+
+@bp.get("/me/plan")
+def my_plan() -> str:
+    """The child's own version of their plan: what their worker wrote for them."""
+    space, child = _space_and_child()
+    shown = child_plan(child)
+    db.session.commit()
+    return render_template(
+        "child_space/plan.html",
+        shown=shown,
+        band=child.band(today()).value,
+        child_name=child.display_name,
+        child_locale=space.locale,
+        answers_picture=answers_picture,
+        rtl=text_direction(space.locale) == "rtl",
     )
 
 

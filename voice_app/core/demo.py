@@ -14,6 +14,7 @@ from voice_app.children.models import AssignmentRole, Relationship
 from voice_app.core.db import utcnow
 from voice_app.core.permissions import Role
 from voice_app.extensions import db
+from voice_app.plans.demo import seed_plan
 from voice_app.record.demo import seed_chronology
 from voice_app.replies.demo import seed_reply
 
@@ -130,6 +131,7 @@ def seed_demo() -> dict[str, User]:
     )
     seed_chronology(maya, sam, staff["manager@demo.example"])
     seed_reply(maya, sam)
+    seed_plan(maya, sam)
     return staff
 
 

@@ -1,7 +1,7 @@
 """replies to the child ("you said, we did") and the child's UK nation
 
 Revision ID: 0011
-Revises: 0009
+Revises: 0010
 Create Date: 2026-11-27 06:10:00.000000
 
 """
@@ -13,7 +13,7 @@ import voice_app.core.db
 
 # revision identifiers, used by Alembic.
 revision = '0011'
-down_revision = '0009'
+down_revision = '0010'
 branch_labels = None
 depends_on = None
 

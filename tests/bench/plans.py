@@ -1,0 +1,160 @@
+"""Benchmark: a large plan's page under gunicorn with 20 clients, and its PDF.
+
+The plan has 200 actions, 50 reviews (three scales and a decision each, five of them
+agreeing a version) and 40 of the child's contributions placed in its sections. Prints
+requests per second, p50 and p95 for the page, and the time to make the PDF.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from contextlib import ExitStack
+from pathlib import Path
+
+from tests.bench.common import ROOT, Browser, free_port, gunicorn, p95, start, wait_until_up
+from tests.bench.pages import CLIENTS, SECONDS, THREADS, WORKERS, load
+
+ACTIONS, REVIEWS, CONTRIBUTIONS = 200, 50, 40
+TARGETS = {"page_p95_ms": 100.0, "pdf_s": 3.0}
+
+
+def prepare_instance(env: dict[str, str]) -> int:
+    """Migrate, seed the demo, and give a new child of Sam's the large plan; returns its id."""
+    script = f"""
+import uuid
+from datetime import date, timedelta
+from flask_migrate import upgrade
+from voice_app import create_app
+from voice_app.accounts.models import User
+from voice_app.children import services as children
+from voice_app.children.models import AssignmentRole
+from voice_app.contributions.models import AuthorKind, ContributionKind, SharingChoice
+from voice_app.contributions.services import Author, Submission, add_contribution
+from voice_app.core.demo import _child, _born_years_ago, seed_demo
+from voice_app.core.db import utcnow
+from voice_app.extensions import db
+from voice_app.plans.models import (
+    ActionStatus, OwnerKind, Outcome, ParticipantKind, PlanKind, ReviewKind, Section,
+)
+from voice_app.plans.services import drafting, reviews
+from voice_app.record.consent import ConsentDraft, record_decision
+from voice_app.record.models import ConsentAnswer, ConsentFrom
+app = create_app()
+with app.app_context():
+    upgrade()
+    seed_demo()
+    sam = db.session.query(User).filter_by(email="practitioner@demo.example").one()
+    child = children.create_child(
+        _child("BENCH-PLAN", "Bench Plan Child", "Bench", _born_years_ago(9), "en"), sam
+    )
+    start = date.today() - timedelta(days=5 * {REVIEWS} + 10)
+    plan = drafting.start_plan(child, PlanKind.CHILD_PROTECTION, start, None, sam)
+    sections = list(Section)
+    for n in range({ACTIONS}):
+        drafting.save_action(plan, drafting.ActionDraft(
+            f"Action {{n}}: something that needs to happen for the child", OwnerKind.STAFF,
+            "Sam Okafor", list(Outcome)[n % 5], list(ActionStatus)[n % 3],
+            start + timedelta(days=n), planned_outcome="A planned outcome"))
+    for n in range({CONTRIBUTIONS}):
+        contribution, _ = add_contribution(child, Submission(
+            str(uuid.uuid4()), ContributionKind.TEXT, SharingChoice.MY_MEETING,
+            language="en", text=f"Words number {{n}} the child said about home and school."),
+            Author(AuthorKind.PRACTITIONER_FOR_CHILD, with_practitioner_id=sam.id))
+        record_decision(child, contribution, ConsentDraft(
+            consent_from=ConsentFrom.CHILD, information="bench", answer=ConsentAnswer.GIVEN,
+            decided_on=date.today(), share_with_meeting=True), sam)
+        drafting.place_words(plan, contribution, sections[n % len(sections)], sam)
+    for n in range({REVIEWS}):
+        reviews.record_review(plan, reviews.ReviewDraft(
+            ReviewKind.CORE_GROUP, start + timedelta(days=5 * n + 5), f"Review {{n}} changes",
+            present=["Bench", "Mum", "Sam Okafor"], absent=["Dad"],
+            decisions=[reviews.DecisionDraft("Keep going", "Core group", "Getting safer")],
+            scales=[
+                reviews.ScaleDraft(ParticipantKind.CHILD, "Bench", n % 11),
+                reviews.ScaleDraft(ParticipantKind.PARENT, "Mum", (n + 3) % 11),
+                reviews.ScaleDraft(ParticipantKind.PRACTITIONER, "Sam Okafor", (n + 5) % 11),
+            ],
+            late_reason="bench", agree_plan=n % 10 == 9), sam)
+    db.session.commit()
+    print(child.id)
+"""
+    out = subprocess.run(
+        [sys.executable, "-c", script],
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
+    return int(out.stdout.strip().splitlines()[-1])
+
+
+def timed(browser: Browser, path: str, runs: int) -> list[float]:
+    samples = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        status, _data, _ = browser.request("GET", path)
+        samples.append(time.perf_counter() - started)
+        if status != 200:
+            raise RuntimeError(f"{path} answered {status}")
+    return samples
+
+
+def main() -> int:
+    with ExitStack() as stack:
+        folder = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="voice-bench-")))
+        env = {
+            **os.environ,
+            "VOICE_APP_ENV": "production",
+            "VOICE_APP_SECRET_KEY": secrets.token_hex(32),
+            "VOICE_APP_DATABASE_URL": os.environ.get("BENCH_DATABASE_URL")
+            or f"sqlite:///{folder}/app.sqlite3",
+            "VOICE_APP_QUEUE_URL": f"sqlite:///{folder}/queue.sqlite3",
+        }
+        child_id = prepare_instance(env)
+        engine = env["VOICE_APP_DATABASE_URL"].split(":")[0].split("+")[0]
+        port = free_port()
+        start(stack, gunicorn(port, "voice_app:create_app()", WORKERS, THREADS), env)
+        wait_until_up(port)
+        sam = Browser(port)
+        sam.sign_in("practitioner@demo.example", "demo-password")
+        page = f"/children/{child_id}/plan"
+        timed(sam, page, 3 * WORKERS)  # warm every worker
+        _status, body, _ = sam.request("GET", page)
+        print(
+            f"plan with {ACTIONS} actions, {REVIEWS} reviews, {CONTRIBUTIONS} contributions "
+            f"in {engine}; page {len(body) / 1024:.0f} KiB; gunicorn {WORKERS} workers x "
+            f"{THREADS} threads, {CLIENTS} clients, {SECONDS:.0f} s; {os.cpu_count()} cores"
+        )
+        alone = [t * 1000 for t in timed(sam, page, 20)]
+        print(
+            f"plan page, one client at a time: median {statistics.median(alone):.1f} ms, "
+            f"p95 {p95(alone):.1f} ms"
+        )
+        rps, latencies, errors = load(port, page, sam.cookies)
+        print(
+            f"plan page: {rps:.0f} req/s, p50 {statistics.median(latencies):.1f} ms, "
+            f"p95 {p95(latencies):.1f} ms, {errors} errors"
+        )
+        pdf = timed(sam, f"/children/{child_id}/plan/versions/5/pdf", 5)
+        print(
+            f"plan PDF (version 5), one at a time: median {statistics.median(pdf):.2f} s, "
+            f"worst {max(pdf):.2f} s"
+        )
+    print("targets:")
+    print(
+        f"  page p95 < {TARGETS['page_p95_ms']:.0f} ms at {CLIENTS} clients: "
+        f"{'met' if p95(latencies) < TARGETS['page_p95_ms'] else 'MISSED'}"
+    )
+    print(f"  PDF < {TARGETS['pdf_s']:.0f} s: {'met' if max(pdf) < TARGETS['pdf_s'] else 'MISSED'}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

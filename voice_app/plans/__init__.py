@@ -1,0 +1,1 @@
+"""Plans made with the child and family."""

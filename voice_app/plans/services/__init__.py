@@ -1,0 +1,1 @@
+"""Plans services: drafting, reviews, reading, the timetable and the child's words."""

@@ -1,0 +1,237 @@
+"""Reading a child's plan: the page, versions side by side, the PDF; starting; signing off."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from werkzeug.wrappers import Response
+
+from voice_app.children.models import Child
+from voice_app.children.services import today
+from voice_app.core.permissions import Permission, require
+from voice_app.extensions import db
+from voice_app.i18n import text_direction
+from voice_app.plans import chart, pdf
+from voice_app.plans.forms import NextReviewForm, ScaleForm, SignOffForm, StartPlanForm
+from voice_app.plans.labels import (
+    LABELS,
+    PARTICIPANT_LABELS,
+    REVIEW_KIND_LABELS,
+    day_formatter,
+    resolved_labels,
+)
+from voice_app.plans.models import Plan, PlanKind, PlanVersion
+from voice_app.plans.services import drafting, reading, versions, voices
+from voice_app.plans.services.voices import shareable_words
+from voice_app.record.forms import show_problems
+from voice_app.record.lookup import child_or_404, reader
+
+bp = Blueprint("plans", __name__, url_prefix="/children")
+
+
+def plan_or_404(child: Child) -> Plan:
+    plan = drafting.plan_of(child.id)
+    if plan is None:
+        abort(404)
+    return plan
+
+
+def version_or_404(plan: Plan, number: int) -> PlanVersion:
+    for version in plan.versions:
+        if version.number == number:
+            return version
+    abort(404)
+
+
+def scale_form(plan: Plan) -> ScaleForm:
+    """The scale form, offering the plan's reviews, newest first."""
+    form = ScaleForm()
+    form.review_id.choices = [
+        (r.id, f"{REVIEW_KIND_LABELS[r.kind]} · {r.held_on.isoformat()}")
+        for r in reversed(plan.reviews)
+    ]
+    return form
+
+
+def chart_context(plan: Plan, series: list[reading.ScaleSeries]) -> dict[str, Any]:
+    """The chart and its table, in the reader's language and direction."""
+    rtl = text_direction(str(get_locale() or "en")) == "rtl"
+    labels = [
+        _("%(name)s (own answers in their space)", name=_("The child"))
+        if s.kind == "own"
+        else _("%(name)s (%(who)s)", name=s.label, who=PARTICIPANT_LABELS[s.kind])
+        for s in series
+    ]
+    lines = chart.lines(series, labels, rtl)
+    days, rows = chart.table_rows(series)
+    svg = chart.render_svg(lines, _("Safety scales over time (0 to 10)"), rtl) if days else None
+    return {"chart_svg": svg, "chart_lines": lines, "chart_days": days, "chart_rows": rows}
+
+
+def page_context(plan: Plan, version: PlanVersion) -> dict[str, Any]:
+    shareable = shareable_words(plan.child_id, [p.contribution_id for p in version.words])
+    shown = reading.shown_version(plan, version, shareable)
+    return {
+        "plan": plan,
+        "shareable": shareable,
+        "shown": shown,
+        "due": reading.reviews_due(plan, today()),
+        **chart_context(plan, reading.scale_series(plan, shareable)),
+        **resolved_labels(),
+        "day": day_formatter(),
+    }
+
+
+@bp.get("/<int:child_id>/plan")
+@require(Permission.PLAN_READ)
+def show(child_id: int) -> str:
+    child = child_or_404(child_id)
+    plan = drafting.plan_of(child.id)
+    if plan is None:
+        reading_context: dict[str, Any] = {"plan": None, **LABELS}
+        db.session.commit()
+        return render_template(
+            "plans/start.html", child=child, form=StartPlanForm(), **reading_context
+        )
+    version = drafting.draft_of(plan)
+    context = page_context(plan, version)
+    placed = {p.contribution_id for p in version.words}
+    waiting = [
+        voices.as_words(c)
+        for c in voices.placeable(child.id, context["shareable"])
+        if c.id not in placed
+    ]
+    reading.record_read(plan, "plan", version)
+    db.session.commit()
+    return render_template(
+        "plans/show.html",
+        child=child,
+        scale_form=scale_form(plan),
+        next_review_form=NextReviewForm(obj=plan),
+        is_draft=True,
+        waiting=waiting,
+        **context,
+    )
+
+
+@bp.post("/<int:child_id>/plan")
+@require(Permission.PLAN_EDIT)
+def start(child_id: int) -> Response | str:
+    child = child_or_404(child_id)
+    form = StartPlanForm()
+    if form.validate_on_submit():
+        assert form.started_on.data is not None
+        try:
+            drafting.start_plan(
+                child,
+                PlanKind(form.kind.data),
+                form.started_on.data,
+                form.next_review_on.data,
+                reader(),
+            )
+        except drafting.PlanRefused as refused:
+            db.session.rollback()
+            show_problems(form, refused.problems, _("The plan is not started."))
+        else:
+            db.session.commit()
+            flash(_("The plan is started. Its first draft is ready to fill in."), "success")
+            return redirect(url_for("plans.show", child_id=child.id))
+    return render_template("plans/start.html", child=child, form=form, plan=None, **LABELS)
+
+
+@bp.get("/<int:child_id>/plan/versions")
+@require(Permission.PLAN_READ)
+def history(child_id: int) -> str:
+    child = child_or_404(child_id)
+    plan = plan_or_404(child)
+    reading.record_read(plan, "history")
+    db.session.commit()
+    return render_template(
+        "plans/history.html", child=child, plan=plan, form=SignOffForm(), **LABELS
+    )
+
+
+@bp.get("/<int:child_id>/plan/versions/<int:number>")
+@require(Permission.PLAN_READ)
+def version(child_id: int, number: int) -> str:
+    child = child_or_404(child_id)
+    plan = plan_or_404(child)
+    shown_version = version_or_404(plan, number)
+    context = page_context(plan, shown_version)
+    reading.record_read(plan, "version", shown_version)
+    db.session.commit()
+    return render_template("plans/show.html", child=child, is_draft=False, **context)
+
+
+@bp.get("/<int:child_id>/plan/compare")
+@require(Permission.PLAN_READ)
+def compare(child_id: int) -> str:
+    child = child_or_404(child_id)
+    plan = plan_or_404(child)
+    first = version_or_404(plan, request.args.get("first", 1, type=int))
+    second = version_or_404(plan, request.args.get("second", plan.versions[-1].number, type=int))
+    shareable = shareable_words(
+        plan.child_id, [p.contribution_id for v in (first, second) for p in v.words]
+    )
+    sections, actions = reading.compare(
+        reading.shown_version(plan, first, shareable),
+        reading.shown_version(plan, second, shareable),
+    )
+    reading.record_read(plan, f"compare {first.number} {second.number}")
+    db.session.commit()
+    return render_template(
+        "plans/compare.html",
+        child=child,
+        plan=plan,
+        first=first,
+        second=second,
+        sections=sections,
+        actions=actions,
+        **LABELS,
+    )
+
+
+@bp.post("/<int:child_id>/plan/versions/<int:number>/sign-off")
+@require(Permission.PLAN_SIGN_OFF)
+def sign_off(child_id: int, number: int) -> Response:
+    child = child_or_404(child_id)
+    plan = plan_or_404(child)
+    form = SignOffForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        versions.sign_off(plan, version_or_404(plan, number), reader(), form.note.data)
+    except drafting.PlanRefused as refused:
+        db.session.rollback()
+        flash(" ".join(refused.problems.values()), "error")
+    else:
+        db.session.commit()
+        flash(_("Version %(number)d is signed off.", number=number), "success")
+    return redirect(url_for("plans.history", child_id=child.id))
+
+
+@bp.get("/<int:child_id>/plan/versions/<int:number>/pdf")
+@require(Permission.PLAN_READ)
+def version_pdf(child_id: int, number: int) -> Response:
+    child = child_or_404(child_id)
+    plan = plan_or_404(child)
+    shown_version = version_or_404(plan, number)
+    html = render_template(
+        "plans/pdf.html",
+        child=child,
+        is_draft=not shown_version.agreed,
+        **page_context(plan, shown_version),
+    )
+    document = pdf.render_pdf(html)
+    pdf.record_made(plan, shown_version)
+    db.session.commit()
+    return Response(
+        document,
+        mimetype="application/pdf",
+        headers={
+            "Content-Disposition": f'attachment; filename="plan-{child.reference}-v{number}.pdf"'
+        },
+    )
