@@ -7,11 +7,10 @@ The forms check what a form can; the rules live in the services, whose messages
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import NumberRange
 
-from voice_app.core.forms import max_length, optional, required, strip_text
+from voice_app.core.forms import Form, max_length, optional, required, strip_text
 from voice_app.plans.labels import (
     OUTCOME_LABELS,
     OWNER_LABELS,
@@ -30,7 +29,7 @@ CHILD_TEXT_HINT = _l(
 )
 
 
-class StartPlanForm(FlaskForm):
+class StartPlanForm(Form):
     kind = SelectField(
         _l("Kind of plan"), choices=_choices(PLAN_KIND_LABELS), validators=[required()]
     )
@@ -41,11 +40,11 @@ class StartPlanForm(FlaskForm):
     next_review_on = DateField(_l("Next review (child in need plans)"), validators=[optional()])
 
 
-class NextReviewForm(FlaskForm):
+class NextReviewForm(Form):
     next_review_on = DateField(_l("Next review"), validators=[optional()])
 
 
-class ItemForm(FlaskForm):
+class ItemForm(Form):
     section = SelectField(_l("Section"), choices=_choices(SECTION_LABELS), validators=[required()])
     who = StringField(
         _l("Who (for the network)"), filters=[strip_text], validators=[max_length(200)]
@@ -58,7 +57,7 @@ class ItemForm(FlaskForm):
     show_to_child = BooleanField(_l("Show this in the child's version"))
 
 
-class ActionForm(FlaskForm):
+class ActionForm(Form):
     what = TextAreaField(_l("What needs to happen"), validators=[required()])
     owner_kind = SelectField(
         _l("Who does it"), choices=_choices(OWNER_LABELS), validators=[required()]
@@ -80,7 +79,7 @@ class ActionForm(FlaskForm):
     show_to_child = BooleanField(_l("Show this in the child's version"))
 
 
-class PlaceWordsForm(FlaskForm):
+class PlaceWordsForm(Form):
     section = SelectField(
         _l("Section of the plan"), choices=_choices(SECTION_LABELS), validators=[required()]
     )
@@ -88,7 +87,7 @@ class PlaceWordsForm(FlaskForm):
     show_to_child = BooleanField(_l("Show this in the child's version"))
 
 
-class ReviewForm(FlaskForm):
+class ReviewForm(Form):
     kind = SelectField(
         _l("Kind of review"), choices=_choices(REVIEW_KIND_LABELS), validators=[required()]
     )
@@ -105,7 +104,7 @@ class ReviewForm(FlaskForm):
     agree_plan = BooleanField(_l("The draft plan was agreed at this meeting"), default=True)
 
 
-class ScaleForm(FlaskForm):
+class ScaleForm(Form):
     review_id = SelectField(_l("At which review"), coerce=int, choices=[])
     participant_kind = SelectField(
         _l("Who"), choices=_choices(PARTICIPANT_LABELS), validators=[required()]
@@ -122,5 +121,5 @@ class ScaleForm(FlaskForm):
     show_to_child = BooleanField(_l("Show this scale in the child's version"))
 
 
-class SignOffForm(FlaskForm):
+class SignOffForm(Form):
     note = TextAreaField(_l("Note (optional)"))

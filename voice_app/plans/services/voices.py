@@ -24,7 +24,12 @@ from voice_app.contributions.models import (
 )
 from voice_app.extensions import db
 from voice_app.plans.models import COLUMN_OF, Column, Section, Voice
-from voice_app.record.disclosure import Audience, confidential_scope, contribution_ids_shared_with
+from voice_app.record.disclosure import (
+    Audience,
+    confidential_scope,
+    contribution_ids_shared_with,
+    current_consent,
+)
 from voice_app.record.models import ConsentAnswer
 
 #: The plan's readers are the people at its meetings: consent must cover them.
@@ -51,7 +56,7 @@ class Shareable:
 
 
 def shareable_words(child_id: int, asking_about: Iterable[int] = ()) -> Shareable:
-    """The single call into the record's visibility rules for plans.
+    """The single call into the record's disclosure rules for plans.
 
     ``asking_about``: contributions already in a plan, whose withdrawn consent the plan
     must say it acted on.
@@ -61,7 +66,7 @@ def shareable_words(child_id: int, asking_about: Iterable[int] = ()) -> Shareabl
     allowed_now = frozenset(allowed) - confidential
     withdrawn = set()
     for contribution_id in set(asking_about) - allowed_now - confidential:
-        decision = visibility.current_consent(contribution_id)
+        decision = current_consent(contribution_id)
         if decision is not None and decision.answer is ConsentAnswer.WITHDRAWN:
             withdrawn.add(contribution_id)
     return Shareable(allowed_now, confidential, frozenset(withdrawn))
