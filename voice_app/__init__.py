@@ -67,6 +67,7 @@ def _init_extensions(app: Flask) -> None:
 def _register_blueprints(app: Flask) -> None:
     # Every area's models, so migrations and the append-only guard see every table even
     # where no view has imported them yet.
+    import voice_app.family.models
     import voice_app.record.models  # noqa: F401
     from voice_app.accounts.views import admin_bp as accounts_admin_bp
     from voice_app.accounts.views import bp as accounts_bp
@@ -76,6 +77,8 @@ def _register_blueprints(app: Flask) -> None:
     from voice_app.contributions.views import bp as contributions_bp
     from voice_app.core.health import bp as health_bp
     from voice_app.core.views import bp as core_bp
+    from voice_app.family.staff_views import bp as family_staff_bp
+    from voice_app.family.views import bp as family_bp
     from voice_app.i18n.views import bp as i18n_bp
     from voice_app.record.confidential_views import bp as record_confidential_bp
     from voice_app.record.consent_views import bp as record_consent_bp
@@ -96,6 +99,8 @@ def _register_blueprints(app: Flask) -> None:
         record_consent_bp,
         record_confidential_bp,
         subject_access_bp,
+        family_bp,
+        family_staff_bp,
     ):
         app.register_blueprint(blueprint)
 

@@ -59,6 +59,17 @@ class AuditAction(StrEnum):
     SUBJECT_ACCESS_DOWNLOADED = "subject_access_downloaded"
     CASE_CLOSED = "case_closed"
     RECORD_PURGED = "record_purged"
+    FAMILY_ACCOUNT_INVITED = "family_account_invited"
+    FAMILY_INVITATION_OPENED = "family_invitation_opened"
+    FAMILY_PASSPHRASE_SET = "family_passphrase_set"  # noqa: S105 - an action name
+    FAMILY_LOGIN = "family_login"
+    FAMILY_LOGIN_FAILED = "family_login_failed"
+    FAMILY_LOGOUT = "family_logout"
+    FAMILY_ASSISTED_STARTED = "family_assisted_started"
+    FAMILY_ASSISTED_ENDED = "family_assisted_ended"
+    FAMILY_SPACE_VIEWED = "family_space_viewed"
+    FAMILY_MEDIA_VIEWED = "family_media_viewed"
+    FAMILY_SETTINGS_CHANGED = "family_settings_changed"
 
 
 class AuditEntry(Base):

@@ -1,0 +1,117 @@
+"""What a family member may read, and what they give: the one door to record.visibility.
+
+Consent and the confidential section are answered by ``record.visibility`` alone, and
+only ``family_visibility`` below asks it, so that rule is rewired in one place.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Select, and_, or_, select
+
+from voice_app.audit import services as audit
+from voice_app.audit.models import AuditAction
+from voice_app.children.models import Child
+from voice_app.contributions import services as contributions
+from voice_app.contributions.models import AuthorKind, Contribution, SharingChoice
+from voice_app.extensions import db
+from voice_app.family.models import FamilyAccount
+from voice_app.record import visibility
+
+#: The sharing choices that include the family: "my family too", and "everyone at my
+#: meeting", which the family attends. Either way a consent decision must also allow it.
+FAMILY_SHARING_CHOICES = (SharingChoice.MY_FAMILY_TOO, SharingChoice.MY_MEETING)
+
+
+@dataclass(frozen=True)
+class FamilyVisibility:
+    #: The child's contributions a consent decision in force lets the family see,
+    #: outside the confidential section.
+    shared_ids: Select[Any]
+    #: Contributions in the confidential section: hidden even from their own author.
+    confidential_ids: Select[Any]
+
+
+def family_visibility(child_id: int) -> FamilyVisibility:
+    """The only place this area asks record.visibility anything."""
+    return FamilyVisibility(
+        shared_ids=visibility.contribution_ids_shared_with(child_id, visibility.Audience.FAMILY),
+        confidential_ids=visibility.confidential_contribution_ids(child_id),
+    )
+
+
+def _readable_by(account: FamilyAccount) -> Any:
+    """SQL condition on ``Contribution``: what this family member may read."""
+    own = and_(
+        Contribution.author_kind == AuthorKind.FAMILY_MEMBER,
+        Contribution.family_member_id == account.family_member_id,
+    )
+    seen = family_visibility(account.child_id)
+    shared = and_(
+        Contribution.sharing.in_(FAMILY_SHARING_CHOICES),
+        Contribution.id.in_(seen.shared_ids),
+    )
+    return and_(
+        Contribution.child_id == account.child_id,
+        Contribution.id.not_in(seen.confidential_ids),
+        or_(own, shared),
+    )
+
+
+def readable(account: FamilyAccount) -> Sequence[Contribution]:
+    """Everything this family member may read, newest first; audited as a family read."""
+    items = db.session.scalars(
+        contributions.contributions_of(account.child_id).where(_readable_by(account))
+    ).all()
+    audit.record(
+        AuditAction.FAMILY_SPACE_VIEWED,
+        child_id=account.child_id,
+        target=f"family_account:{account.id}",
+        details={"shown": [item.id for item in items]},
+    )
+    return items
+
+
+def readable_one(account: FamilyAccount, contribution_id: int) -> Contribution | None:
+    """One contribution if this family member may read it; None exactly as if absent."""
+    return db.session.scalar(
+        select(Contribution).where(Contribution.id == contribution_id, _readable_by(account))
+    )
+
+
+def own_one(account: FamilyAccount, contribution_id: int) -> Contribution | None:
+    """One of the family member's own contributions (to read back and confirm)."""
+    contribution = readable_one(account, contribution_id)
+    if contribution is None or contribution.family_member_id != account.family_member_id:
+        return None
+    return contribution
+
+
+def record_media_read(account: FamilyAccount, contribution: Contribution, variant: str) -> None:
+    audit.record(
+        AuditAction.FAMILY_MEDIA_VIEWED,
+        child_id=account.child_id,
+        target=f"contribution:{contribution.id}",
+        details={"variant": variant, "family_account": account.id},
+    )
+
+
+def contribute(
+    account: FamilyAccount,
+    submission: contributions.Submission,
+    assisted_by: int | None = None,
+) -> tuple[Contribution, bool]:
+    """Add the family member's own words (typed, spoken or drawn) to the child's record
+    of contributions, attributed to them; the contributions area stores and checks it."""
+    child = db.session.get(Child, account.child_id)
+    if child is None:
+        raise LookupError(account.child_id)
+    author = contributions.Author(
+        AuthorKind.FAMILY_MEMBER,
+        with_practitioner_id=assisted_by,
+        family_member_id=account.family_member_id,
+    )
+    return contributions.add_contribution(child, submission, author)
