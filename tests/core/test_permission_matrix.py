@@ -10,12 +10,13 @@ from datetime import timedelta
 
 import pytest
 
-from tests.core import matrix_record, matrix_subject_access
+from tests.core import matrix_family, matrix_record, matrix_subject_access
 from tests.core.matrix import (
     ADMIN_ONLY,
     CASE_EDITORS_POST,
     CASE_READERS,
     CHILD_SPACE,
+    FAMILY_ROLES,
     LOGIN,
     ROLES,
     Row,
@@ -43,7 +44,7 @@ from voice_app.core.permissions import Role
 from voice_app.extensions import db
 
 #: Areas that keep their rows in tests/core/matrix_<area>.py.
-AREAS = (matrix_record, matrix_subject_access)
+AREAS = (matrix_record, matrix_subject_access, matrix_family)
 
 
 @pytest.fixture
@@ -102,7 +103,17 @@ MATRIX: dict[str, list[Row]] = {
         Row("POST", lambda w: "/language", everyone(302), lambda w: {"locale": "cy"})
     ],
     "accounts.login": [
-        Row("GET", lambda w: "/login", {**everyone(302), "anonymous": 200, "child": CHILD_SPACE})
+        Row(
+            "GET",
+            lambda w: "/login",
+            {
+                **everyone(302),
+                "anonymous": 200,
+                "child": CHILD_SPACE,
+                "family": 200,
+                "other_family": 200,
+            },
+        )
     ],
     "accounts.logout": [Row("POST", lambda w: "/logout", signed_in(302))],
     "accounts.logout_everywhere": [Row("POST", lambda w: "/logout-everywhere", signed_in(302))],
@@ -257,9 +268,12 @@ def test_every_endpoint_is_in_the_matrix(app):
 @pytest.mark.parametrize(("endpoint", "index", "role"), CASES)
 def test_role_gets_expected_answer(make_client, world, endpoint, index, role):
     row = MATRIX[endpoint][index]
-    client = make_client(None if role in ("anonymous", "child") else world.users[role].email)
+    staff = role not in ("anonymous", "child", *FAMILY_ROLES)
+    client = make_client(world.users[role].email if staff else None)
     if role == "child":
         client.get(f"/i/{world.invitation_token}")
+    if role in FAMILY_ROLES:
+        matrix_family.sign_in_as(client, world, role)
     url = row.url(world)
     if row.method == "GET":
         response = client.get(url)
