@@ -14,6 +14,7 @@ from voice_app.children.models import AssignmentRole, Relationship
 from voice_app.core.db import utcnow
 from voice_app.core.permissions import Role
 from voice_app.extensions import db
+from voice_app.family.demo import DEMO_FAMILY_PASSPHRASE, DEMO_FAMILY_SIGN_IN, seed_family
 from voice_app.record.demo import seed_chronology
 
 DEMO_PASSWORD = "demo-password"  # noqa: S105 - published in the README, demo databases only
@@ -71,7 +72,7 @@ def seed_demo() -> dict[str, User]:
         ),
         sam,
     )
-    children.add_family_member(
+    claire = children.add_family_member(
         maya,
         children.FamilyMemberDetails(
             "Claire Thompson", Relationship.MOTHER, True, "en", False, "07700 900142", None
@@ -128,6 +129,7 @@ def seed_demo() -> dict[str, User]:
         ),
     )
     seed_chronology(maya, sam, staff["manager@demo.example"])
+    seed_family(claire, sam)
     return staff
 
 
@@ -146,3 +148,7 @@ def demo_command() -> None:
     click.echo(f"Sign in with any of these, password {DEMO_PASSWORD}:")
     for email, _name, _title, role in DEMO_STAFF:
         click.echo(f"  {role:<13} {email}")
+    click.echo(
+        f"Family space (/family/sign-in), Claire Thompson, Maya's mother: "
+        f"{DEMO_FAMILY_SIGN_IN} / {DEMO_FAMILY_PASSPHRASE}"
+    )
