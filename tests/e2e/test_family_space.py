@@ -1,0 +1,102 @@
+"""The family's space in real Chromium on a phone (360 by 640): a practitioner invites Maya's
+grandfather, he sets his passphrase, reads what Maya shared, gives his own view, switches
+to Arabic; axe-core finds no serious problem in English or Arabic."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+import pytest
+from playwright.sync_api import Browser, Page, expect
+
+from tests.e2e.test_practitioner_pages import assert_no_serious_axe_violations, sign_in
+
+pytestmark = pytest.mark.browser
+
+PHONE = {"width": 360, "height": 640}
+PASSPHRASE = "grandad walks to school"
+
+
+@pytest.fixture
+def phone(browser: Browser, live_server: str) -> Iterator[Page]:
+    context = browser.new_context(
+        base_url=live_server, viewport=PHONE, locale="en-GB", has_touch=True, is_mobile=True
+    )
+    context.set_default_timeout(10_000)
+    new_page = context.new_page()
+    try:
+        yield new_page
+    finally:
+        context.close()
+
+
+def fits_the_phone(page: Page) -> None:
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= PHONE["width"], f"the page is {width}px wide on a 360px phone"
+
+
+def invite_grandad(page: Page) -> str:
+    """Sam makes an invitation for Robert Thompson (no parental responsibility: a reason)."""
+    sign_in(page)
+    page.get_by_role("link", name="Maya Thompson", exact=True).click()
+    page.get_by_role("link", name="Family accounts").click()
+    page.get_by_role("link", name=re.compile(r"Invite\s+Robert Thompson")).click()
+    page.get_by_label("Why this person should see").fill("Walks Maya to school every day.")
+    page.get_by_role("button", name="Make the invitation").click()
+    code = page.locator("p.code").inner_text()
+    assert re.fullmatch(r"[A-Z0-9]{4}-[A-Z0-9]{4}", code)
+    return code
+
+
+def test_a_grandparent_joins_on_a_phone_and_the_space_is_accessible(
+    page: Page, phone: Page
+) -> None:
+    code = invite_grandad(page)
+
+    phone.goto("/family/join")
+    assert_no_serious_axe_violations(phone, "the family code page (en)")
+    phone.get_by_label("Your code").fill(code)
+    phone.get_by_role("button", name="Continue").click()
+    expect(phone.get_by_role("heading", level=1)).to_have_text("Welcome, Robert Thompson")
+    assert_no_serious_axe_violations(phone, "the passphrase page (en)")
+    phone.get_by_label("Choose a sign-in name").fill("robert.t")
+    phone.get_by_label("Choose a password or passphrase").fill(PASSPHRASE)
+    phone.get_by_label("Type it again").fill(PASSPHRASE)
+    phone.get_by_role("button", name="Save and sign in").click()
+
+    expect(phone.get_by_role("heading", level=1)).to_have_text("Your family space for Maya")
+    shared = phone.locator("section", has=phone.get_by_role("heading", name="What Maya shared"))
+    expect(shared).to_contain_text("I like it when Grandad walks me to school.")
+    # Claire's own words are hers: her father-in-law does not see them.
+    expect(phone.get_by_text("less shouting at home")).to_have_count(0)
+    fits_the_phone(phone)
+    assert_no_serious_axe_violations(phone, "the family space (en)")
+
+    phone.get_by_label("Your words").fill("Maya is brave. She tells me about school on the way.")
+    phone.get_by_role("button", name="Send to the social worker").click()
+    given = phone.locator("section", has=phone.get_by_role("heading", name="What you have given"))
+    expect(given).to_contain_text("Maya is brave.")
+
+    phone.locator("form.language-switcher button[name=locale][value=ar]").click()
+    html = phone.locator("html")
+    expect(html).to_have_attribute("lang", "ar")
+    expect(html).to_have_attribute("dir", "rtl")
+    fits_the_phone(phone)
+    assert_no_serious_axe_violations(phone, "the family space (ar)")
+
+    # Sam sees it on Maya's timeline, attributed.
+    page.goto(page.url.split("/children/")[0] + "/children/")
+    page.get_by_role("link", name="Maya Thompson", exact=True).click()
+    page.get_by_role("link", name="Their words, recordings and drawings").click()
+    expect(page.locator(".attribution").first).to_contain_text(
+        "Robert Thompson, grandparent, typed"
+    )
+
+
+def test_the_family_sign_in_page_is_accessible_in_arabic(phone: Page) -> None:
+    phone.goto("/family/sign-in")
+    phone.locator("form.language-switcher button[name=locale][value=ar]").click()
+    expect(phone.locator("html")).to_have_attribute("dir", "rtl")
+    fits_the_phone(phone)
+    assert_no_serious_axe_violations(phone, "the family sign-in page (ar)")
