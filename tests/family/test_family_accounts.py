@@ -14,6 +14,7 @@ from voice_app.audit.models import AuditAction, AuditEntry
 from voice_app.contributions.models import Contribution
 from voice_app.core.db import utcnow
 from voice_app.extensions import db
+from voice_app.family.models import FamilyAccount, FamilyInvitation
 
 
 @pytest.fixture
@@ -125,3 +126,19 @@ def test_assisted_sign_in_keeps_the_tablet_in_the_family_space(make_client, fami
     # On the practitioner's timeline, attributed as the practitioner sees it.
     timeline = tablet.get(f"/children/{child.id}/contributions").get_data(as_text=True)
     assert "Claire Thompson, mother, typed, " in timeline
+
+
+def test_the_retention_purge_takes_the_family_account_with_the_record(runner, make_client, family):
+    sam, child, account = family
+    phone = make_client()
+    sign_in(phone, account)
+    child.closed_at, child.closed_by_id = utcnow() - timedelta(days=3000), sam.id
+    child.closing_summary = "Closed."
+    child.destroy_on = utcnow().date() - timedelta(days=1)
+    db.session.commit()
+    result = runner.invoke(args=["records", "purge-expired"])
+    assert result.exit_code == 0, result.output
+    db.session.expire_all()
+    assert db.session.scalar(select(FamilyAccount)) is None
+    assert db.session.scalar(select(FamilyInvitation)) is None
+    assert phone.get("/family/").status_code == 401

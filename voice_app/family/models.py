@@ -23,7 +23,10 @@ class FamilyAccount(Base):
     __table_args__ = {"sqlite_autoincrement": True}
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    family_member_id: Mapped[int] = mapped_column(ForeignKey("family_members.id"), unique=True)
+    #: Deleted with the family member: the retention purge removes family members in bulk.
+    family_member_id: Mapped[int] = mapped_column(
+        ForeignKey("family_members.id", ondelete="CASCADE"), unique=True
+    )
     #: The child whose record the family member is on (copied from the family member).
     child_id: Mapped[int] = mapped_column(ForeignKey("children.id"), index=True)
     #: Chosen by the family member, in lower case; None until the first invitation is opened.
@@ -60,7 +63,9 @@ class FamilyInvitation(Base):
     __table_args__ = {"sqlite_autoincrement": True}
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    account_id: Mapped[int] = mapped_column(ForeignKey("family_accounts.id"), index=True)
+    account_id: Mapped[int] = mapped_column(
+        ForeignKey("family_accounts.id", ondelete="CASCADE"), index=True
+    )
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     code_hash: Mapped[str] = mapped_column(String(64), unique=True)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -90,6 +90,16 @@ def own_one(account: FamilyAccount, contribution_id: int) -> Contribution | None
     return contribution
 
 
+def record_read(account: FamilyAccount, contribution: Contribution) -> None:
+    """One contribution opened on its own page by the family member."""
+    audit.record(
+        AuditAction.FAMILY_SPACE_VIEWED,
+        child_id=account.child_id,
+        target=f"contribution:{contribution.id}",
+        details={"family_account": account.id},
+    )
+
+
 def record_media_read(account: FamilyAccount, contribution: Contribution, variant: str) -> None:
     audit.record(
         AuditAction.FAMILY_MEDIA_VIEWED,

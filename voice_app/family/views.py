@@ -14,6 +14,7 @@ from flask import (
     abort,
     current_app,
     flash,
+    g,
     redirect,
     render_template,
     request,
@@ -72,11 +73,16 @@ def keep_the_family_in_their_space() -> BaseResponse | None:
 
 
 def _signed_in() -> tuple[FamilySpace, FamilyAccount]:
+    """The family member signed in on this device, loaded once per request; else a 401."""
+    found = g.get("family_signed_in")
+    if found is not None:
+        return found
     space = current_family_space()
     account = services.load_account(space.account_id, space.session_token) if space else None
     if space is None or account is None:
         leave()
         abort(401)
+    g.family_signed_in = (space, account)
     return space, account
 
 
@@ -279,6 +285,9 @@ def read_back(contribution_id: int) -> BaseResponse | str:
         abort(404)
     transcript = contribution.transcript
     db.session.refresh(transcript)
+    if request.method == "GET":
+        sharing.record_read(account, contribution)
+        db.session.commit()
     form = ReadBackForm(
         text=transcript.confirmed_text or transcript.machine_text or "",
     )
