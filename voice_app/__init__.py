@@ -77,6 +77,7 @@ def _register_blueprints(app: Flask) -> None:
     from voice_app.contributions.views import bp as contributions_bp
     from voice_app.core.health import bp as health_bp
     from voice_app.core.views import bp as core_bp
+    from voice_app.family.access_views import bp as family_access_bp
     from voice_app.family.staff_views import bp as family_staff_bp
     from voice_app.family.views import bp as family_bp
     from voice_app.i18n.views import bp as i18n_bp
@@ -100,6 +101,7 @@ def _register_blueprints(app: Flask) -> None:
         record_confidential_bp,
         subject_access_bp,
         family_bp,
+        family_access_bp,
         family_staff_bp,
     ):
         app.register_blueprint(blueprint)

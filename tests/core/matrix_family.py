@@ -108,14 +108,14 @@ OPEN = {**everyone(200), "child": CHILD_SPACE}
 OPEN_REDIRECT = {**everyone(302), "child": CHILD_SPACE}
 
 ROWS: dict[str, list[Row]] = {
-    "family.open_invitation": [
+    "family_access.open_invitation": [
         Row("GET", lambda w: f"/family/i/{w.extra['father_token']}", OPEN_REDIRECT),
         Row("GET", lambda w: "/family/i/not-a-token", OPEN),
     ],
-    "family.join": [Row("GET", lambda w: "/family/join", OPEN)],
+    "family_access.join": [Row("GET", lambda w: "/family/join", OPEN)],
     # Without an opened invitation there is nothing to set: back to the code.
-    "family.welcome": [Row("GET", lambda w: "/family/welcome", OPEN_REDIRECT)],
-    "family.sign_in": [Row("GET", lambda w: "/family/sign-in", OPEN)],
+    "family_access.welcome": [Row("GET", lambda w: "/family/welcome", OPEN_REDIRECT)],
+    "family_access.sign_in": [Row("GET", lambda w: "/family/sign-in", OPEN)],
     "family.home": [Row("GET", lambda w: "/family/", family_only(200))],
     "family.contribute": [
         Row(
@@ -148,9 +148,9 @@ ROWS: dict[str, list[Row]] = {
         Row("GET", lambda w: f"/family/media/{w.drawing_id}/original", family_only(404)),
     ],
     "family.settings": [Row("GET", lambda w: "/family/settings", family_only(200))],
-    "family.sign_out": [Row("POST", lambda w: "/family/sign-out", family_only(302))],
+    "family_access.sign_out": [Row("POST", lambda w: "/family/sign-out", family_only(302))],
     # Only a practitioner's handed-over tablet has a way back to give.
-    "family.give_back": [Row("GET", lambda w: "/family/give-back", family_only(404))],
+    "family_access.give_back": [Row("GET", lambda w: "/family/give-back", family_only(404))],
     "family_staff.accounts": [Row("GET", _c, only(CASE_READERS))],
     "family_staff.invite": [
         Row("GET", lambda w: f"{_c(w)}/{w.extra['mother']}/invite", only(CASE_READERS)),
@@ -160,6 +160,9 @@ ROWS: dict[str, list[Row]] = {
             only(CASE_READERS),
             lambda w: {"days": "7"},
         ),
+    ],
+    "family_staff.end_access": [
+        Row("POST", lambda w: f"{_c(w)}/{w.extra['mother']}/end", only(CASE_EDITORS_POST))
     ],
     "family_staff.assisted": [
         Row("POST", lambda w: f"{_c(w)}/{w.extra['mother']}/assisted", only(CASE_EDITORS_POST))

@@ -142,3 +142,27 @@ def test_the_retention_purge_takes_the_family_account_with_the_record(runner, ma
     assert db.session.scalar(select(FamilyAccount)) is None
     assert db.session.scalar(select(FamilyInvitation)) is None
     assert phone.get("/family/").status_code == 401
+
+
+def test_ending_access_signs_the_family_member_out_and_keeps_their_words(make_client, family):
+    sam, child, account = family
+    phone = make_client()
+    sign_in(phone, account)
+    phone.submit(
+        "/family/contributions", {"kind": "text", "text": "Mk-kept", "sharing": "my_worker"}
+    )
+    staff = make_client(sam.email)
+    page = staff.get(f"/children/{child.id}/family-accounts").get_data(as_text=True)
+    assert "Signs in with their own passphrase" in page
+    ended = staff.submit(f"/children/{child.id}/family-accounts/{account.family_member_id}/end")
+    assert ended.status_code == 302
+    assert phone.get("/family/").status_code == 401
+    refused = make_client().submit(
+        "/family/sign-in", {"sign_in_name": "claire", "passphrase": PASSPHRASE}
+    )
+    assert "do not match" in refused.get_data(as_text=True)
+    assert "Access ended" in staff.get(f"/children/{child.id}/family-accounts").get_data(
+        as_text=True
+    )
+    assert "Mk-kept" in staff.get(f"/children/{child.id}/contributions").get_data(as_text=True)
+    assert entries(AuditAction.FAMILY_ACCESS_ENDED)[-1].actor_id == sam.id

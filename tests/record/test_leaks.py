@@ -319,7 +319,9 @@ def family_space_responses(app, phone, scene) -> dict[str, bytes]:
     values = {"contribution_id": ids, "variant": ["original", "thumbnail"], "token": ["x"]}
     responses = {}
     for rule in app.url_map.iter_rules():
-        if not rule.endpoint.startswith("family.") or "GET" not in (rule.methods or ()):
+        if not rule.endpoint.startswith(("family.", "family_access.")) or "GET" not in (
+            rule.methods or ()
+        ):
             continue
         assert set(rule.arguments) <= set(values), f"teach this test about {rule.rule}"
         urls = [rule.rule]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from flask import Blueprint, abort, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response as BaseResponse
 
@@ -15,9 +15,9 @@ from voice_app.contributions.views import _qr_data_uri as qr_data_uri
 from voice_app.core.db import utcnow
 from voice_app.core.permissions import Permission, require
 from voice_app.extensions import db
-from voice_app.family import services
+from voice_app.family import authentication, services
+from voice_app.family.access import start_session
 from voice_app.family.forms import FamilyInviteForm
-from voice_app.family.views import start_session
 
 bp = Blueprint("family_staff", __name__, url_prefix="/children")
 
@@ -34,6 +34,8 @@ def _member_or_404(child: Child, member_id: int) -> FamilyMember:
 def accounts(child_id: int) -> str:
     """The child's family members and whether each has a way into the family's space."""
     child = child_or_404(child_id)
+    services.record_accounts_viewed(child)
+    db.session.commit()
     return render_template(
         "family/staff_accounts.html",
         child=child,
@@ -64,7 +66,7 @@ def invite(child_id: int, member_id: int) -> BaseResponse | str:
             ]
         else:
             db.session.commit()
-            link = url_for("family.open_invitation", token=made.token, _external=True)
+            link = url_for("family_access.open_invitation", token=made.token, _external=True)
             return render_template(
                 "family/staff_invitation_made.html",
                 child=child,
@@ -72,7 +74,7 @@ def invite(child_id: int, member_id: int) -> BaseResponse | str:
                 made=made,
                 link=link,
                 qr=qr_data_uri(link),
-                join_url=url_for("family.join", _external=True),
+                join_url=url_for("family_access.join", _external=True),
             )
     return render_template(
         "family/staff_invite.html",
@@ -96,7 +98,21 @@ def assisted(child_id: int, member_id: int) -> BaseResponse:
     if account is None or not account.active:
         abort(404)
     practitioner = reader()
-    services.record_assisted_start(account, practitioner)
+    authentication.record_assisted_start(account, practitioner)
     db.session.commit()
     start_session(account, assisted_by=practitioner)
     return redirect(url_for("family.home"))
+
+
+@bp.post("/<int:child_id>/family-accounts/<int:member_id>/end")
+@require(Permission.CASE_EDIT)
+def end_access(child_id: int, member_id: int) -> BaseResponse:
+    """Stop a family member's access (their sessions and invitations); what they gave stays."""
+    child = child_or_404(child_id)
+    account = services.account_for(_member_or_404(child, member_id))
+    if account is None:
+        abort(404)
+    services.end_access(account, reader())
+    db.session.commit()
+    flash(_("Their access has ended. A new invitation would open it again."), "success")
+    return redirect(url_for("family_staff.accounts", child_id=child.id))
