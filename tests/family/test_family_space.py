@@ -12,7 +12,13 @@ from tests.family.helpers import PASSPHRASE, family_account, sign_in
 from tests.record.helpers import add_contribution, decide, place
 from voice_app.audit.models import AuditAction, AuditEntry
 from voice_app.children.models import Relationship
-from voice_app.contributions.models import AuthorKind, Contribution, SharingChoice
+from voice_app.contributions.models import (
+    AuthorKind,
+    Contribution,
+    ContributionKind,
+    Feeling,
+    SharingChoice,
+)
 from voice_app.extensions import db
 from voice_app.record.models import ConsentAnswer
 
@@ -58,6 +64,8 @@ def scene():
         ),
     }
     items["father"].family_member_id = father.id
+    items["feeling"] = says("", SharingChoice.MY_FAMILY_TOO, True, kind=ContributionKind.FEELING)
+    items["feeling"].feeling = Feeling.SAD
     db.session.commit()
     place(child, by, contribution=items["confidential"])
     return {
@@ -101,7 +109,7 @@ def test_invitation_passphrase_sign_in_and_exactly_what_is_shared(make_client, s
     home = laptop.get("/family/").get_data(as_text=True)
     assert "Your family space for Maya" in home
     assert "why" in home.lower() and "copy" in home  # what is kept, why, and how to get it
-    assert "Mk-shared" in home and "Mk-meeting" in home
+    assert "Mk-shared" in home and "Mk-meeting" in home and "Feeling: Sad" in home
     for hidden in ("no_consent", "not_chosen", "confidential", "other_child", "father"):
         text = scene["items"][hidden].text
         assert text not in home, hidden

@@ -20,6 +20,7 @@ from flask import (
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response as BaseResponse
 
+from voice_app.child_space.labels import FEELINGS, HOUSES
 from voice_app.children.forms import RELATIONSHIP_LABELS
 from voice_app.children.services import get_child
 from voice_app.contributions import services as contributions
@@ -64,6 +65,8 @@ def home() -> str:
         kind_labels=KIND_LABELS,
         transcript_labels=TRANSCRIPT_LABELS,
         relationship_labels=RELATIONSHIP_LABELS,
+        feeling_labels=FEELINGS,
+        house_labels=HOUSES,
     )
 
 
