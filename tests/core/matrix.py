@@ -29,6 +29,7 @@ ROLES = (
 FAMILY_ROLES = ("family", "other_family")
 LOGIN = "login"  # a redirect to the sign-in page
 CHILD_SPACE = "child_space"  # a redirect back into the child's space
+FAMILY_SIGN_IN = "family_sign_in"  # a redirect to the family's sign-in page
 
 
 @dataclass
@@ -84,12 +85,16 @@ def child_only(status: int) -> dict[str, int | str]:
     return {**everyone(401), "child": status}
 
 
-def family_only(status: int | str, other_family: int | str | None = None) -> dict[str, int | str]:
-    """The family's space: only a signed-in family member; a child's space stays the
-    child's. ``other_family`` is what the parent of another child gets (their own
-    space, or a 404 for anything of this family)."""
+def family_only(
+    status: int | str, other_family: int | str | None = None, method: str = "GET"
+) -> dict[str, int | str]:
+    """The family's space: only a signed-in family member (anyone else is sent to the
+    family sign-in page, or gets a 401 for a POST); a child's space stays the child's.
+    ``other_family`` is what the parent of another child gets (their own space, or a 404
+    for anything of this family)."""
     others = status if other_family is None else other_family
-    return {**everyone(401), "child": CHILD_SPACE, "family": status, "other_family": others}
+    refused: int | str = FAMILY_SIGN_IN if method == "GET" else 401
+    return {**everyone(refused), "child": CHILD_SPACE, "family": status, "other_family": others}
 
 
 CASE_READERS = {

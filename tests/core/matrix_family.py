@@ -35,8 +35,6 @@ from voice_app.family import services
 from voice_app.record.models import ConsentAnswer
 
 PASSPHRASE = "matrix family passphrase"
-#: Where a signed-in family member's own pages are for everyone else.
-NOT_HERE = family_only(200)
 
 
 def extend_world(world: World) -> None:
@@ -121,7 +119,7 @@ ROWS: dict[str, list[Row]] = {
         Row(
             "POST",
             lambda w: "/family/contributions",
-            family_only(302),
+            family_only(302, method="POST"),
             lambda w: {"kind": "text", "text": "We are doing our best.", "sharing": "my_worker"},
         )
     ],
@@ -148,7 +146,9 @@ ROWS: dict[str, list[Row]] = {
         Row("GET", lambda w: f"/family/media/{w.drawing_id}/original", family_only(404)),
     ],
     "family.settings": [Row("GET", lambda w: "/family/settings", family_only(200))],
-    "family_access.sign_out": [Row("POST", lambda w: "/family/sign-out", family_only(302))],
+    "family_access.sign_out": [
+        Row("POST", lambda w: "/family/sign-out", family_only(302, method="POST"))
+    ],
     # Only a practitioner's handed-over tablet has a way back to give.
     "family_access.give_back": [Row("GET", lambda w: "/family/give-back", family_only(404))],
     "family_staff.accounts": [Row("GET", _c, only(CASE_READERS))],

@@ -17,6 +17,7 @@ from tests.core.matrix import (
     CASE_READERS,
     CHILD_SPACE,
     FAMILY_ROLES,
+    FAMILY_SIGN_IN,
     LOGIN,
     ROLES,
     Row,
@@ -288,6 +289,9 @@ def test_role_gets_expected_answer(make_client, world, endpoint, index, role):
     elif expected == CHILD_SPACE:
         assert response.status_code == 302
         assert response.headers["Location"] == "/me"
+    elif expected == FAMILY_SIGN_IN:
+        assert response.status_code == 302
+        assert response.headers["Location"] == "/family/sign-in"
     else:
         assert response.status_code == expected, response.get_data(as_text=True)[-1500:]
     if response.status_code in (403, 404):

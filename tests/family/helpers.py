@@ -34,4 +34,9 @@ def sign_in(client: Any, account: FamilyAccount, passphrase: str = PASSPHRASE) -
     return response
 
 
-__all__ = ["PASSPHRASE", "TEST_PASSWORD", "family_account", "sign_in"]
+def signed_out(response: Any) -> bool:
+    """Whether a page answered as it does with no family session: off to sign in."""
+    return bool(response.status_code == 302 and response.headers["Location"] == "/family/sign-in")
+
+
+__all__ = ["PASSPHRASE", "TEST_PASSWORD", "family_account", "sign_in", "signed_out"]

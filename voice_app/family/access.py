@@ -7,7 +7,8 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any, TypeVar
 
-from flask import abort, g, session
+from flask import abort, flash, g, redirect, request, session, url_for
+from flask_babel import gettext as _
 from flask_login import logout_user
 
 from voice_app.accounts.models import User
@@ -22,7 +23,8 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 
 def signed_in() -> tuple[FamilySpace, FamilyAccount]:
-    """The family member signed in on this device, loaded once per request; else a 401."""
+    """The family member signed in on this device, loaded once per request; else to the
+    family sign-in page (a 401 for anything but a page)."""
     found = g.get("family_signed_in")
     if found is not None:
         return found
@@ -30,6 +32,10 @@ def signed_in() -> tuple[FamilySpace, FamilyAccount]:
     account = authentication.load_account(space.account_id, space.session_token) if space else None
     if space is None or account is None:
         leave()
+        if request.method == "GET":
+            # An ended session (idle, signed out elsewhere, a new passphrase): sign in again.
+            flash(_("Please sign in to your family space."), "info")
+            abort(redirect(url_for("family_access.sign_in")))
         abort(401)
     g.family_signed_in = (space, account)
     return space, account
