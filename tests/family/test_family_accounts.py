@@ -10,9 +10,11 @@ from sqlalchemy import select
 
 from tests.factories import AssignmentFactory, ChildFactory, FamilyMemberFactory, UserFactory
 from tests.family.helpers import PASSPHRASE, family_account, sign_in, signed_out
+from voice_app.audit.labels import ACTION_LABELS
 from voice_app.audit.models import AuditAction, AuditEntry
 from voice_app.contributions.models import Contribution
 from voice_app.core.db import utcnow
+from voice_app.core.permissions import Role
 from voice_app.extensions import db
 from voice_app.family.models import FamilyAccount, FamilyInvitation
 
@@ -166,3 +168,15 @@ def test_ending_access_signs_the_family_member_out_and_keeps_their_words(make_cl
     )
     assert "Mk-kept" in staff.get(f"/children/{child.id}/contributions").get_data(as_text=True)
     assert entries(AuditAction.FAMILY_ACCESS_ENDED)[-1].actor_id == sam.id
+
+
+def test_the_manager_sees_family_reads_in_the_audit_log_under_their_name(make_client, family):
+    sam, _child, account = family
+    phone = make_client()
+    sign_in(phone, account)
+    phone.get("/family/")
+    manager = UserFactory(team=sam.team, role=Role.MANAGER)
+    log = make_client(manager.email).get("/audit/").get_data(as_text=True)
+    assert "A family member read what is shared with them" in log
+    assert "Claire Thompson (family member: mother)" in log
+    assert set(AuditAction) <= set(ACTION_LABELS)

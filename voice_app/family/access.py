@@ -12,7 +12,6 @@ from flask_babel import gettext as _
 from flask_login import logout_user
 
 from voice_app.accounts.models import User
-from voice_app.children.forms import RELATIONSHIP_LABELS
 from voice_app.family import authentication, services
 from voice_app.family.models import FamilyAccount
 from voice_app.family.permissions import FamilyPermission, family_has
@@ -60,7 +59,8 @@ def family_required(permission: FamilyPermission) -> Callable[[F], F]:
 def start_session(account: FamilyAccount, assisted_by: User | None = None) -> None:
     """Put this device into the family member's space."""
     member = account.family_member
-    relation = RELATIONSHIP_LABELS[member.relationship_to_child]
+    # The audit log keeps one wording whatever language the page was in.
+    relation = member.relationship_to_child.value.replace("_", " ")
     if assisted_by is None:
         # A device signed in as a family member is theirs alone: no staff session stays.
         logout_user()
