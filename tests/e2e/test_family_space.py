@@ -11,6 +11,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from tests.e2e.test_practitioner_pages import assert_no_serious_axe_violations, sign_in
+from voice_app.family.demo import DEMO_FAMILY_PASSPHRASE, DEMO_FAMILY_SIGN_IN
 
 pytestmark = pytest.mark.browser
 
@@ -100,3 +101,36 @@ def test_the_family_sign_in_page_is_accessible_in_arabic(phone: Page) -> None:
     expect(phone.locator("html")).to_have_attribute("dir", "rtl")
     fits_the_phone(phone)
     assert_no_serious_axe_violations(phone, "the family sign-in page (ar)")
+
+
+def claire_signs_in(phone: Page) -> None:
+    phone.goto("/family/sign-in")
+    phone.get_by_label("Sign-in name").fill(DEMO_FAMILY_SIGN_IN)
+    phone.get_by_label("Password or passphrase").fill(DEMO_FAMILY_PASSPHRASE)
+    phone.locator("main").get_by_role("button", name="Sign in").click()
+    expect(phone.get_by_role("heading", level=1)).to_have_text("Your family space for Maya")
+
+
+def test_a_drawing_made_with_a_finger_on_the_phone_arrives(phone: Page) -> None:
+    claire_signs_in(phone)
+    phone.get_by_label("Send a drawing").check()
+    pad = phone.get_by_role("img", name="Drawing pad: draw with your finger")
+    expect(pad).to_be_visible()
+    fits_the_phone(phone)
+    assert_no_serious_axe_violations(phone, "the family space with the drawing pad (en)")
+    box = pad.bounding_box()
+    assert box is not None
+    phone.mouse.move(box["x"] + 30, box["y"] + 30)
+    phone.mouse.down()
+    for step in range(1, 12):
+        phone.mouse.move(box["x"] + 30 + step * 20, box["y"] + 30 + step * 10)
+    phone.mouse.up()
+    phone.get_by_label("Your words").fill("Our garden, with Maya's swing")
+    phone.get_by_role("button", name="Send to the social worker").click()
+    given = phone.locator("section", has=phone.get_by_role("heading", name="What you have given"))
+    drawing = given.get_by_role("img", name="Your drawing")
+    expect(drawing).to_be_visible()
+    assert phone.evaluate(
+        "(img) => img.complete && img.naturalWidth > 0", drawing.element_handle()
+    ), "the drawing did not load through the family's media view"
+    expect(given).to_contain_text("Our garden, with Maya's swing")

@@ -66,6 +66,7 @@ def home() -> str:
         transcript_labels=TRANSCRIPT_LABELS,
         relationship_labels=RELATIONSHIP_LABELS,
         feeling_labels=FEELINGS,
+        max_audio_seconds=current_app.config["MAX_AUDIO_SECONDS"],
         house_labels=HOUSES,
     )
 
