@@ -6,10 +6,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, Page, Playwright, expect
 
+from tests.conftest import speak
+from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS
 from tests.e2e.test_practitioner_pages import assert_no_serious_axe_violations, sign_in
 from voice_app.family.demo import DEMO_FAMILY_PASSPHRASE, DEMO_FAMILY_SIGN_IN
 
@@ -134,3 +137,51 @@ def test_a_drawing_made_with_a_finger_on_the_phone_arrives(phone: Page) -> None:
         "(img) => img.complete && img.naturalWidth > 0", drawing.element_handle()
     ), "the drawing did not load through the family's media view"
     expect(given).to_contain_text("Our garden, with Maya's swing")
+
+
+SPOKEN = "Maya sleeps better now and she likes her new school."
+
+
+@pytest.fixture(scope="module")
+def spoken_clip(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return speak(SPOKEN, "en-gb", tmp_path_factory.mktemp("family-clip") / "claire.wav")
+
+
+def test_claire_records_in_the_page_and_reads_back_what_whisper_heard(
+    playwright_driver: Playwright, live_server: str, spoken_clip: Path
+) -> None:
+    # Chromium's fake microphone plays the spoken clip, as a person speaking would.
+    microphone = [
+        "--use-fake-ui-for-media-stream",
+        "--use-fake-device-for-media-stream",
+        f"--use-file-for-fake-audio-capture={spoken_clip}%noloop",
+    ]
+    chromium = playwright_driver.chromium.launch(
+        executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS + microphone
+    )
+    try:
+        context = chromium.new_context(base_url=live_server, viewport=PHONE, locale="en-GB")
+        context.grant_permissions(["microphone"])
+        context.set_default_timeout(60_000)
+        phone = context.new_page()
+        claire_signs_in(phone)
+        phone.get_by_label("Record it").check()
+        phone.get_by_role("button", name="Start recording").click()
+        expect(phone.get_by_role("button", name="Stop")).to_be_enabled()
+        phone.wait_for_timeout(5000)
+        phone.get_by_role("button", name="Stop").click()
+        expect(phone.locator("[data-words-status]")).to_contain_text("Recorded.")
+        phone.get_by_role("button", name="Send to the social worker").click()
+        expect(phone.get_by_role("heading", level=1)).to_have_text("Is this what you said?")
+        words = phone.get_by_label("What you said")
+        # What Whisper heard in the real recording (a word or two may differ: that is
+        # what reading it back is for).
+        expect(words).to_have_value(re.compile(r"maya.*likes her new", re.IGNORECASE))
+        words.fill("Maya sleeps better now, and she likes her new school.")
+        phone.get_by_role("button", name="Yes, these are my words").click()
+        given = phone.locator(
+            "section", has=phone.get_by_role("heading", name="What you have given")
+        )
+        expect(given).to_contain_text("Maya sleeps better now, and she likes her new school.")
+    finally:
+        chromium.close()
