@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from tests.factories import TEST_PASSWORD
 from voice_app.accounts.models import User
 from voice_app.children.models import FamilyMember
 from voice_app.extensions import db
@@ -37,6 +36,3 @@ def sign_in(client: Any, account: FamilyAccount, passphrase: str = PASSPHRASE) -
 def signed_out(response: Any) -> bool:
     """Whether a page answered as it does with no family session: off to sign in."""
     return bool(response.status_code == 302 and response.headers["Location"] == "/family/sign-in")
-
-
-__all__ = ["PASSPHRASE", "TEST_PASSWORD", "family_account", "sign_in", "signed_out"]
