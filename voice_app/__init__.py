@@ -78,6 +78,7 @@ def _register_blueprints(app: Flask) -> None:
     # Every area's models, so migrations and the append-only guard see every table even
     # where no view has imported them yet.
     import voice_app.child_space.uploads  # the outbox's routes, on child_space's bp
+    import voice_app.family.models
     import voice_app.plans.models
     import voice_app.record.models
     import voice_app.replies.models  # noqa: F401
@@ -90,6 +91,9 @@ def _register_blueprints(app: Flask) -> None:
     from voice_app.contributions.views import bp as contributions_bp
     from voice_app.core.health import bp as health_bp
     from voice_app.core.views import bp as core_bp
+    from voice_app.family.access_views import bp as family_access_bp
+    from voice_app.family.staff_views import bp as family_staff_bp
+    from voice_app.family.views import bp as family_bp
     from voice_app.i18n.views import bp as i18n_bp
     from voice_app.plans.edit_views import bp as plan_editing_bp
     from voice_app.plans.review_views import bp as plan_reviews_bp
@@ -121,6 +125,9 @@ def _register_blueprints(app: Flask) -> None:
         plans_bp,
         plan_editing_bp,
         plan_reviews_bp,
+        family_bp,
+        family_access_bp,
+        family_staff_bp,
     ):
         app.register_blueprint(blueprint)
 

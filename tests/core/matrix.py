@@ -23,9 +23,13 @@ ROLES = (
     "interpreter",
     "admin",
     "child",  # a device on which a child opened their invitation
+    "family",  # a phone signed in to the family's space as Matrix Child's mother
+    "other_family",  # a phone signed in as the parent of another child
 )
+FAMILY_ROLES = ("family", "other_family")
 LOGIN = "login"  # a redirect to the sign-in page
 CHILD_SPACE = "child_space"  # a redirect back into the child's space
+FAMILY_SIGN_IN = "family_sign_in"  # a redirect to the family's sign-in page
 
 
 @dataclass
@@ -64,8 +68,12 @@ def everyone(status: int | str) -> dict[str, int | str]:
 
 
 def signed_in(status: int | str, anonymous: int | str = LOGIN) -> dict[str, int | str]:
-    """Staff pages: the anonymous are asked to sign in, a child is sent back to their space."""
-    return {**everyone(status), "anonymous": anonymous, "child": CHILD_SPACE}
+    """Staff pages: the anonymous are asked to sign in, a child is sent back to their space.
+
+    A family member is never a staff user: to a staff page they are as the anonymous.
+    """
+    family = dict.fromkeys(FAMILY_ROLES, anonymous)
+    return {**everyone(status), "anonymous": anonymous, "child": CHILD_SPACE, **family}
 
 
 def only(allowed: dict[str, int | str], others: int | str = 403) -> dict[str, int | str]:
@@ -75,6 +83,18 @@ def only(allowed: dict[str, int | str], others: int | str = 403) -> dict[str, in
 def child_only(status: int) -> dict[str, int | str]:
     """The child's space: only the child who opened it, nobody else at all."""
     return {**everyone(401), "child": status}
+
+
+def family_only(
+    status: int | str, other_family: int | str | None = None, method: str = "GET"
+) -> dict[str, int | str]:
+    """The family's space: only a signed-in family member (anyone else is sent to the
+    family sign-in page, or gets a 401 for a POST); a child's space stays the child's.
+    ``other_family`` is what the parent of another child gets (their own space, or a 404
+    for anything of this family)."""
+    others = status if other_family is None else other_family
+    refused: int | str = FAMILY_SIGN_IN if method == "GET" else 401
+    return {**everyone(refused), "child": CHILD_SPACE, "family": status, "other_family": others}
 
 
 CASE_READERS = {

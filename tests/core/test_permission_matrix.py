@@ -12,6 +12,7 @@ import pytest
 
 from tests.core import (
     matrix_alerts,
+    matrix_family,
     matrix_plans,
     matrix_record,
     matrix_replies,
@@ -23,6 +24,8 @@ from tests.core.matrix import (
     CASE_EDITORS_POST,
     CASE_READERS,
     CHILD_SPACE,
+    FAMILY_ROLES,
+    FAMILY_SIGN_IN,
     LOGIN,
     ROLES,
     Row,
@@ -64,6 +67,7 @@ AREAS = (
     matrix_replies,
     matrix_uploads,
     matrix_plans,
+    matrix_family,
 )
 
 
@@ -124,7 +128,17 @@ MATRIX: dict[str, list[Row]] = {
         Row("POST", lambda w: "/language", everyone(302), lambda w: {"locale": "cy"})
     ],
     "accounts.login": [
-        Row("GET", lambda w: "/login", {**everyone(302), "anonymous": 200, "child": CHILD_SPACE})
+        Row(
+            "GET",
+            lambda w: "/login",
+            {
+                **everyone(302),
+                "anonymous": 200,
+                "child": CHILD_SPACE,
+                "family": 200,
+                "other_family": 200,
+            },
+        )
     ],
     "accounts.logout": [Row("POST", lambda w: "/logout", signed_in(302))],
     "accounts.logout_everywhere": [Row("POST", lambda w: "/logout-everywhere", signed_in(302))],
@@ -287,9 +301,12 @@ def test_every_endpoint_is_in_the_matrix(app):
 @pytest.mark.parametrize(("endpoint", "index", "role"), CASES)
 def test_role_gets_expected_answer(make_client, world, endpoint, index, role):
     row = MATRIX[endpoint][index]
-    client = make_client(None if role in ("anonymous", "child") else world.users[role].email)
+    staff = role not in ("anonymous", "child", *FAMILY_ROLES)
+    client = make_client(world.users[role].email if staff else None)
     if role == "child":
         client.get(f"/i/{world.invitation_token}")
+    if role in FAMILY_ROLES:
+        matrix_family.sign_in_as(client, world, role)
     url = row.url(world)
     if row.method == "GET":
         response = client.get(url)
@@ -309,6 +326,9 @@ def test_role_gets_expected_answer(make_client, world, endpoint, index, role):
     elif expected == CHILD_SPACE:
         assert response.status_code == 302
         assert response.headers["Location"] == "/me"
+    elif expected == FAMILY_SIGN_IN:
+        assert response.status_code == 302
+        assert response.headers["Location"] == "/family/sign-in"
     else:
         assert response.status_code == expected, response.get_data(as_text=True)[-1500:]
     if response.status_code in (403, 404):

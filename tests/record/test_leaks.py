@@ -19,6 +19,7 @@ import pytest
 from pypdf import PdfReader
 
 from tests.factories import AssignmentFactory, ChildFactory, FamilyMemberFactory, UserFactory
+from tests.family.helpers import family_account, sign_in
 from tests.record.helpers import add_contribution, add_entry, attach, decide, place
 from voice_app.accounts.invitations import create_invitation
 from voice_app.contributions.models import AuthorKind, Contribution, ContributionKind
@@ -310,3 +311,48 @@ def test_a_childs_own_recording_goes_into_their_copy(make_client, scene):
     with zipfile.ZipFile(io.BytesIO(archive)) as opened:
         media = [opened.read(n) for n in opened.namelist() if n.startswith("media/")]
     assert media == [b"RIFF my voice"]
+
+
+def family_space_responses(app, phone, scene) -> dict[str, bytes]:
+    """Every GET endpoint of the family's space, with every contribution id of the child."""
+    ids = [c.id for c in scene["contributions"]] + [999999]
+    values = {"contribution_id": ids, "variant": ["original", "thumbnail"], "token": ["x"]}
+    responses = {}
+    for rule in app.url_map.iter_rules():
+        if not rule.endpoint.startswith(("family.", "family_access.")) or "GET" not in (
+            rule.methods or ()
+        ):
+            continue
+        assert set(rule.arguments) <= set(values), f"teach this test about {rule.rule}"
+        urls = [rule.rule]
+        for name in rule.arguments:
+            urls = [
+                re.sub(rf"<(?:\w+:)?{name}>", str(value), url)
+                for url in urls
+                for value in values[name]
+            ]
+        for url in urls:
+            responses[url] = phone.get(url).data
+    return responses
+
+
+def test_the_family_space_never_shows_what_the_family_may_not_see(app, make_client, scene):
+    phone = make_client()
+    sign_in(phone, family_account(scene["parent"], scene["practitioner"], "claire"))
+    drawing = scene["drawing"]
+    before = phone.get("/family/").get_data(as_text=True)
+    assert scene["secret"]["b"] in before  # shared with the family until it is placed
+    assert phone.get(f"/family/media/{drawing.id}/original").status_code == 200
+    confide(scene)
+
+    responses = family_space_responses(app, phone, scene)
+    assert scene["shown"]["shared"].encode() in responses["/family/"]
+    secrets = dict(scene["secret"]) | {"own": scene["child_only"]}
+    for url, body in responses.items():
+        for name, secret in secrets.items():
+            assert secret.encode() not in body, f"{name} leaked at {url}"
+    for url in (f"/family/media/{drawing.id}/original", f"/family/media/{drawing.id}/thumbnail"):
+        response = phone.get(url)
+        nowhere = phone.get(url.replace(str(drawing.id), "999999"))
+        assert response.status_code == nowhere.status_code == 404
+        assert same_page(response.data) == same_page(nowhere.data)

@@ -37,7 +37,24 @@ class NewInvitation:
 
     @property
     def display_code(self) -> str:
-        return f"{self.code[:4]}-{self.code[4:]}"
+        return display_code(self.code)
+
+
+def display_code(code: str) -> str:
+    """A short code as people copy it: ``K7QF-4MZP``."""
+    return f"{code[:4]}-{code[4:]}"
+
+
+def new_secrets() -> tuple[str, str]:
+    """A fresh link token and short code; the family's invitations use the same ones."""
+    token = secrets.token_urlsafe(32)
+    code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+    return token, code
+
+
+def digest(secret: str) -> str:
+    """The keyed hash under which a token or code is stored."""
+    return _digest(secret)
 
 
 def _digest(secret: str) -> str:
@@ -55,8 +72,7 @@ def create_invitation(
     child: Child, purpose: str, created_by: User, expires_in: timedelta
 ) -> NewInvitation:
     """Make an invitation for ``child`` valid for ``expires_in``."""
-    token = secrets.token_urlsafe(32)
-    code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+    token, code = new_secrets()
     invitation = Invitation(
         child_id=child.id,
         purpose=purpose.strip(),

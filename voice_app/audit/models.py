@@ -75,6 +75,19 @@ class AuditAction(StrEnum):
     PLAN_REVIEW_RECORDED = "plan_review_recorded"
     PLAN_PDF_MADE = "plan_pdf_made"
     CHILD_PLAN_VIEWED = "child_plan_viewed"
+    FAMILY_ACCOUNT_INVITED = "family_account_invited"
+    FAMILY_INVITATION_OPENED = "family_invitation_opened"
+    FAMILY_PASSPHRASE_SET = "family_passphrase_set"  # noqa: S105 - an action name
+    FAMILY_LOGIN = "family_login"
+    FAMILY_LOGIN_FAILED = "family_login_failed"
+    FAMILY_LOGOUT = "family_logout"
+    FAMILY_ASSISTED_STARTED = "family_assisted_started"
+    FAMILY_ASSISTED_ENDED = "family_assisted_ended"
+    FAMILY_SPACE_VIEWED = "family_space_viewed"
+    FAMILY_MEDIA_VIEWED = "family_media_viewed"
+    FAMILY_SETTINGS_CHANGED = "family_settings_changed"
+    FAMILY_ACCOUNTS_VIEWED = "family_accounts_viewed"
+    FAMILY_ACCESS_ENDED = "family_access_ended"
 
 
 class AuditEntry(Base):

@@ -26,6 +26,16 @@ AUTHOR_LABELS = {
     AuthorKind.PRACTITIONER_FOR_CHILD: _l("A practitioner, writing down the child's words"),
 }
 
+#: How a family member gave their words, as attribution says it: "Claire Thompson, mother, typed".
+HOW_GIVEN_LABELS = {
+    ContributionKind.TEXT: _l("typed"),
+    ContributionKind.VOICE: _l("spoken"),
+    ContributionKind.DRAWING: _l("drawn"),
+    ContributionKind.FEELING: _l("chose a face"),
+    ContributionKind.HOUSE: _l("Three Houses"),
+    ContributionKind.SCALE: _l("on a scale"),
+}
+
 SHARING_LABELS = {
     SharingChoice.MY_WORKER: _l("Only their worker"),
     SharingChoice.MY_FAMILY_TOO: _l("Their family too"),

@@ -8,6 +8,7 @@ from enum import StrEnum
 from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from voice_app.children.models import FamilyMember
 from voice_app.core.db import Base, UTCDateTime, str_enum, utcnow
 
 
@@ -71,6 +72,10 @@ class Contribution(Base):
     invitation_id: Mapped[int | None] = mapped_column(ForeignKey("invitations.id"))
     #: The practitioner who was with the child (handover), if any.
     with_practitioner_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    #: Who said it, when the author is a family member (``AuthorKind.FAMILY_MEMBER``).
+    family_member_id: Mapped[int | None] = mapped_column(
+        ForeignKey("family_members.id"), index=True
+    )
     #: Language of the child's words, as a locale code.
     language: Mapped[str] = mapped_column(String(10))
     sharing: Mapped[SharingChoice] = mapped_column(str_enum(SharingChoice, 20))
@@ -89,6 +94,7 @@ class Contribution(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     transcript: Mapped[Transcript | None] = relationship(back_populates="contribution")
+    family_member: Mapped[FamilyMember | None] = relationship()
     safety_responses: Mapped[list[SafetyResponse]] = relationship(
         order_by="SafetyResponse.id", viewonly=True
     )

@@ -70,6 +70,8 @@ class Author:
     kind: AuthorKind
     invitation_id: int | None = None
     with_practitioner_id: int | None = None
+    #: The family member who said it, when ``kind`` is ``AuthorKind.FAMILY_MEMBER``.
+    family_member_id: int | None = None
 
 
 @dataclass
@@ -130,6 +132,7 @@ def add_contribution(
         author_kind=author.kind,
         invitation_id=author.invitation_id,
         with_practitioner_id=author.with_practitioner_id,
+        family_member_id=author.family_member_id,
         language=submission.language or child.preferred_language,
         sharing=submission.sharing,
         text=(submission.text or "").strip() or None,

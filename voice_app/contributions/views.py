@@ -17,6 +17,7 @@ from voice_app.audit import services as audit
 from voice_app.audit.models import AuditAction
 from voice_app.child_space.labels import FEELINGS, HOUSES
 from voice_app.child_space.session import ChildSpace, enter
+from voice_app.children.forms import RELATIONSHIP_LABELS
 from voice_app.children.lookup import child_or_404, reader
 from voice_app.contributions import alerts, services
 from voice_app.contributions.forms import (
@@ -27,6 +28,7 @@ from voice_app.contributions.forms import (
 )
 from voice_app.contributions.labels import (
     AUTHOR_LABELS,
+    HOW_GIVEN_LABELS,
     KIND_LABELS,
     SHARING_LABELS,
     TRANSCRIPT_LABELS,
@@ -100,6 +102,8 @@ def timeline(child_id: int) -> str:
         safety_form=SafetyResponseForm(),
         kind_labels=KIND_LABELS,
         author_labels=AUTHOR_LABELS,
+        how_given_labels=HOW_GIVEN_LABELS,
+        relationship_labels=RELATIONSHIP_LABELS,
         sharing_labels=SHARING_LABELS,
         transcript_labels=TRANSCRIPT_LABELS,
         feeling_labels=FEELINGS,

@@ -14,6 +14,7 @@ from voice_app.children.models import AssignmentRole, Relationship
 from voice_app.core.db import utcnow
 from voice_app.core.permissions import Role
 from voice_app.extensions import db
+from voice_app.family.demo import DEMO_FAMILY_PASSPHRASE, DEMO_FAMILY_SIGN_IN, seed_family
 from voice_app.plans.demo import seed_plan
 from voice_app.record.demo import seed_chronology
 from voice_app.replies.demo import seed_reply
@@ -73,7 +74,7 @@ def seed_demo() -> dict[str, User]:
         ),
         sam,
     )
-    children.add_family_member(
+    claire = children.add_family_member(
         maya,
         children.FamilyMemberDetails(
             "Claire Thompson", Relationship.MOTHER, True, "en", False, "07700 900142", None
@@ -132,6 +133,7 @@ def seed_demo() -> dict[str, User]:
     seed_chronology(maya, sam, staff["manager@demo.example"])
     seed_reply(maya, sam)
     seed_plan(maya, sam)
+    seed_family(claire, sam)
     return staff
 
 
@@ -150,3 +152,7 @@ def demo_command() -> None:
     click.echo(f"Sign in with any of these, password {DEMO_PASSWORD}:")
     for email, _name, _title, role in DEMO_STAFF:
         click.echo(f"  {role:<13} {email}")
+    click.echo(
+        f"Family space (/family/sign-in), Claire Thompson, Maya's mother: "
+        f"{DEMO_FAMILY_SIGN_IN} / {DEMO_FAMILY_PASSPHRASE}"
+    )

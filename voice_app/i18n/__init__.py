@@ -16,17 +16,25 @@ RIGHT_TO_LEFT = frozenset({"ar"})
 SESSION_KEY = "locale"
 #: The child's-space session key (voice_app.child_space.session.SESSION_KEY).
 CHILD_SPACE_KEY = "child_space"
+#: The family's-space session key (voice_app.family.session.SESSION_KEY).
+FAMILY_SPACE_KEY = "family_space"
 
 
 def select_locale() -> str:
     """The person's setting, then the session, then ``Accept-Language``, then the default.
 
-    In a child's space the child's language comes first, never the practitioner's setting.
+    In a child's space the child's language comes first, never the practitioner's setting;
+    in a family's space, the family member's own.
     """
     child_space = session.get(CHILD_SPACE_KEY)
     if isinstance(child_space, dict):
         chosen = session.get(SESSION_KEY)
         return str(chosen if chosen in LANGUAGES else child_space.get("locale", "en"))
+    family_space = session.get(FAMILY_SPACE_KEY)
+    if isinstance(family_space, dict):
+        # The family member's own setting, not a handing-over practitioner's.
+        chosen = session.get(SESSION_KEY)
+        return str(chosen if chosen in LANGUAGES else family_space.get("locale", "en"))
     if current_user and current_user.is_authenticated and current_user.locale in LANGUAGES:
         return str(current_user.locale)
     chosen = session.get(SESSION_KEY)

@@ -11,7 +11,7 @@ from werkzeug.wrappers import Response
 from voice_app.audit import services as audit
 from voice_app.audit.models import AuditAction
 from voice_app.extensions import db
-from voice_app.i18n import CHILD_SPACE_KEY, LANGUAGES, SESSION_KEY
+from voice_app.i18n import CHILD_SPACE_KEY, FAMILY_SPACE_KEY, LANGUAGES, SESSION_KEY
 
 bp = Blueprint("i18n", __name__)
 
@@ -32,9 +32,9 @@ def set_language() -> Response:
     if locale not in LANGUAGES:
         abort(400)
     session[SESSION_KEY] = locale
-    # In a child's space the choice is the child's: it must not change a handing-over
-    # practitioner's own setting.
-    in_child_space = CHILD_SPACE_KEY in session
+    # In a child's (or family's) space the choice is theirs: it must not change a
+    # handing-over practitioner's own setting.
+    in_child_space = CHILD_SPACE_KEY in session or FAMILY_SPACE_KEY in session
     if current_user.is_authenticated and not in_child_space and current_user.locale != locale:
         current_user.locale = locale
         audit.record(AuditAction.SETTINGS_CHANGED, details={"locale": locale})

@@ -22,7 +22,7 @@ from sqlalchemy import ColumnElement, exists, false, select, true
 from voice_app.accounts.models import User
 from voice_app.audit import services as audit
 from voice_app.audit.models import AuditAction
-from voice_app.contributions.models import AuthorKind, Contribution
+from voice_app.contributions.models import AuthorKind, Contribution, SharingChoice
 from voice_app.core.permissions import Permission
 from voice_app.extensions import db
 from voice_app.record.disclosure.scope import ConfidentialScope, confidential_scope
@@ -31,6 +31,10 @@ from voice_app.record.models import ConfidentialAccessGrant, ConfidentialPlaceme
 
 #: A child's own contributions: typed, spoken or drawn by them, or written down with them.
 CHILDS_OWN = (AuthorKind.CHILD, AuthorKind.PRACTITIONER_FOR_CHILD)
+
+#: The child's sharing choices that include their family: "my family too", and "everyone
+#: at my meeting", which the family attends. A consent decision must allow it as well.
+FAMILY_SHARING_CHOICES = (SharingChoice.MY_FAMILY_TOO, SharingChoice.MY_MEETING)
 
 
 class ReaderKind(StrEnum):
@@ -140,7 +144,17 @@ class Disclosure:
         elif self.reader.kind is ReaderKind.SUBJECT_ACCESS and self.reader.requester_is_child:
             condition = condition & Contribution.author_kind.in_(CHILDS_OWN)
         audience = self._audience_ids
-        if audience is not None:
+        if self.reader.kind is ReaderKind.FAMILY:
+            # A family member reads their own words, and what the child chose to share with
+            # the family where consent allows it; nobody else's, nothing confidential.
+            shared = Contribution.sharing.in_(FAMILY_SHARING_CHOICES) & Contribution.id.in_(
+                sorted(audience or ())
+            )
+            own = (Contribution.author_kind == AuthorKind.FAMILY_MEMBER) & (
+                Contribution.family_member_id == self.reader.family_member_id
+            )
+            condition = condition & (own | shared if self.reader.family_member_id else shared)
+        elif audience is not None:
             condition = condition & (Contribution.id.in_(sorted(audience)) if audience else false())
         return condition
 
@@ -155,6 +169,16 @@ class Disclosure:
         if self.reader.kind is ReaderKind.SUBJECT_ACCESS and self.reader.requester_is_child:
             return contribution.author_kind in CHILDS_OWN
         audience = self._audience_ids
+        if self.reader.kind is ReaderKind.FAMILY:
+            own = (
+                self.reader.family_member_id is not None
+                and contribution.author_kind is AuthorKind.FAMILY_MEMBER
+                and contribution.family_member_id == self.reader.family_member_id
+            )
+            shared = contribution.sharing in FAMILY_SHARING_CHOICES and contribution.id in (
+                audience or ()
+            )
+            return own or shared
         return audience is None or contribution.id in audience
 
     def contribution_placement(self, contribution_id: int) -> ConfidentialPlacement | None:

@@ -1,0 +1,187 @@
+"""The family's space in real Chromium on a phone (360 by 640): a practitioner invites Maya's
+grandfather, he sets his passphrase, reads what Maya shared, gives his own view, switches
+to Arabic; axe-core finds no serious problem in English or Arabic."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, Page, Playwright, expect
+
+from tests.conftest import speak
+from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS
+from tests.e2e.test_practitioner_pages import assert_no_serious_axe_violations, sign_in
+from voice_app.family.demo import DEMO_FAMILY_PASSPHRASE, DEMO_FAMILY_SIGN_IN
+
+pytestmark = pytest.mark.browser
+
+PHONE = {"width": 360, "height": 640}
+PASSPHRASE = "grandad walks to school"
+
+
+@pytest.fixture
+def phone(browser: Browser, live_server: str) -> Iterator[Page]:
+    context = browser.new_context(
+        base_url=live_server, viewport=PHONE, locale="en-GB", has_touch=True, is_mobile=True
+    )
+    context.set_default_timeout(10_000)
+    new_page = context.new_page()
+    try:
+        yield new_page
+    finally:
+        context.close()
+
+
+def fits_the_phone(page: Page) -> None:
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= PHONE["width"], f"the page is {width}px wide on a 360px phone"
+
+
+def invite_grandad(page: Page) -> str:
+    """Sam makes an invitation for Robert Thompson (no parental responsibility: a reason)."""
+    sign_in(page)
+    page.get_by_role("link", name="Maya Thompson", exact=True).click()
+    page.get_by_role("link", name="Family accounts").click()
+    page.get_by_role("link", name=re.compile(r"Invite\s+Robert Thompson")).click()
+    page.get_by_label("Why this person should see").fill("Walks Maya to school every day.")
+    page.get_by_role("button", name="Make the invitation").click()
+    code = page.locator("p.code").inner_text()
+    assert re.fullmatch(r"[A-Z0-9]{4}-[A-Z0-9]{4}", code)
+    return code
+
+
+def test_a_grandparent_joins_on_a_phone_and_the_space_is_accessible(
+    page: Page, phone: Page
+) -> None:
+    code = invite_grandad(page)
+
+    phone.goto("/family/join")
+    assert_no_serious_axe_violations(phone, "the family code page (en)")
+    phone.get_by_label("Your code").fill(code)
+    phone.get_by_role("button", name="Continue").click()
+    expect(phone.get_by_role("heading", level=1)).to_have_text("Welcome, Robert Thompson")
+    assert_no_serious_axe_violations(phone, "the passphrase page (en)")
+    phone.get_by_label("Choose a sign-in name").fill("robert.t")
+    phone.get_by_label("Choose a password or passphrase").fill(PASSPHRASE)
+    phone.get_by_label("Type it again").fill(PASSPHRASE)
+    phone.get_by_role("button", name="Save and sign in").click()
+
+    expect(phone.get_by_role("heading", level=1)).to_have_text("Your family space for Maya")
+    shared = phone.locator("section", has=phone.get_by_role("heading", name="Shared with you"))
+    expect(shared).to_contain_text("I like it when Grandad walks me to school.")
+    # Claire's own words are hers: her father-in-law does not see them.
+    expect(phone.get_by_text("less shouting at home")).to_have_count(0)
+    fits_the_phone(phone)
+    assert_no_serious_axe_violations(phone, "the family space (en)")
+
+    phone.get_by_label("Your words").fill("Maya is brave. She tells me about school on the way.")
+    phone.get_by_role("button", name="Send to the social worker").click()
+    given = phone.locator("section", has=phone.get_by_role("heading", name="What you have given"))
+    expect(given).to_contain_text("Maya is brave.")
+
+    phone.locator("form.language-switcher button[name=locale][value=ar]").click()
+    html = phone.locator("html")
+    expect(html).to_have_attribute("lang", "ar")
+    expect(html).to_have_attribute("dir", "rtl")
+    fits_the_phone(phone)
+    assert_no_serious_axe_violations(phone, "the family space (ar)")
+
+    # Sam sees it on Maya's timeline, attributed.
+    page.goto(page.url.split("/children/")[0] + "/children/")
+    page.get_by_role("link", name="Maya Thompson", exact=True).click()
+    page.get_by_role("link", name="Their words, recordings and drawings").click()
+    expect(page.locator(".attribution").first).to_contain_text(
+        "Robert Thompson, grandparent, typed"
+    )
+
+
+def test_the_family_sign_in_page_is_accessible_in_arabic(phone: Page) -> None:
+    phone.goto("/family/sign-in")
+    phone.locator("form.language-switcher button[name=locale][value=ar]").click()
+    expect(phone.locator("html")).to_have_attribute("dir", "rtl")
+    fits_the_phone(phone)
+    assert_no_serious_axe_violations(phone, "the family sign-in page (ar)")
+
+
+def claire_signs_in(phone: Page) -> None:
+    phone.goto("/family/sign-in")
+    phone.get_by_label("Sign-in name").fill(DEMO_FAMILY_SIGN_IN)
+    phone.get_by_label("Password or passphrase").fill(DEMO_FAMILY_PASSPHRASE)
+    phone.locator("main").get_by_role("button", name="Sign in").click()
+    expect(phone.get_by_role("heading", level=1)).to_have_text("Your family space for Maya")
+
+
+def test_a_drawing_made_with_a_finger_on_the_phone_arrives(phone: Page) -> None:
+    claire_signs_in(phone)
+    phone.get_by_label("Send a drawing").check()
+    pad = phone.get_by_role("img", name="Drawing pad: draw with your finger")
+    expect(pad).to_be_visible()
+    fits_the_phone(phone)
+    assert_no_serious_axe_violations(phone, "the family space with the drawing pad (en)")
+    box = pad.bounding_box()
+    assert box is not None
+    phone.mouse.move(box["x"] + 30, box["y"] + 30)
+    phone.mouse.down()
+    for step in range(1, 12):
+        phone.mouse.move(box["x"] + 30 + step * 20, box["y"] + 30 + step * 10)
+    phone.mouse.up()
+    phone.get_by_label("Your words").fill("Our garden, with Maya's swing")
+    phone.get_by_role("button", name="Send to the social worker").click()
+    given = phone.locator("section", has=phone.get_by_role("heading", name="What you have given"))
+    drawing = given.get_by_role("img", name="Your drawing")
+    expect(drawing).to_be_visible()
+    assert phone.evaluate(
+        "(img) => img.complete && img.naturalWidth > 0", drawing.element_handle()
+    ), "the drawing did not load through the family's media view"
+    expect(given).to_contain_text("Our garden, with Maya's swing")
+
+
+SPOKEN = "Maya sleeps better now and she likes her new school."
+
+
+@pytest.fixture(scope="module")
+def spoken_clip(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return speak(SPOKEN, "en-gb", tmp_path_factory.mktemp("family-clip") / "claire.wav")
+
+
+def test_claire_records_in_the_page_and_reads_back_what_whisper_heard(
+    playwright_driver: Playwright, live_server: str, spoken_clip: Path
+) -> None:
+    # Chromium's fake microphone plays the spoken clip, as a person speaking would.
+    microphone = [
+        "--use-fake-ui-for-media-stream",
+        "--use-fake-device-for-media-stream",
+        f"--use-file-for-fake-audio-capture={spoken_clip}%noloop",
+    ]
+    chromium = playwright_driver.chromium.launch(
+        executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS + microphone
+    )
+    try:
+        context = chromium.new_context(base_url=live_server, viewport=PHONE, locale="en-GB")
+        context.grant_permissions(["microphone"])
+        context.set_default_timeout(60_000)
+        phone = context.new_page()
+        claire_signs_in(phone)
+        phone.get_by_label("Record it").check()
+        phone.get_by_role("button", name="Start recording").click()
+        expect(phone.get_by_role("button", name="Stop")).to_be_enabled()
+        phone.wait_for_timeout(5000)
+        phone.get_by_role("button", name="Stop").click()
+        expect(phone.locator("[data-words-status]")).to_contain_text("Recorded.")
+        phone.get_by_role("button", name="Send to the social worker").click()
+        expect(phone.get_by_role("heading", level=1)).to_have_text("Is this what you said?")
+        words = phone.get_by_label("What you said")
+        # What Whisper heard in the real recording (a word or two may differ: that is
+        # what reading it back is for).
+        expect(words).to_have_value(re.compile(r"maya.*likes her new", re.IGNORECASE))
+        words.fill("Maya sleeps better now, and she likes her new school.")
+        phone.get_by_role("button", name="Yes, these are my words").click()
+        given = phone.locator(
+            "section", has=phone.get_by_role("heading", name="What you have given")
+        )
+        expect(given).to_contain_text("Maya sleeps better now, and she likes her new school.")
+    finally:
+        chromium.close()

@@ -1,0 +1,113 @@
+"""Signing in to the family's space: the passphrase check, lockout, and who is signed in.
+
+Lockout counts failed sign-ins for a name in the audit log, as staff sign-in does, so the
+limit holds however many processes serve the app.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from argon2.exceptions import InvalidHashError, VerificationError
+from flask import current_app
+from sqlalchemy import func, select
+
+from voice_app.accounts.models import User
+from voice_app.accounts.services import password_hasher
+from voice_app.audit import services as audit
+from voice_app.audit.models import AuditAction, AuditEntry
+from voice_app.core.db import utcnow
+from voice_app.extensions import db
+from voice_app.family.models import FamilyAccount
+from voice_app.family.services import child_is_open, normalise_name
+
+
+class FamilyLoginOutcome(StrEnum):
+    OK = "ok"
+    BAD_CREDENTIALS = "bad_credentials"
+    LOCKED = "locked"
+
+
+@dataclass(frozen=True)
+class FamilyLoginResult:
+    outcome: FamilyLoginOutcome
+    account: FamilyAccount | None = None
+
+
+def _failure_target(name: str) -> str:
+    return f"family:{normalise_name(name)[:90]}"
+
+
+def recent_failures(sign_in_name: str) -> int:
+    """Failed family sign-ins for this name within the staff lockout window (audit log)."""
+    since = utcnow() - current_app.config["LOGIN_LOCKOUT_WINDOW"]
+    return (
+        db.session.scalar(
+            select(func.count())
+            .select_from(AuditEntry)
+            .where(
+                AuditEntry.action == AuditAction.FAMILY_LOGIN_FAILED,
+                AuditEntry.target == _failure_target(sign_in_name),
+                AuditEntry.occurred_at >= since,
+            )
+        )
+        or 0
+    )
+
+
+def authenticate(sign_in_name: str, passphrase: str) -> FamilyLoginResult:
+    """Check a family sign-in, audit it, and lock the name after too many failures."""
+    target = _failure_target(sign_in_name)
+    if recent_failures(sign_in_name) >= current_app.config["LOGIN_MAX_FAILURES"]:
+        audit.record(AuditAction.FAMILY_LOGIN_FAILED, target=target, details={"reason": "locked"})
+        return FamilyLoginResult(FamilyLoginOutcome.LOCKED)
+    account = db.session.scalar(
+        select(FamilyAccount).where(FamilyAccount.sign_in_name == normalise_name(sign_in_name))
+    )
+    hasher = password_hasher()
+    try:
+        if account is None or account.password_hash is None:
+            hasher.verify(hasher.hash("not a real passphrase"), passphrase)
+            raise VerificationError
+        hasher.verify(account.password_hash, passphrase)
+        if not account.active or not child_is_open(account.child_id):
+            raise VerificationError
+    except (VerificationError, InvalidHashError):
+        audit.record(
+            AuditAction.FAMILY_LOGIN_FAILED, target=target, details={"reason": "bad_credentials"}
+        )
+        return FamilyLoginResult(FamilyLoginOutcome.BAD_CREDENTIALS)
+    if hasher.check_needs_rehash(account.password_hash):
+        account.password_hash = hasher.hash(passphrase)
+    account.last_login_at = utcnow()
+    audit.record(
+        AuditAction.FAMILY_LOGIN, child_id=account.child_id, target=f"family_account:{account.id}"
+    )
+    return FamilyLoginResult(FamilyLoginOutcome.OK, account)
+
+
+def load_account(account_id: int, session_token: str) -> FamilyAccount | None:
+    """The signed-in family account, if its session is still good and the case is open."""
+    account = db.session.get(FamilyAccount, account_id)
+    if account is None or not account.active or account.session_token != session_token:
+        return None
+    if not child_is_open(account.child_id):
+        return None
+    return account
+
+
+def record_sign_out(account: FamilyAccount, assisted_by: User | None = None) -> None:
+    action = AuditAction.FAMILY_ASSISTED_ENDED if assisted_by else AuditAction.FAMILY_LOGOUT
+    audit.record(
+        action, child_id=account.child_id, target=f"family_account:{account.id}", actor=assisted_by
+    )
+
+
+def record_assisted_start(account: FamilyAccount, practitioner: User) -> None:
+    audit.record(
+        AuditAction.FAMILY_ASSISTED_STARTED,
+        child_id=account.child_id,
+        target=f"family_account:{account.id}",
+        actor=practitioner,
+    )

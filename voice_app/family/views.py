@@ -1,0 +1,182 @@
+"""The family's space itself: what is shared with them, their own views (typed, spoken
+or drawn), reading a recording back, pictures and recordings, and their language."""
+
+from __future__ import annotations
+
+import uuid
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_babel import gettext as _
+from werkzeug.wrappers import Response as BaseResponse
+
+from voice_app.child_space.labels import FEELINGS, HOUSES
+from voice_app.children.forms import RELATIONSHIP_LABELS
+from voice_app.children.services import get_child
+from voice_app.contributions import services as contributions
+from voice_app.contributions.labels import KIND_LABELS, TRANSCRIPT_LABELS
+from voice_app.contributions.models import ContributionKind, SharingChoice
+from voice_app.contributions.views import media_response
+from voice_app.core.forms import choice_list
+from voice_app.extensions import db
+from voice_app.family import services, sharing
+from voice_app.family.access import family_required, signed_in
+from voice_app.family.forms import FamilyLanguageForm, FamilyWordsForm, ReadBackForm
+from voice_app.family.permissions import FamilyPermission
+from voice_app.family.session import FamilySpace, enter
+from voice_app.i18n import LANGUAGES
+from voice_app.i18n import SESSION_KEY as LOCALE_KEY
+from voice_app.transcription.tasks import transcribe_recording
+
+bp = Blueprint("family", __name__, url_prefix="/family")
+
+
+def _words_form() -> FamilyWordsForm:
+    return FamilyWordsForm()
+
+
+@bp.get("/")
+@family_required(FamilyPermission.SPACE_READ)
+def home() -> str:
+    space, account = signed_in()
+    items = sharing.readable(account)
+    child = get_child(account.child_id)
+    db.session.commit()
+    own = [i for i in items if i.family_member_id == account.family_member_id]
+    shared = [i for i in items if i.family_member_id != account.family_member_id]
+    return render_template(
+        "family/home.html",
+        account=account,
+        child_name=child.display_name if child else "",
+        own=own,
+        shared=shared,
+        form=_words_form(),
+        assisted=space.assisted_by is not None,
+        kind_labels=KIND_LABELS,
+        transcript_labels=TRANSCRIPT_LABELS,
+        relationship_labels=RELATIONSHIP_LABELS,
+        feeling_labels=FEELINGS,
+        max_audio_seconds=current_app.config["MAX_AUDIO_SECONDS"],
+        house_labels=HOUSES,
+    )
+
+
+def _submission(form: FamilyWordsForm, locale: str) -> contributions.Submission:
+    upload = form.media.data
+    kind = ContributionKind(form.kind.data or "text")
+    return contributions.Submission(
+        client_id=str(uuid.uuid4()),
+        kind=kind,
+        sharing=SharingChoice(form.sharing.data or SharingChoice.MY_WORKER),
+        language=locale,
+        text=form.text.data,
+        media=upload.read() if upload and kind is not ContributionKind.TEXT else None,
+    )
+
+
+@bp.post("/contributions")
+@family_required(FamilyPermission.CONTRIBUTE)
+def contribute() -> BaseResponse | str:
+    """The family member's own view: typed, recorded, or a drawing."""
+    space, account = signed_in()
+    form = FamilyWordsForm()
+    if not form.validate_on_submit() or form.kind.data not in ("text", "voice", "drawing"):
+        flash(_("That did not work. Please try again."), "error")
+        return redirect(url_for("family.home"))
+    try:
+        contribution, _created = sharing.contribute(
+            account, _submission(form, space.locale), assisted_by=space.assisted_by
+        )
+    except contributions.SubmissionRejected as rejected:
+        db.session.rollback()
+        flash(rejected.message, "error")
+        return redirect(url_for("family.home"))
+    try:
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        contributions.discard_media_of(contribution)
+        raise
+    if contribution.transcript is not None:
+        try:
+            transcribe_recording(contribution.transcript.id)
+        except Exception:
+            # The recording is safe in storage; the periodic sweep queues it again.
+            current_app.logger.exception("could not queue transcription %s", contribution.id)
+        return redirect(url_for("family.read_back", contribution_id=contribution.id))
+    flash(_("Thank you. Your words are with the social worker."), "success")
+    return redirect(url_for("family.home", _anchor=f"c{contribution.id}"))
+
+
+@bp.route("/contributions/<int:contribution_id>/read-back", methods=["GET", "POST"])
+@family_required(FamilyPermission.CONTRIBUTE)
+def read_back(contribution_id: int) -> BaseResponse | str:
+    """What the machine heard in the family member's recording, to confirm or correct."""
+    _space, account = signed_in()
+    contribution = sharing.own_one(account, contribution_id)
+    if contribution is None or contribution.transcript is None:
+        abort(404)
+    transcript = contribution.transcript
+    db.session.refresh(transcript)
+    if request.method == "GET":
+        sharing.record_read(account, contribution)
+        db.session.commit()
+    form = ReadBackForm(
+        text=transcript.confirmed_text or transcript.machine_text or "",
+    )
+    if form.validate_on_submit():
+        try:
+            contributions.confirm_transcript(contribution, form.text.data or "", by_child=False)
+        except contributions.SubmissionRejected as rejected:
+            db.session.rollback()
+            form.text.errors = [rejected.message]
+        else:
+            db.session.commit()
+            flash(_("Thank you. Your words are confirmed."), "success")
+            return redirect(url_for("family.home", _anchor=f"c{contribution.id}"))
+    return render_template(
+        "family/read_back.html",
+        form=form,
+        contribution=contribution,
+        transcript=transcript,
+        transcript_labels=TRANSCRIPT_LABELS,
+    )
+
+
+@bp.get("/media/<int:contribution_id>/<variant>")
+@family_required(FamilyPermission.MEDIA_READ)
+def media(contribution_id: int, variant: str) -> Response:
+    _space, account = signed_in()
+    contribution = sharing.readable_one(account, contribution_id)
+    if contribution is None or variant not in ("original", "thumbnail"):
+        abort(404)
+    response = media_response(contribution, variant)
+    sharing.record_media_read(account, contribution, variant)
+    db.session.commit()
+    return response
+
+
+@bp.route("/settings", methods=["GET", "POST"])
+@family_required(FamilyPermission.SETTINGS)
+def settings() -> BaseResponse | str:
+    space, account = signed_in()
+    form = FamilyLanguageForm(locale=services.locale_of(account))
+    form.locale.choices = choice_list(LANGUAGES)
+    if form.validate_on_submit():
+        services.set_locale(account, form.locale.data or "en")
+        db.session.commit()
+        enter(FamilySpace(**{**space.__dict__, "locale": account.locale or "en"}))
+        session.pop(LOCALE_KEY, None)
+        flash(_("Your language is saved."), "success")
+        return redirect(url_for("family.home"))
+    return render_template("family/settings.html", form=form)
