@@ -6,6 +6,7 @@ import time
 from datetime import timedelta
 
 import pytest
+from flask_babel import force_locale, gettext
 from sqlalchemy import select
 
 from tests.factories import AssignmentFactory, ChildFactory, FamilyMemberFactory, UserFactory
@@ -105,7 +106,9 @@ def test_assisted_sign_in_keeps_the_tablet_in_the_family_space(make_client, fami
     )
     assert handed.headers["Location"] == "/family/"
     home = tablet.get("/family/").get_data(as_text=True)
-    assert "Give the tablet back" in home and "Sign out" not in home
+    # Her page is in her language (Polish): the way back is there, signing out is not.
+    assert 'action="/family/give-back"' in home or 'href="/family/give-back"' in home
+    assert "/family/sign-out" not in home
     # Nothing of the practitioner's is reachable from the handed-over tablet.
     for url in ("/children/", f"/children/{child.id}", "/account"):
         assert tablet.get(url).headers["Location"] == "/family/"
@@ -118,7 +121,9 @@ def test_assisted_sign_in_keeps_the_tablet_in_the_family_space(make_client, fami
     assert added.actor_id is None and "Claire Thompson" in (added.actor_label or "")
     # Only the practitioner's password gives the tablet back.
     wrong = tablet.submit("/family/give-back", {"password": "guess"})
-    assert "not right" in wrong.get_data(as_text=True)
+    with force_locale("pl"):  # the handed-over tablet speaks her language
+        refused = gettext("That password is not right.")
+    assert refused in wrong.get_data(as_text=True)
     assert tablet.get("/children/").headers["Location"] == "/family/"
     back = tablet.submit("/family/give-back", {"password": "correct horse battery staple"})
     assert back.headers["Location"] == f"/children/{child.id}/contributions"

@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import IntegerField, PasswordField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import EqualTo, Length, NumberRange, Regexp
 
-from voice_app.core.forms import choice_list, max_length, optional, required, strip_text
+from voice_app.core.forms import Form, choice_list, max_length, optional, required, strip_text
 from voice_app.family.services import PASSPHRASE_MIN_LENGTH, SIGN_IN_NAME_LENGTH
 
 
-class FamilyInviteForm(FlaskForm):
+class FamilyInviteForm(Form):
     reason = TextAreaField(
         _l("Why this person should see what is shared with the family"),
         description=_l(
@@ -29,7 +28,7 @@ class FamilyInviteForm(FlaskForm):
     )
 
 
-class FamilyCodeForm(FlaskForm):
+class FamilyCodeForm(Form):
     code = StringField(
         _l("Your code"),
         description=_l("Your social worker gave you a code with 8 letters and numbers."),
@@ -39,7 +38,7 @@ class FamilyCodeForm(FlaskForm):
     )
 
 
-class PassphraseForm(FlaskForm):
+class PassphraseForm(Form):
     sign_in_name = StringField(
         _l("Choose a sign-in name"),
         description=_l("Any name you will remember, e.g. claire.t. You type it to sign in."),
@@ -79,7 +78,7 @@ class PassphraseForm(FlaskForm):
     )
 
 
-class FamilySignInForm(FlaskForm):
+class FamilySignInForm(Form):
     sign_in_name = StringField(
         _l("Sign-in name"),
         validators=[required()],
@@ -93,7 +92,7 @@ class FamilySignInForm(FlaskForm):
     )
 
 
-class FamilyWordsForm(FlaskForm):
+class FamilyWordsForm(Form):
     """The family member's own words: typed, or a recording, or a picture of a drawing."""
 
     kind = RadioField(
@@ -129,7 +128,7 @@ class FamilyWordsForm(FlaskForm):
     )
 
 
-class ReadBackForm(FlaskForm):
+class ReadBackForm(Form):
     text = TextAreaField(
         _l("What you said"),
         description=_l("Correct anything the machine misheard, then confirm."),
@@ -137,9 +136,9 @@ class ReadBackForm(FlaskForm):
     )
 
 
-class FamilyLanguageForm(FlaskForm):
+class FamilyLanguageForm(Form):
     locale = SelectField(_l("My language"), validators=[required()])
 
 
-class GiveBackForm(FlaskForm):
+class GiveBackForm(Form):
     password = PasswordField(_l("Password"), validators=[required()])
