@@ -40,7 +40,7 @@ def load_config(instance_path: Path, overrides: dict[str, Any] | None = None) ->
         "MEDIA_ROOT": str(instance_path / "media"),
         "WHISPER_MODEL_DIR": _env("WHISPER_MODEL")
         or str(instance_path / "models" / "whisper-base"),
-        #: Threads each model uses; 0 lets CTranslate2 decide.
+        #: Threads the model uses; 0 means one per core this process may use.
         "WHISPER_CPU_THREADS": int(_env("WHISPER_CPU_THREADS", "0") or 0),
         # Shared tablets: a session ends after this long without a request.
         "PERMANENT_SESSION_LIFETIME": timedelta(
