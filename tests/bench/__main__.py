@@ -1,10 +1,14 @@
-"""``python -m tests.bench``: every benchmark, one after another."""
+"""``python -m tests.bench``: every benchmark, one after another.
+
+One alone: ``python -m tests.bench.pages``, ``tests.bench.transcription`` or
+``tests.bench.drawings``.
+"""
 
 from __future__ import annotations
 
 import sys
 
-from tests.bench import pages, transcription
+from tests.bench import drawings, pages, transcription
 
 
 def main() -> int:
@@ -12,7 +16,12 @@ def main() -> int:
     status = pages.main()
     print()
     print("== Transcription: the app's path against bare faster-whisper ==", flush=True)
-    return status or transcription.main()
+    status = transcription.main() or status
+    print()
+    print(
+        "== Drawings: processing a 2048x1536 canvas; our PNG encoder beside Pillow's ==", flush=True
+    )
+    return drawings.main() or status
 
 
 if __name__ == "__main__":

@@ -55,7 +55,11 @@ class ChildBrowser(Browser):
         return status, json.loads(data or b"{}")
 
     def transcript(self, contribution_id: int) -> dict:
-        _status, data, _ = self.request("GET", f"/me/contributions/{contribution_id}")
+        """The transcript as the page sees it; empty (ask again) when the page errs."""
+        status, data, _ = self.request("GET", f"/me/contributions/{contribution_id}")
+        if status != 200:
+            print(f"  transcript status answered {status}: {data[:200]!r}")
+            return {}
         return json.loads(data)["transcript"] or {}
 
 

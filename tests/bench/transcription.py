@@ -55,7 +55,8 @@ def one_at_a_time(
 ) -> dict[str, float]:
     """Each clip through the app, between bare faster-whisper and the engine in-process."""
     print(
-        f"{'clip':<8} {'audio s':>8} {'bare s':>8} {'app s':>8} {'app/bare':>9} {'RTF bare':>9} {'RTF app':>8} {'worker/in-process engine':>25}"
+        f"{'clip':<8} {'audio s':>8} {'bare s':>8} {'app s':>8} {'app/bare':>9} {'RTF bare':>9} {'RTF app':>8}"
+        f" {'engine s: alone':>16} {'in worker':>10} {'ratio':>6}"
     )
     worst = {"ratio": 0.0, "rtf": 0.0, "short_rtf": 0.0}
     gaps = []
@@ -66,7 +67,8 @@ def one_at_a_time(
             alone.append(timed(engine, clip)[0])
             apps.append(app_path(browser, clip.path.read_bytes(), database))
             inside.append(STAGES[-1]["engine"])
-        ratio = statistics.median(a / b for a, b in zip(apps, bares, strict=True))
+        per_run = [a / b for a, b in zip(apps, bares, strict=True)]
+        ratio = statistics.median(per_run)
         gap = statistics.median(i / a for i, a in zip(inside, alone, strict=True))
         gaps.append(gap)
         rtf = statistics.median(apps) / clip.seconds
@@ -76,8 +78,9 @@ def one_at_a_time(
             worst["short_rtf"] = max(worst["short_rtf"], rtf)
         print(
             f"{clip.name:<8} {clip.seconds:>8.1f} {statistics.median(bares):>8.2f} {statistics.median(apps):>8.2f}"
-            f" {ratio:>9.2f} {statistics.median(bares) / clip.seconds:>9.2f} {rtf:>8.2f} {gap:>25.2f}"
-            f"   (app/bare per run {min(a / b for a, b in zip(apps, bares, strict=True)):.2f}-{max(a / b for a, b in zip(apps, bares, strict=True)):.2f})"
+            f" {ratio:>9.2f} {statistics.median(bares) / clip.seconds:>9.2f} {rtf:>8.2f}"
+            f" {statistics.median(alone):>16.2f} {statistics.median(inside):>10.2f} {gap:>6.2f}"
+            f"   (app/bare per run {min(per_run):.2f}-{max(per_run):.2f})"
         )
     worst["gap"] = max(gaps)
     return worst
@@ -121,7 +124,7 @@ def acknowledgements(browser: ChildBrowser, database: Path, long_clip: Path) -> 
         )
         acks.append((time.perf_counter() - started) * 1000)
         if status != 201:
-            print(f"upload answered {status}")
+            print(f"  upload answered {status}")
     busy.join()
     return acks
 

@@ -14,6 +14,7 @@ from voice_app.transcription.engine import (
     choose_language,
     get_engine,
     model_status,
+    token_limit,
     window_frames,
 )
 
@@ -85,6 +86,12 @@ def test_a_hint_wins_over_the_best_guess_only_when_it_is_plausible():
 def test_the_encoder_window_is_the_speech_plus_a_margin_never_over_30_seconds():
     assert window_frames(16000 * 4) == 800  # 4 s of speech, 3 s after it, whole seconds
     assert window_frames(16000 * 60) == 3000
+
+
+def test_a_short_window_has_a_token_budget_that_stops_a_repeating_decoder():
+    assert token_limit(4.5, window_frames(16000 * 4)) == 24 + 72
+    assert token_limit(25.0, window_frames(16000 * 25)) == 200
+    assert token_limit(28.0, window_frames(16000 * 28)) is None  # the full window
 
 
 def test_calls_from_several_threads_each_get_their_own_clip(engine, clips):
