@@ -52,13 +52,14 @@ class ChildBrowser(Browser):
                 "X-CSRFToken": self.token,
             },
         )
-        return status, json.loads(data or b"{}")
+        # An error page is HTML: the caller sees the status and an empty body.
+        return status, json.loads(data) if status < 300 and data else {}
 
     def transcript(self, contribution_id: int) -> dict:
         """The transcript as the page sees it; empty (ask again) when the page errs."""
         status, data, _ = self.request("GET", f"/me/contributions/{contribution_id}")
         if status != 200:
-            print(f"  transcript status answered {status}: {data[:200]!r}")
+            print(f"  transcript status answered {status}")
             return {}
         return json.loads(data)["transcript"] or {}
 

@@ -108,6 +108,7 @@ def four_together(
 
 def acknowledgements(browser: ChildBrowser, database: Path, long_clip: Path) -> list[float]:
     """Upload acknowledgements (ms) while the worker transcribes a long recording."""
+    # The page's own polling (every 1.5 s) goes on beside the uploads.
     busy = threading.Thread(target=app_path, args=(browser, long_clip.read_bytes(), database))
     busy.start()
     time.sleep(1.0)
