@@ -192,11 +192,12 @@ def main() -> int:
             browser, database, bare, [by_name[n] for n in ("en-1", "pl-1", "en-2", "pl-2")], runs
         )
         acks = acknowledgements(browser, database, longest)
+        longest_seconds = seconds_of(longest)
     ack_p95 = p95(acks)
 
     print()
     print(
-        f"upload acknowledgement while transcribing {seconds_of(longest):.0f} s of speech: p50 {statistics.median(acks):.1f} ms, p95 {ack_p95:.1f} ms over {len(acks)} uploads"
+        f"upload acknowledgement while transcribing {longest_seconds:.0f} s of speech: p50 {statistics.median(acks):.1f} ms, p95 {ack_p95:.1f} ms over {len(acks)} uploads"
     )
     print(
         "where the app path's time goes (median seconds over every recording sent one at a time): "
