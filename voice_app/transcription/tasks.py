@@ -39,6 +39,7 @@ def transcribe_recording(transcript_id: int) -> None:
         )
         # The engine call: the child's usual language is a hint it checks against the audio.
         hint = None if claim.language else transcription_language_hint(transcript_id)
+        db.session.commit()  # no transaction (on SQLite, the write lock) is held while it runs
         with tempfile.TemporaryDirectory() as folder:
             path = Path(folder) / f"recording{suffix}"
             path.write_bytes(audio)
