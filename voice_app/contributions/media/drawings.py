@@ -150,8 +150,8 @@ def _encode_png(mode: str, width: int, height: int, pixels: bytes) -> bytes:
     row and has no setting to stop it. On the bench's 2048x1536 canvases
     (``python -m tests.bench.drawings``, runs alternating, 2-core machine shared with
     other work, 2026-11-27) Pillow's own encoder with ``compress_level`` 1, 2 or 3 and
-    ``optimize=False`` took 2.3 to 2.6 times as long as this one (medians 276-366 ms
-    against 106-147 ms) and wrote files 15-30% larger. Drawings are flat colour, which
+    ``optimize=False`` took 2.0 to 2.7 times as long as this one in two runs (medians
+    88-366 ms against 38-147 ms, by load) and wrote files 15-30% larger. Drawings are flat colour, which
     deflate compresses well unfiltered.
     """
     colour_type, channels = {"RGB": (2, 3), "RGBA": (6, 4)}[mode]
