@@ -151,8 +151,8 @@ def _encode_png(mode: str, width: int, height: int, pixels: bytes) -> bytes:
     (``python -m tests.bench.drawings``, runs alternating, 2-core machine shared with
     other work, 2026-11-27) Pillow's own encoder with ``compress_level`` 1, 2 or 3 and
     ``optimize=False`` took 2.0 to 2.7 times as long as this one in two runs (medians
-    88-366 ms against 38-147 ms, by load) and wrote files 15-30% larger. Drawings are flat colour, which
-    deflate compresses well unfiltered.
+    88-366 ms against 38-147 ms, by load) and wrote files 15-30% larger. Drawings are
+    flat colour, which deflate compresses well unfiltered.
     """
     colour_type, channels = {"RGB": (2, 3), "RGBA": (6, 4)}[mode]
     stride = width * channels
