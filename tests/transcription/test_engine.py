@@ -3,12 +3,20 @@
 from __future__ import annotations
 
 import subprocess
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
 
 from tests.conftest import speak
-from voice_app.transcription.engine import Segment, get_engine, model_status
+from voice_app.transcription.engine import (
+    Segment,
+    choose_language,
+    get_engine,
+    model_status,
+    token_limit,
+    window_frames,
+)
 
 ENGLISH = "I want to live with my grandma. I feel happy at school and I like drawing."
 POLISH = "Chcę mieszkać z babcią. W szkole jestem szczęśliwy i lubię rysować."
@@ -58,9 +66,45 @@ def test_the_childs_language_when_given_is_used_instead_of_detection(engine, cli
     assert result.language == "pl" and result.language_was_given
 
 
+def test_the_childs_usual_language_is_kept_when_the_audio_allows_it(engine, clips):
+    polish = engine.transcribe(clips["pl"], hint="pl")
+    assert polish.language == "pl" and not polish.language_was_given
+    assert "jestem" in polish.text.lower()
+    # English words are not forced into Polish because the child usually speaks it.
+    english = engine.transcribe(clips["en"], hint="pl")
+    assert english.language == "en" and not english.language_was_hinted
+    assert "grandma" in english.text.lower()
+
+
+def test_a_hint_wins_over_the_best_guess_only_when_it_is_plausible():
+    heard = [("ja", 0.4), ("pl", 0.3), ("en", 0.01)]
+    assert choose_language(heard, "pl") == ("pl", 0.3, True)
+    assert choose_language(heard, "en") == ("ja", 0.4, False)
+    assert choose_language(heard, None) == ("ja", 0.4, False)
+
+
+def test_the_encoder_window_is_the_speech_plus_a_margin_never_over_30_seconds():
+    assert window_frames(16000 * 4) == 800  # 4 s of speech, 3 s after it, whole seconds
+    assert window_frames(16000 * 60) == 3000
+
+
+def test_a_short_window_has_a_token_budget_that_stops_a_repeating_decoder():
+    assert token_limit(4.5, window_frames(16000 * 4)) == 24 + 72
+    assert token_limit(25.0, window_frames(16000 * 25)) == 200
+    assert token_limit(28.0, window_frames(16000 * 28)) is None  # the full window
+
+
+def test_calls_from_several_threads_each_get_their_own_clip(engine, clips):
+    order = ["en", "pl", "en", "pl"]
+    with ThreadPoolExecutor(4) as pool:
+        results = list(pool.map(lambda name: engine.transcribe(clips[name]), order))
+    assert [result.language for result in results] == order
+    assert all("grandma" in result.text.lower() for result in results[::2])
+
+
 def test_silence_gives_no_invented_text(engine, clips):
     result = engine.transcribe(clips["silence"])
-    assert result.text == ""
+    assert result.text == "" and result.segments == ()
     assert result.speech_duration == 0
 
 

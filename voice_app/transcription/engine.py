@@ -2,15 +2,36 @@
 
 A model is loaded once per process and shared; a transcription returns every segment with
 the signs that it may be invented, so a screen can mark (never hide) doubtful text.
+
+Children's clips are a few seconds long, and a bare faster-whisper call spends most of
+its time on fixed costs: it pads every clip to a 30-second window and runs the encoder
+over it twice (once to detect the language, once to transcribe). Here:
+
+- silence is cut first (Silero VAD, as ``vad_filter=True`` does), and the encoder sees a
+  window only as long as the speech plus ``WINDOW_MARGIN_FRAMES`` (3 s), not 30 s. A
+  window that ends right where the speech ends makes Whisper repeat itself; with the
+  margin, recall on spoken test clips is as good as with the full window (see
+  ``tests/bench/transcription.py``);
+- the encoder runs once: the language is read from the same encoder output (one decoder
+  step), and the child's usual language (``hint``) is used unless that reading makes it
+  unlikely;
+- one transcription runs at a time per process (``_lock``), on as many threads as the
+  process may use cores: the model already uses every core, and two calls side by side
+  (the worker runs two Huey threads) only slow each other down. ``cpu_threads=0`` means
+  one thread per usable core, not CTranslate2's own default of 4, which on 2 cores is
+  oversubscribed.
 """
 
 from __future__ import annotations
 
+import os
 import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+import numpy as np
 
 #: Files faster-whisper needs in a CTranslate2 model directory.
 MODEL_FILES = ("model.bin", "config.json", "tokenizer.json", "vocabulary.txt")
@@ -19,6 +40,19 @@ MODEL_FILES = ("model.bin", "config.json", "tokenizer.json", "vocabulary.txt")
 NO_SPEECH_THRESHOLD = 0.6
 LOGPROB_THRESHOLD = -1.0
 COMPRESSION_RATIO_THRESHOLD = 2.4
+
+SAMPLING_RATE = 16000
+#: Whisper's encoder window: 3000 mel frames of 10 ms.
+FULL_WINDOW_FRAMES = 3000
+#: Silence the encoder sees after the speech, so the decoder can tell where speech ends.
+WINDOW_MARGIN_FRAMES = 300
+#: Token budget for a short window (see ``token_limit``).
+TOKENS_PER_SECOND = 16
+MAX_SHORT_WINDOW_TOKENS = 200
+#: The hint is kept unless the audio gives it less than this probability. On the spoken
+#: test clips a wrong hint (Polish for English speech, or the reverse) got at most 0.02,
+#: and a right one at least 0.17, even where another language scored higher.
+HINT_MIN_PROBABILITY = 0.1
 
 
 def model_status(model_dir: str | Path) -> str:
@@ -54,8 +88,9 @@ class Segment:
 @dataclass(frozen=True)
 class Transcription:
     text: str
-    #: The language spoken: detected, or the one the caller said it was.
+    #: The language spoken: the one the caller said it was, the hint, or detected.
     language: str
+    #: How likely the audio makes that language (1.0 when it was given).
     language_probability: float
     language_was_given: bool
     duration: float
@@ -63,41 +98,148 @@ class Transcription:
     model_name: str
     segments: tuple[Segment, ...]
     seconds_taken: float
+    #: True when the caller's hint was used rather than the most likely language.
+    language_was_hinted: bool = False
 
     @property
     def real_time_factor(self) -> float:
         return self.seconds_taken / self.duration if self.duration else 0.0
 
 
+def window_frames(speech_samples: int) -> int:
+    """The encoder window for this much speech: the speech plus a margin, at most 30 s."""
+    frames = speech_samples // (SAMPLING_RATE // 100) + 1 + WINDOW_MARGIN_FRAMES
+    return min(FULL_WINDOW_FRAMES, -(-frames // 100) * 100)
+
+
+def token_limit(speech_seconds: float, window: int) -> int | None:
+    """At most this many tokens for speech that fits one short window, else Whisper's own.
+
+    Over twice what speech needs (the spoken test clips take 5 to 7 tokens a second, in
+    English and Polish alike), it stops a decoder that repeats itself, and its retries at
+    higher temperatures, early.
+    """
+    if window >= FULL_WINDOW_FRAMES:
+        return None
+    return min(MAX_SHORT_WINDOW_TOKENS, 24 + int(TOKENS_PER_SECOND * speech_seconds))
+
+
+def choose_language(
+    probabilities: list[tuple[str, float]], hint: str | None
+) -> tuple[str, float, bool]:
+    """``(language, probability, hinted)`` from detection's ``(code, p)`` pairs, best first."""
+    detected, best = probabilities[0]
+    if hint:
+        hinted = dict(probabilities).get(hint, 0.0)
+        if hinted >= HINT_MIN_PROBABILITY:
+            return hint, hinted, hint != detected
+    return detected, best, False
+
+
 class WhisperEngine:
-    """One loaded model; ``transcribe`` may be called from several threads."""
+    """One loaded model; ``transcribe`` may be called from several threads (one runs)."""
 
     def __init__(self, model_dir: str | Path, cpu_threads: int = 0) -> None:
-        from faster_whisper import WhisperModel
-
         self.model_dir = Path(model_dir)
         self.model_name = f"faster-whisper:{self.model_dir.name}:int8"
-        self._model = WhisperModel(
-            str(self.model_dir), device="cpu", compute_type="int8", cpu_threads=cpu_threads
+        self.cpu_threads = cpu_threads or len(os.sched_getaffinity(0))
+        self._model = _windowed_model(self.model_dir, self.cpu_threads)
+        self._lock = threading.Lock()
+
+    def transcribe(
+        self, audio: str | Path, language: str | None = None, hint: str | None = None
+    ) -> Transcription:
+        """Transcribe ``audio``; ``language`` skips detection, ``hint`` is the likely one."""
+        with self._lock:
+            started = time.perf_counter()
+            try:
+                return self._transcribe(audio, language, hint, started)
+            finally:
+                self._model.ready = None
+
+    def _transcribe(
+        self, audio: str | Path, language: str | None, hint: str | None, started: float
+    ) -> Transcription:
+        from faster_whisper import decode_audio
+        from faster_whisper.audio import pad_or_trim
+        from faster_whisper.transcribe import restore_speech_timestamps
+        from faster_whisper.vad import collect_chunks, get_speech_timestamps
+
+        model = self._model
+        samples = decode_audio(str(audio), sampling_rate=SAMPLING_RATE)
+        chunks = get_speech_timestamps(samples)
+        speech = np.concatenate(collect_chunks(samples, chunks)[0]) if chunks else samples[:0]
+        duration = len(samples) / SAMPLING_RATE
+        if not len(speech):
+            return self._result(
+                [], language or hint or "", 1.0, language, False, duration, 0.0, started
+            )
+
+        model.window = window_frames(len(speech))
+        features = model.feature_extractor(speech)
+        model.ready = model.encode(pad_or_trim(features[:, :-1], model.window))
+        if language:
+            chosen, probability, hinted = language, 1.0, False
+        else:
+            found = model.model.detect_language(model.ready)[0]
+            chosen, probability, hinted = choose_language(
+                [(token[2:-2], p) for token, p in found], hint
+            )
+        speech_duration = len(speech) / SAMPLING_RATE
+        raw, _info = model.transcribe(
+            speech,
+            language=chosen,
+            beam_size=1,
+            vad_filter=False,
+            max_new_tokens=token_limit(speech_duration, model.window),
+        )
+        segments = list(restore_speech_timestamps(raw, chunks, SAMPLING_RATE))
+        return self._result(
+            segments, chosen, probability, language, hinted, duration, speech_duration, started
         )
 
-    def transcribe(self, audio: str | Path, language: str | None = None) -> Transcription:
-        started = time.perf_counter()
-        raw_segments, info = self._model.transcribe(
-            str(audio), language=language, beam_size=1, vad_filter=True
-        )
-        segments = tuple(_segment(raw) for raw in raw_segments)
+    def _result(
+        self,
+        raw: list[Any],
+        language: str,
+        probability: float,
+        given: str | None,
+        hinted: bool,
+        duration: float,
+        speech_duration: float,
+        started: float,
+    ) -> Transcription:
+        segments = tuple(_segment(one) for one in raw)
         return Transcription(
             text=" ".join(segment.text for segment in segments).strip(),
-            language=info.language,
-            language_probability=float(info.language_probability),
-            language_was_given=language is not None,
-            duration=float(info.duration),
-            speech_duration=float(info.duration_after_vad),
+            language=language,
+            language_probability=float(probability),
+            language_was_given=given is not None,
+            language_was_hinted=hinted,
+            duration=duration,
+            speech_duration=speech_duration,
             model_name=self.model_name,
             segments=segments,
             seconds_taken=time.perf_counter() - started,
         )
+
+
+def _windowed_model(model_dir: Path, cpu_threads: int) -> Any:
+    """A ``WhisperModel`` whose encoder sees ``window`` frames and reuses ``ready`` once."""
+    from faster_whisper import WhisperModel
+
+    class WindowedModel(WhisperModel):
+        window = FULL_WINDOW_FRAMES
+        #: The encoder output already computed for the first window, used once.
+        ready: Any = None
+
+        def encode(self, features: np.ndarray) -> Any:
+            if self.ready is not None:
+                ready, self.ready = self.ready, None
+                return ready
+            return super().encode(features[..., : self.window])
+
+    return WindowedModel(str(model_dir), device="cpu", compute_type="int8", cpu_threads=cpu_threads)
 
 
 def _segment(raw: Any) -> Segment:

@@ -22,6 +22,7 @@ from flask import Flask, current_app
 from huey import crontab
 
 from voice_app.contributions import services as contributions
+from voice_app.contributions.language_hint import transcription_language_hint
 from voice_app.core.db import utcnow
 from voice_app.core.queue import huey, job, task_context
 from voice_app.core.storage import media_store
@@ -42,10 +43,13 @@ def transcribe_recording(transcript_id: int) -> None:
         engine = get_engine(
             current_app.config["WHISPER_MODEL_DIR"], current_app.config["WHISPER_CPU_THREADS"]
         )
+        # The engine call: the child's usual language is a hint it checks against the audio.
+        hint = None if claim.language else transcription_language_hint(transcript_id)
+        db.session.commit()  # no transaction (on SQLite, the write lock) is held while it runs
         with tempfile.TemporaryDirectory() as folder, lease_kept(claim):
             path = Path(folder) / f"recording{suffix}"
             path.write_bytes(audio)
-            result = engine.transcribe(path, language=claim.language)
+            result = engine.transcribe(path, language=claim.language, hint=hint)
     except Exception as error:
         db.session.rollback()
         contributions.record_transcription_error(transcript_id, f"{type(error).__name__}: {error}")
