@@ -23,6 +23,11 @@ class ReplyForm(Form):
         _l("Language of the reply"),
         description=_l("The child hears it read aloud when their space is in this language."),
     )
+    plan_action = SelectField(
+        _l("The plan action this is about"),
+        description=_l("Optional: link the reply to an action in the child's plan."),
+        validate_choice=False,  # checked against the plan by the service
+    )
     what_we_did = TextAreaField(
         _l("What was done (for the record)"),
         description=_l("For example the plan action, meeting or decision this reply is about."),

@@ -33,9 +33,10 @@ class ChildReply(Base):
     text: Mapped[str] = mapped_column(Text)
     #: The language ``text`` is written in, as a locale code.
     language: Mapped[str] = mapped_column(String(10))
-    #: What was done, in the practitioner's words, for the record. When plans exist, a
-    #: nullable ``plan_action_id`` beside it links the reply to the plan action itself.
+    #: What was done, in the practitioner's words, for the record.
     what_we_did: Mapped[str | None] = mapped_column(Text)
+    #: The plan action the reply is about: its key, which stays the same in every version.
+    plan_action_key: Mapped[str | None] = mapped_column(String(32))
     #: The reply this one replaces, if any; the replaced one stays in the history.
     supersedes_id: Mapped[int | None] = mapped_column(ForeignKey("child_replies.id"))
     written_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))

@@ -25,6 +25,7 @@ from voice_app.core.db import utcnow
 from voice_app.core.working_days import add_working_days
 from voice_app.extensions import db
 from voice_app.i18n import LANGUAGES
+from voice_app.plans.services.reading import actions_to_answer_with
 from voice_app.replies import access
 from voice_app.replies.models import ChildReply
 
@@ -49,6 +50,8 @@ class ReplyDraft:
     text: str
     language: str
     what_we_did: str = ""
+    #: The key of the plan action this reply is about, if any.
+    plan_action_key: str = ""
 
 
 @dataclass(frozen=True)
@@ -158,6 +161,10 @@ def _check(contribution: Contribution, draft: ReplyDraft) -> dict[str, str]:
         problems["language"] = _("Please choose a language.")
     if len(draft.what_we_did.strip()) > MAX_WHAT_WE_DID_LENGTH:
         problems["what_we_did"] = _("That is too long.")
+    if draft.plan_action_key and draft.plan_action_key not in actions_to_answer_with(
+        contribution.child_id
+    ):
+        problems["plan_action"] = _("That action is not in the child's plan.")
     return problems
 
 
@@ -173,6 +180,7 @@ def write_reply(contribution: Contribution, draft: ReplyDraft, by: User) -> Chil
         text=draft.text.strip(),
         language=draft.language,
         what_we_did=draft.what_we_did.strip() or None,
+        plan_action_key=draft.plan_action_key or None,
         supersedes_id=before[0].id if before else None,
         written_by_id=by.id,
         written_by_label=by.display,
@@ -183,7 +191,11 @@ def write_reply(contribution: Contribution, draft: ReplyDraft, by: User) -> Chil
         AuditAction.REPLY_WRITTEN,
         child_id=contribution.child_id,
         target=f"contribution:{contribution.id}",
-        details={"reply": reply.id, "supersedes": reply.supersedes_id},
+        details={
+            "reply": reply.id,
+            "supersedes": reply.supersedes_id,
+            "plan_action": reply.plan_action_key,
+        },
     )
     return reply
 
@@ -206,3 +218,8 @@ def replies_for_child_space(child_id: int) -> dict[int, ChildReply]:
             details={"replies": sorted(reply.id for reply in current.values())},
         )
     return current
+
+
+def plan_actions(child_id: int) -> dict[str, str]:
+    """The child's plan actions a reply can be linked to, by key (none without a plan)."""
+    return actions_to_answer_with(child_id)

@@ -33,6 +33,7 @@ def _answered(child_id: int, contribution_id: int) -> tuple[Child, Contribution]
 def _form(child: Child) -> ReplyForm:
     form = ReplyForm(language=child.preferred_language)
     form.language.choices = choice_list(dict(LANGUAGES))
+    form.plan_action.choices = [("", _("No plan action")), *services.plan_actions(child.id).items()]
     return form
 
 
@@ -48,6 +49,7 @@ def _page(child: Child, contribution: Contribution, form: ReplyForm) -> str:
         item=contribution,
         replies=replies,
         form=form,
+        plan_actions=services.plan_actions(child.id),
         due_on=services.due_on(contribution, child.nation),
         today=services.uk_today(),
         kind_labels=KIND_LABELS,
@@ -72,7 +74,10 @@ def write_reply(child_id: int, contribution_id: int) -> Response | tuple[str, in
     form = _form(child)
     if form.validate_on_submit():
         draft = services.ReplyDraft(
-            form.text.data or "", form.language.data or "", form.what_we_did.data or ""
+            form.text.data or "",
+            form.language.data or "",
+            form.what_we_did.data or "",
+            form.plan_action.data or "",
         )
         try:
             services.write_reply(contribution, draft, reader())

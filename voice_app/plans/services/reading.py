@@ -221,3 +221,16 @@ def compare(
         {a.key: _action_line(a) for a in second.actions},
     )
     return sections, actions
+
+
+def actions_to_answer_with(child_id: int) -> dict[str, str]:
+    """The actions of the child's plan as it stands (its draft, which carries every agreed
+    action forward), by their key: what a reply to the child can say was done.
+
+    Keys stay the same from one version to the next, so a reply stays linked to its
+    action however many times the plan is agreed again.
+    """
+    plan = db.session.scalar(select(Plan).where(Plan.child_id == child_id))
+    if plan is None or not plan.versions:
+        return {}
+    return {action.key: action.what for action in plan.versions[-1].actions}
