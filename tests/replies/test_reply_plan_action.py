@@ -11,7 +11,7 @@ from tests.plans.helpers import plan_scene
 from tests.replies.helpers import said
 from voice_app.core.db import utcnow
 from voice_app.extensions import db
-from voice_app.plans.models import OwnerKind, Outcome
+from voice_app.plans.models import ActionStatus, Outcome, OwnerKind
 from voice_app.plans.services import drafting
 from voice_app.replies.models import ChildReply
 
@@ -57,3 +57,25 @@ def test_without_a_plan_the_reply_page_offers_no_actions(app, make_client):
     browser = make_client(scene.practitioner.email)
     page = browser.get(f"/children/{scene.child.id}/contributions/{words.id}/reply")
     assert "The plan action this is about" not in page.get_data(as_text=True)
+
+
+def test_the_team_view_counts_overdue_plan_actions_per_lead_practitioner(app, make_client):
+    scene = plan_scene()
+    scene.child.lead_practitioner = scene.practitioner
+    late, done = (utcnow() - timedelta(days=3)).date(), (utcnow() - timedelta(days=9)).date()
+    for what, due_on, status in (
+        ("Late one", late, ActionStatus.UNDER_WAY),
+        ("Late two", late, ActionStatus.NOT_STARTED),
+        ("Finished", done, ActionStatus.DONE),
+        ("Not yet due", utcnow().date() + timedelta(days=5), ActionStatus.NOT_STARTED),
+    ):
+        drafting.save_action(
+            scene.plan,
+            drafting.ActionDraft(
+                what, OwnerKind.STAFF, "Sam", Outcome.STAY_SAFE, status=status, due_on=due_on
+            ),
+        )
+    db.session.commit()
+    page = make_client(scene.manager.email).get("/team/").get_data(as_text=True)
+    row = page.split(scene.practitioner.display, 1)[1]
+    assert row.split('data-count="overdue_actions">', 1)[1].split("<", 1)[0] == "2"

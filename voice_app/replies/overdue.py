@@ -25,6 +25,7 @@ from voice_app.contributions.models import Contribution
 from voice_app.core.permissions import Permission, Role
 from voice_app.core.working_days import Nation, add_working_days, latest_start_due_before
 from voice_app.extensions import db
+from voice_app.plans.services.reading import overdue_actions_by_lead
 from voice_app.replies import access
 from voice_app.replies.models import ChildReply
 from voice_app.replies.services import (
@@ -157,9 +158,15 @@ def overdue_replies_by_practitioner(manager: User) -> dict[int | None, int]:
     return {lead: count for lead, count in rows}
 
 
-#: The columns of the team view. Overdue plan actions join with one more ``TeamCount``.
+def overdue_plan_actions_by_practitioner(manager: User) -> dict[int | None, int]:
+    """Overdue actions of the plans of the children ``manager`` sees, per lead practitioner."""
+    return overdue_actions_by_lead(visible_child_ids(manager), uk_today())
+
+
+#: The columns of the team view.
 TEAM_COUNTS: list[TeamCount] = [
     TeamCount("overdue_replies", _l("Overdue replies"), overdue_replies_by_practitioner),
+    TeamCount("overdue_actions", _l("Overdue plan actions"), overdue_plan_actions_by_practitioner),
 ]
 
 

@@ -6,15 +6,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Select, func, select
 
 from voice_app.audit import services as audit
 from voice_app.audit.models import AuditAction
+from voice_app.children.models import Child
 from voice_app.contributions.models import AuthorKind, Contribution, ContributionKind
 from voice_app.extensions import db
 from voice_app.plans.models import (
     COLUMN_OF,
+    ActionStatus,
     Column,
     Plan,
     PlanAction,
@@ -234,3 +237,31 @@ def actions_to_answer_with(child_id: int) -> dict[str, str]:
     if plan is None or not plan.versions:
         return {}
     return {action.key: action.what for action in plan.versions[-1].actions}
+
+
+def overdue_actions_by_lead(child_ids: Select[Any], today: date) -> dict[int | None, int]:
+    """Actions past their due date and not yet done (or recorded as not done), in the plan
+    as it stands, counted by the child's lead practitioner: the manager's team view."""
+    newest = (
+        select(PlanVersion.plan_id, func.max(PlanVersion.number).label("number"))
+        .group_by(PlanVersion.plan_id)
+        .subquery()
+    )
+    rows = db.session.execute(
+        select(Child.lead_practitioner_id, func.count(PlanAction.id))
+        .join(PlanVersion, PlanVersion.id == PlanAction.version_id)
+        .join(
+            newest,
+            (newest.c.plan_id == PlanVersion.plan_id) & (newest.c.number == PlanVersion.number),
+        )
+        .join(Plan, Plan.id == PlanVersion.plan_id)
+        .join(Child, Child.id == Plan.child_id)
+        .where(
+            Plan.child_id.in_(child_ids),
+            Child.closed_at.is_(None),
+            PlanAction.due_on < today,
+            PlanAction.status.in_([ActionStatus.NOT_STARTED, ActionStatus.UNDER_WAY]),
+        )
+        .group_by(Child.lead_practitioner_id)
+    )
+    return {lead: count for lead, count in rows}
