@@ -17,13 +17,14 @@ from voice_app.contributions.models import ContributionKind
 from voice_app.core.db import utcnow
 from voice_app.core.permissions import Role
 from voice_app.extensions import db
-from voice_app.record import export, subject_access_views, tasks
 from voice_app.record.models import (
     RecordEntry,
     RequesterKind,
     SubjectAccessRequest,
     SubjectAccessStatus,
 )
+from voice_app.subject_access import export, tasks
+from voice_app.subject_access import views as subject_access_views
 
 
 @pytest.fixture

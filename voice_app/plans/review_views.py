@@ -16,7 +16,7 @@ from voice_app.plans.models import ParticipantKind, ReviewKind
 from voice_app.plans.services import drafting, reviews
 from voice_app.plans.services.timetable import review_kinds
 from voice_app.plans.views import plan_or_404, scale_form
-from voice_app.record import entries
+from voice_app.record.entries import services as entries
 from voice_app.record.forms import show_problems
 from voice_app.record.lookup import child_or_404, reader
 

@@ -25,10 +25,11 @@ from voice_app.core.forms import choice_list
 from voice_app.core.permissions import Permission, require
 from voice_app.extensions import db
 from voice_app.i18n import LANGUAGES
-from voice_app.record import export_labels, subject_access
 from voice_app.record.models import RequesterKind, SubjectAccessRequest
-from voice_app.record.subject_access_forms import CHILD_CHOICE, SubjectAccessRequestForm
-from voice_app.record.tasks import produce_export
+from voice_app.subject_access import export_labels
+from voice_app.subject_access import services as subject_access
+from voice_app.subject_access.forms import CHILD_CHOICE, SubjectAccessRequestForm
+from voice_app.subject_access.tasks import produce_export
 
 bp = Blueprint("subject_access", __name__, url_prefix="/children")
 

@@ -13,11 +13,12 @@ from voice_app.core.db import utcnow
 from voice_app.core.forms import choice_list
 from voice_app.core.permissions import Permission, require
 from voice_app.extensions import db
-from voice_app.record import consent, disclosure
+from voice_app.record import disclosure
+from voice_app.record.consent import services as consent
+from voice_app.record.entries.views import LABELS, entry_url
 from voice_app.record.forms import AttachForm, ConsentForm, show_problems
 from voice_app.record.lookup import child_or_404, contribution_or_404, reader, seen_by_reader
 from voice_app.record.models import ConsentAnswer, ConsentFrom, ShareWithoutConsentReason
-from voice_app.record.views import LABELS, entry_url
 
 bp = Blueprint("consent", __name__, url_prefix="/children")
 

@@ -20,7 +20,8 @@ from voice_app.core.db import utcnow
 from voice_app.core.forms import choice_list
 from voice_app.core.permissions import Permission, require
 from voice_app.extensions import db
-from voice_app.record import confidential
+from voice_app.record.confidential import services as confidential
+from voice_app.record.entries.views import LABELS
 from voice_app.record.forms import GrantForm, PlacementForm, RevokeForm, show_problems
 from voice_app.record.lookup import (
     child_or_404,
@@ -30,7 +31,6 @@ from voice_app.record.lookup import (
     seen_by_reader,
 )
 from voice_app.record.models import ConfidentialAccessGrant, ConfidentialReason
-from voice_app.record.views import LABELS
 
 bp = Blueprint("confidential", __name__, url_prefix="/children")
 

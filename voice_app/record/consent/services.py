@@ -29,8 +29,8 @@ from voice_app.contributions.models import (
 )
 from voice_app.core.db import utcnow
 from voice_app.extensions import db
-from voice_app.record import entries
-from voice_app.record.entries import blank, cleaned
+from voice_app.record.entries import services as entries
+from voice_app.record.entries.services import blank, cleaned
 from voice_app.record.models import (
     Classification,
     ConsentAnswer,
