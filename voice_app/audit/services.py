@@ -7,13 +7,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from flask import has_request_context, request, session
-from flask_login import current_user
+from flask import has_request_context, request
 from sqlalchemy import Select, select, text
 
 from voice_app.accounts.models import User
 from voice_app.audit.models import GENESIS_HASH, AuditAction, AuditEntry
-from voice_app.child_space.session import SESSION_KEY as CHILD_SPACE_KEY
+from voice_app.core.actor import ActorKind, current_actor
 from voice_app.core.db import end_reading, utcnow
 from voice_app.extensions import db
 
@@ -41,10 +40,10 @@ def record(
     actor: User | None = None,
 ) -> AuditEntry:
     """Append an entry in the current transaction; the caller's commit makes it stick."""
-    in_child_space = has_request_context() and CHILD_SPACE_KEY in session
-    if actor is None and has_request_context() and current_user.is_authenticated:
+    acting = current_actor()
+    if actor is None:
         # During a handover the practitioner is still signed in, but the child is acting.
-        actor = None if in_child_space else current_user._get_current_object()
+        actor = acting.user
     end_reading(db.session)
     _lock_chain()
     prev_hash = db.session.scalar(select(AuditEntry.hash).order_by(AuditEntry.id.desc()).limit(1))
@@ -52,7 +51,9 @@ def record(
         occurred_at=utcnow(),
         action=action,
         actor_id=actor.id if actor else None,
-        actor_label=actor.display if actor else (CHILD_LABEL if in_child_space else None),
+        actor_label=actor.display
+        if actor
+        else (CHILD_LABEL if acting.kind is ActorKind.CHILD else None),
         child_id=child_id,
         target=target,
         details=json.dumps(

@@ -6,10 +6,9 @@ from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
-from voice_app.child_space.labels import FEELINGS, HOUSES
 from voice_app.children.lookup import child_or_404, reader
 from voice_app.children.models import Child
-from voice_app.contributions.labels import KIND_LABELS, TRANSCRIPT_LABELS
+from voice_app.contributions.labels import FEELINGS, HOUSES, KIND_LABELS, TRANSCRIPT_LABELS
 from voice_app.contributions.models import Contribution
 from voice_app.core.forms import choice_list
 from voice_app.core.permissions import Permission, require

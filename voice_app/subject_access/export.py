@@ -31,9 +31,8 @@ from flask import render_template
 from flask_babel import force_locale
 from sqlalchemy import select
 
-from voice_app.child_space.labels import FEELINGS, HOUSES
 from voice_app.children.models import Child, FamilyMember
-from voice_app.contributions.labels import KIND_LABELS
+from voice_app.contributions.labels import FEELINGS, HOUSES, KIND_LABELS
 from voice_app.contributions.models import Contribution, TranscriptStatus
 from voice_app.contributions.services import open_media
 from voice_app.extensions import db

@@ -18,9 +18,9 @@ from sqlalchemy import select
 from voice_app.accounts.models import User
 from voice_app.audit import services as audit
 from voice_app.audit.models import AuditAction
-from voice_app.child_space.labels import FEELINGS, HOUSES
 from voice_app.children.models import Child
 from voice_app.children.services import parents_with_responsibility
+from voice_app.contributions.labels import FEELINGS, HOUSES
 from voice_app.contributions.models import (
     AuthorKind,
     Contribution,
