@@ -28,6 +28,7 @@ from voice_app.contributions.models import (
     TranscriptStatus,
 )
 from voice_app.core.db import utcnow
+from voice_app.core.errors import Refused
 from voice_app.extensions import db
 from voice_app.record.entries import services as entries
 from voice_app.record.entries.services import blank, cleaned
@@ -46,12 +47,8 @@ from voice_app.record.models import (
 NEEDS_REASONS = (ConsentAnswer.REFUSED, ConsentAnswer.NOT_SOUGHT, ConsentAnswer.WITHDRAWN)
 
 
-class ConsentRefused(ValueError):
+class ConsentRefused(Refused):
     """Nothing stored; ``problems`` maps form fields to messages in the reader's language."""
-
-    def __init__(self, problems: dict[str, str]) -> None:
-        super().__init__(", ".join(problems))
-        self.problems = problems
 
 
 @dataclass(frozen=True)
