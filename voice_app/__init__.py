@@ -98,12 +98,12 @@ def _register_blueprints(app: Flask) -> None:
     from voice_app.plans.edit_views import bp as plan_editing_bp
     from voice_app.plans.review_views import bp as plan_reviews_bp
     from voice_app.plans.views import bp as plans_bp
-    from voice_app.record.confidential_views import bp as record_confidential_bp
-    from voice_app.record.consent_views import bp as record_consent_bp
-    from voice_app.record.subject_access_views import bp as subject_access_bp
-    from voice_app.record.views import bp as record_bp
+    from voice_app.record.confidential.views import bp as record_confidential_bp
+    from voice_app.record.consent.views import bp as record_consent_bp
+    from voice_app.record.entries.views import bp as record_bp
     from voice_app.replies.views import bp as replies_bp
     from voice_app.replies.views import team_bp
+    from voice_app.subject_access.views import bp as subject_access_bp
 
     for blueprint in (
         core_bp,

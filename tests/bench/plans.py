@@ -43,7 +43,7 @@ from voice_app.plans.models import (
     ActionStatus, OwnerKind, Outcome, ParticipantKind, PlanKind, ReviewKind, Section,
 )
 from voice_app.plans.services import drafting, reviews
-from voice_app.record.consent import ConsentDraft, record_decision
+from voice_app.record.consent.services import ConsentDraft, record_decision
 from voice_app.record.models import ConsentAnswer, ConsentFrom
 app = create_app()
 with app.app_context():

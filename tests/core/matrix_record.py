@@ -12,7 +12,9 @@ from voice_app.contributions.models import AuthorKind, Contribution, Contributio
 from voice_app.contributions.services import Author, Submission, add_contribution
 from voice_app.core.db import utcnow
 from voice_app.extensions import db
-from voice_app.record import confidential, consent, entries
+from voice_app.record.confidential import services as confidential
+from voice_app.record.consent import services as consent
+from voice_app.record.entries import services as entries
 from voice_app.record.models import (
     Classification,
     ConfidentialReason,

@@ -9,7 +9,7 @@ from voice_app.children.models import Child
 from voice_app.contributions.models import AuthorKind, Contribution, ContributionKind, SharingChoice
 from voice_app.core.db import utcnow
 from voice_app.extensions import db
-from voice_app.record import confidential
+from voice_app.record.confidential import services as confidential
 from voice_app.record.models import ConfidentialReason
 from voice_app.replies import services
 

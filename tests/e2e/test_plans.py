@@ -24,7 +24,7 @@ from voice_app.children.models import Child
 from voice_app.contributions.models import Contribution
 from voice_app.core.db import utcnow
 from voice_app.extensions import db
-from voice_app.record.consent import ConsentDraft, record_decision
+from voice_app.record.consent.services import ConsentDraft, record_decision
 from voice_app.record.models import ConsentAnswer, ConsentFrom
 
 pytestmark = pytest.mark.browser

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date, timedelta
 from typing import Any
 
 from sqlalchemy import func, select
 
+from tests.factories import (
+    ConfidentialPlacementFactory,
+    ConsentDecisionFactory,
+    RecordEntryFactory,
+)
 from voice_app.accounts.models import User
 from voice_app.children.models import Child, FamilyMember
 from voice_app.contributions.models import (
@@ -16,11 +20,9 @@ from voice_app.contributions.models import (
     ContributionKind,
     SharingChoice,
 )
-from voice_app.core.db import utcnow
 from voice_app.core.storage import media_store
 from voice_app.extensions import db
 from voice_app.record.models import (
-    Classification,
     ConfidentialPlacement,
     ConfidentialReason,
     ConsentAnswer,
@@ -28,7 +30,6 @@ from voice_app.record.models import (
     ConsentFrom,
     EntryKind,
     RecordEntry,
-    Source,
 )
 
 
@@ -40,23 +41,7 @@ def next_sequence(child_id: int) -> int:
 
 
 def add_entry(child: Child, author: User, body: str, **fields: Any) -> RecordEntry:
-    values: dict[str, Any] = {
-        "kind": EntryKind.CASE_NOTE,
-        "occurred_at": utcnow() - timedelta(hours=1),
-        "classification": Classification.FACT,
-        "source": Source.FIRST_HAND,
-    } | fields
-    entry = RecordEntry(
-        child_id=child.id,
-        sequence=next_sequence(child.id),
-        body=body,
-        author_id=author.id,
-        author_name=author.name,
-        author_post_title=author.post_title,
-        **values,
-    )
-    db.session.add(entry)
-    db.session.commit()
+    entry: RecordEntry = RecordEntryFactory(child=child, by=author, body=body, **fields)
     return entry
 
 
@@ -96,20 +81,14 @@ def decide(
     share_with_family: bool = False,
     member: FamilyMember | None = None,
 ) -> ConsentDecision:
-    decision = ConsentDecision(
-        child_id=contribution.child_id,
-        contribution_id=contribution.id,
+    decision: ConsentDecision = ConsentDecisionFactory(
+        contribution=contribution,
+        by=by,
         consent_from=ConsentFrom.PARENT if member else ConsentFrom.CHILD,
         family_member_id=member.id if member else None,
-        information="what they said",
         share_with_family=share_with_family,
         answer=answer,
-        decided_on=date.today(),
-        recorded_by_id=by.id,
-        recorded_by_label=by.display,
     )
-    db.session.add(decision)
-    db.session.commit()
     return decision
 
 
@@ -138,16 +117,13 @@ def place(
     reason: ConfidentialReason = ConfidentialReason.SERIOUS_HARM,
     note: str = "kept from the family",
 ) -> ConfidentialPlacement:
-    placement = ConfidentialPlacement(
+    placement: ConfidentialPlacement = ConfidentialPlacementFactory(
+        entry=entry,
         child_id=child.id,
         entry_id=entry.id if entry else None,
         contribution_id=contribution.id if contribution else None,
+        by=by,
         reason=reason,
         note=note,
-        placed_by_id=by.id,
-        placed_by_label=by.display,
-        review_on=date.today() + timedelta(days=90),
     )
-    db.session.add(placement)
-    db.session.commit()
     return placement

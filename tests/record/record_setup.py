@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import html
 import re
-import uuid
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -12,14 +11,19 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 
-from tests.factories import AssignmentFactory, ChildFactory, TeamFactory, UserFactory
+from tests.factories import (
+    AssignmentFactory,
+    ChildFactory,
+    ContributionFactory,
+    TeamFactory,
+    TranscriptFactory,
+    UserFactory,
+)
 from voice_app.accounts.models import User
 from voice_app.audit.models import AuditAction, AuditEntry
 from voice_app.children.models import Child
 from voice_app.contributions.models import (
-    AuthorKind,
     Contribution,
-    ContributionKind,
     SharingChoice,
     Transcript,
     TranscriptStatus,
@@ -80,41 +84,23 @@ def consent_form(**fields: str) -> dict[str, str]:
 
 
 def text_contribution(child: Child, words: str, **fields: Any) -> Contribution:
-    contribution = Contribution(
-        child_id=child.id,
-        client_id=str(uuid.uuid4()),
-        kind=ContributionKind.TEXT,
-        author_kind=AuthorKind.CHILD,
-        language="en",
-        sharing=SharingChoice.MY_MEETING,
-        text=words,
-        **fields,
+    contribution: Contribution = ContributionFactory(
+        child=child, sharing=SharingChoice.MY_MEETING, text=words, **fields
     )
-    db.session.add(contribution)
-    db.session.commit()
     return contribution
 
 
 def voice_contribution(
     child: Child, machine_text: str, confirmed_text: str | None = None
 ) -> Contribution:
-    transcript = Transcript(
+    transcript: Transcript = TranscriptFactory(
+        contribution__child=child,
+        contribution__sharing=SharingChoice.MY_WORKER,
         status=TranscriptStatus.CONFIRMED if confirmed_text else TranscriptStatus.DRAFT,
         machine_text=machine_text,
         confirmed_text=confirmed_text,
     )
-    contribution = Contribution(
-        child_id=child.id,
-        client_id=str(uuid.uuid4()),
-        kind=ContributionKind.VOICE,
-        author_kind=AuthorKind.CHILD,
-        language="en",
-        sharing=SharingChoice.MY_WORKER,
-        transcript=transcript,
-    )
-    db.session.add(contribution)
-    db.session.commit()
-    return contribution
+    return transcript.contribution
 
 
 def page_text(response: Any) -> str:

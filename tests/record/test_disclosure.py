@@ -9,7 +9,8 @@ from tests.record.helpers import add_contribution, add_entry, attach, decide, pl
 from voice_app.audit.models import AuditAction, AuditEntry
 from voice_app.core.permissions import Role
 from voice_app.extensions import db
-from voice_app.record import confidential, visibility
+from voice_app.record import visibility
+from voice_app.record.confidential import services as confidential
 from voice_app.record.disclosure import Reader, confidential_scope, disclosure_for
 from voice_app.record.models import ConsentAnswer
 

@@ -26,10 +26,11 @@ from voice_app.audit.models import AuditAction, AuditEntry
 from voice_app.contributions.models import ContributionKind, Transcript, TranscriptStatus
 from voice_app.core.permissions import Role
 from voice_app.extensions import db
-from voice_app.record import confidential, export
+from voice_app.record.confidential import services as confidential
 from voice_app.record.disclosure import Reader, confidential_scope, disclosure_for
-from voice_app.record.export_labels import WithheldReason
 from voice_app.record.models import ConsentAnswer, RecordEntry
+from voice_app.subject_access import export
+from voice_app.subject_access.export_labels import WithheldReason
 
 
 def marker(name: str) -> str:

@@ -229,7 +229,7 @@ def test_the_model_refuses_to_change_or_delete_an_entry(client):
 
 def test_two_entries_written_one_after_another_never_share_a_number(app):
     from tests.record.record_setup import make_case as new_case
-    from voice_app.record import entries
+    from voice_app.record.entries import services as entries
 
     case = new_case()
     draft = entries.EntryDraft(

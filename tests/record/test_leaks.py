@@ -25,14 +25,14 @@ from voice_app.accounts.invitations import create_invitation
 from voice_app.contributions.models import AuthorKind, Contribution, ContributionKind
 from voice_app.core.permissions import Role
 from voice_app.extensions import db
-from voice_app.record import export
-from voice_app.record.export_labels import WithheldReason
 from voice_app.record.models import (
     ConfidentialReason,
     ConsentAnswer,
     Source,
     SubjectAccessRequest,
 )
+from voice_app.subject_access import export
+from voice_app.subject_access.export_labels import WithheldReason
 
 
 def marker(name: str) -> str:

@@ -17,13 +17,13 @@ from voice_app.contributions.models import ContributionKind
 from voice_app.core.db import utcnow
 from voice_app.core.permissions import Role
 from voice_app.extensions import db
-from voice_app.record import export, subject_access_views, tasks
 from voice_app.record.models import (
     RecordEntry,
     RequesterKind,
     SubjectAccessRequest,
     SubjectAccessStatus,
 )
+from voice_app.subject_access import export, tasks
 
 
 @pytest.fixture
@@ -228,7 +228,7 @@ def test_an_export_whose_job_never_ran_is_queued_again(make_client, case, manage
     ask(make_client(practitioner.email), child)
     (request,) = requests_of(child)
     # As if the queue had been down when the manager authorised it.
-    monkeypatch.setattr(subject_access_views, "produce_export", lambda request_id: None)
+    monkeypatch.setattr(tasks, "produce_export", lambda request_id: None)
     manager_of(child).submit(f"/children/{child.id}/subject-access/{request.id}/authorise")
     monkeypatch.undo()
     (request,) = requests_of(child)

@@ -8,18 +8,23 @@ from enum import StrEnum
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from voice_app.accounts.models import Team, User, new_session_token
 from voice_app.audit import services as audit
 from voice_app.audit.models import AuditAction, AuditEntry
 from voice_app.core.db import utcnow
+from voice_app.core.errors import Refused
 from voice_app.core.permissions import Role
 from voice_app.extensions import db
 
 
-class EmailTaken(ValueError):
+class EmailTaken(Refused):
     """Another account already uses this email address."""
+
+    def __init__(self) -> None:
+        super().__init__({"email": _("Another account already uses this email address.")})
 
 
 def password_hasher() -> PasswordHasher:
@@ -54,7 +59,7 @@ def create_user(
 ) -> User:
     """Add a staff account and audit its creation."""
     if find_user_by_email(email) is not None:
-        raise EmailTaken(email)
+        raise EmailTaken()
     user = User(
         email=normalise_email(email),
         name=name.strip(),

@@ -33,6 +33,7 @@ from voice_app.audit import services as audit
 from voice_app.audit.models import AuditAction
 from voice_app.core.forms import choice_list
 from voice_app.core.permissions import Permission, Role, require
+from voice_app.core.view_helpers import commit_or_show
 from voice_app.extensions import db, limiter
 from voice_app.i18n import LANGUAGES, SESSION_KEY
 from voice_app.i18n.views import safe_next
@@ -161,23 +162,23 @@ def new_user() -> Response | str:
         if not form.password.data:
             form.password.errors = [_("Please fill this in.")]
         else:
-            try:
-                services.create_user(
+            password = form.password.data
+            done = commit_or_show(
+                form,
+                lambda: services.create_user(
                     email=form.email.data or "",
                     name=form.name.data or "",
                     post_title=form.post_title.data or "",
                     role=Role(form.role.data),
-                    password=form.password.data,
+                    password=password,
                     team=db.session.get(Team, form.team_id.data) if form.team_id.data else None,
                     created_by=current_user._get_current_object(),
-                )
-            except services.EmailTaken:
-                db.session.rollback()
-                form.email.errors = [_("Another account already uses this email address.")]
-            else:
-                db.session.commit()
-                flash(_("The account is created."), "success")
-                return redirect(url_for("admin.users"))
+                ),
+                success=_("The account is created."),
+                redirect_to=url_for("admin.users"),
+            )
+            if done:
+                return done
     return render_template("admin/user_form.html", form=form, person=None)
 
 

@@ -7,16 +7,14 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from flask import has_request_context, request, session
-from flask_login import current_user
+from flask import has_request_context, request
 from sqlalchemy import Select, select, text
 
 from voice_app.accounts.models import User
 from voice_app.audit.models import GENESIS_HASH, AuditAction, AuditEntry
-from voice_app.child_space.session import SESSION_KEY as CHILD_SPACE_KEY
+from voice_app.core.actor import ActorKind, current_actor
 from voice_app.core.db import end_reading, utcnow
 from voice_app.extensions import db
-from voice_app.family.session import current_family_space
 
 #: Who acted, for what a child does in their own space.
 CHILD_LABEL = "the child, in their own space"
@@ -42,13 +40,11 @@ def record(
     actor: User | None = None,
 ) -> AuditEntry:
     """Append an entry in the current transaction; the caller's commit makes it stick."""
-    in_child_space = has_request_context() and CHILD_SPACE_KEY in session
-    family = current_family_space() if has_request_context() else None
-    if actor is None and has_request_context() and current_user.is_authenticated:
+    acting = current_actor()
+    if actor is None:
         # During a handover (or an assisted family sign-in) the practitioner is still
         # signed in, but the child (or the family member) is acting.
-        acting_for_self = not in_child_space and family is None
-        actor = current_user._get_current_object() if acting_for_self else None
+        actor = acting.user
     end_reading(db.session)
     _lock_chain()
     prev_hash = db.session.scalar(select(AuditEntry.hash).order_by(AuditEntry.id.desc()).limit(1))
@@ -58,7 +54,7 @@ def record(
         actor_id=actor.id if actor else None,
         actor_label=actor.display
         if actor
-        else (CHILD_LABEL if in_child_space else (family.label if family else None)),
+        else (CHILD_LABEL if acting.kind is ActorKind.CHILD else acting.label),
         child_id=child_id,
         target=target,
         details=json.dumps(

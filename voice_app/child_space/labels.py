@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 
 from voice_app.children.models import DevelopmentalBand
-from voice_app.contributions.models import Feeling, House, SharingChoice
+from voice_app.contributions.models import SharingChoice
 
 #: Who will see what the child shares, and that grown-ups must act if they are not safe.
 #: Never a promise of total secrecy.
@@ -36,22 +36,6 @@ SHARING_TEEN = {
     SharingChoice.MY_FAMILY_TOO: _l("My social worker and my family"),
     SharingChoice.MY_MEETING: _l("Everyone at my meeting"),
 }
-
-FEELINGS = {
-    Feeling.HAPPY: _l("Happy"),
-    Feeling.OK: _l("OK"),
-    Feeling.SAD: _l("Sad"),
-    Feeling.WORRIED: _l("Worried"),
-    Feeling.ANGRY: _l("Angry"),
-    Feeling.SCARED: _l("Scared"),
-}
-
-HOUSES = {
-    House.WORRIES: _l("My worries"),
-    House.GOOD_THINGS: _l("Good things"),
-    House.DREAMS: _l("My dreams"),
-}
-
 
 #: Names of the picture-PIN pictures, for screen readers and reading aloud.
 PICTURE_NAMES = {

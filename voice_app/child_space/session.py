@@ -6,7 +6,7 @@ from dataclasses import asdict, dataclass
 
 from flask import session
 
-SESSION_KEY = "child_space"  # voice_app.i18n reads it too
+from voice_app.core.actor import CHILD_SPACE_KEY as SESSION_KEY
 
 
 @dataclass(frozen=True)

@@ -28,6 +28,7 @@ from voice_app.contributions.models import (
     House,
     SharingChoice,
 )
+from voice_app.core.queue import after_commit
 from voice_app.extensions import db
 from voice_app.i18n import LANGUAGES
 from voice_app.transcription.tasks import transcribe_recording
@@ -122,6 +123,9 @@ def upload() -> tuple[Response, int]:
     except upload_sessions.UploadDamaged:
         db.session.rollback()
         return jsonify({"reason": "upload_damaged", "offset": 0}), 409
+    if created and contribution.transcript is not None:
+        # Sent when the commit below succeeds; the periodic sweep queues it again if not.
+        after_commit(transcribe_recording, contribution.transcript.id)
     try:
         db.session.commit()
     except Exception:
@@ -133,17 +137,8 @@ def upload() -> tuple[Response, int]:
         if finished is not None:
             upload_sessions.discard(finished)
     if created and contribution.transcript is not None:
-        _queue_transcription(contribution.transcript.id)
         db.session.refresh(contribution)
     return jsonify(_stored_answer(child, contribution)), 201 if created else 200
-
-
-def _queue_transcription(transcript_id: int) -> None:
-    try:
-        transcribe_recording(transcript_id)
-    except Exception:
-        # The recording is safe in storage; the periodic sweep queues it again.
-        current_app.logger.exception("could not queue transcription %s", transcript_id)
 
 
 @bp.post("/me/contributions/uploads")

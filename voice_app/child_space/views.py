@@ -27,8 +27,6 @@ from voice_app.audit import services as audit
 from voice_app.audit.models import AuditAction
 from voice_app.child_space.forms import GiveBackForm, JoinForm, PictureForm
 from voice_app.child_space.labels import (
-    FEELINGS,
-    HOUSES,
     PICTURE_NAMES,
     WHO_SEES,
     sharing_labels,
@@ -38,6 +36,7 @@ from voice_app.children.models import Child
 from voice_app.children.services import get_child, today
 from voice_app.contributions import alerts as safety
 from voice_app.contributions import services as contributions
+from voice_app.contributions.labels import FEELINGS, HOUSES
 from voice_app.contributions.models import (
     Contribution,
 )

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+from flask_babel import gettext as _
 from sqlalchemy import ColumnElement, Select, and_, false, func, or_, select
 
 from voice_app.accounts.models import User
@@ -20,6 +21,7 @@ from voice_app.children.models import (
     Relationship,
 )
 from voice_app.core.db import utcnow
+from voice_app.core.errors import Refused
 from voice_app.core.permissions import Role
 from voice_app.core.working_days import Nation
 from voice_app.extensions import db
@@ -41,8 +43,11 @@ DETAIL_FIELDS = (
 )
 
 
-class ReferenceTaken(ValueError):
+class ReferenceTaken(Refused):
     """Another child's record already has this reference number."""
+
+    def __init__(self) -> None:
+        super().__init__({"reference": _("Another child's record already has this reference.")})
 
 
 def visible_to(user: User, moment: datetime | None = None) -> ColumnElement[bool]:
@@ -124,7 +129,7 @@ def _reference_taken(reference: str, except_id: int | None = None) -> bool:
 def create_child(details: dict[str, Any], created_by: User) -> Child:
     """Open a record in the creator's team; a practitioner who opens it becomes its lead."""
     if _reference_taken(details["reference"]):
-        raise ReferenceTaken(details["reference"])
+        raise ReferenceTaken()
     values = {k: details[k] for k in DETAIL_FIELDS}
     values["nation"] = values["nation"] or Nation.ENGLAND_AND_WALES
     child = Child(team_id=created_by.team_id, **values)
@@ -148,7 +153,7 @@ def create_child(details: dict[str, Any], created_by: User) -> Child:
 def update_child(child: Child, details: dict[str, Any]) -> list[str]:
     """Apply the details form; audit which fields changed (never their values)."""
     if _reference_taken(details["reference"], except_id=child.id):
-        raise ReferenceTaken(details["reference"])
+        raise ReferenceTaken()
     changed = [name for name in DETAIL_FIELDS if getattr(child, name) != details[name]]
     for name in changed:
         setattr(child, name, details[name])

@@ -46,6 +46,7 @@ from voice_app.core.db import utcnow
 from voice_app.core.forms import choice_list
 from voice_app.core.paging import page_count, page_number
 from voice_app.core.permissions import Permission, Role, require
+from voice_app.core.view_helpers import commit_or_show
 from voice_app.extensions import db
 from voice_app.i18n import LANGUAGES
 from voice_app.record.disclosure import alert_groups
@@ -140,15 +141,14 @@ def new_child() -> Response | str:
     if request.method == "GET" and current_user.role is Role.PRACTITIONER:
         form.lead_practitioner_id.data = current_user.id
     if form.validate_on_submit():
-        try:
-            child = services.create_child(_details(form), current_user._get_current_object())
-        except services.ReferenceTaken:
-            db.session.rollback()
-            form.reference.errors = [_("Another child's record already has this reference.")]
-        else:
-            db.session.commit()
-            flash(_("The record is created."), "success")
-            return redirect(url_for("children.child_page", child_id=child.id))
+        done = commit_or_show(
+            form,
+            lambda: services.create_child(_details(form), current_user._get_current_object()),
+            success=_("The record is created."),
+            redirect_to=lambda child: url_for("children.child_page", child_id=child.id),
+        )
+        if done:
+            return done
     return render_template("children/form.html", form=form, child=None)
 
 
@@ -194,15 +194,14 @@ def edit_child(child_id: int) -> Response | str:
     if request.method == "GET":
         form.lead_practitioner_id.data = child.lead_practitioner_id or 0
     if form.validate_on_submit():
-        try:
-            services.update_child(child, _details(form))
-        except services.ReferenceTaken:
-            db.session.rollback()
-            form.reference.errors = [_("Another child's record already has this reference.")]
-        else:
-            db.session.commit()
-            flash(_("The record is saved."), "success")
-            return redirect(url_for("children.child_page", child_id=child.id))
+        done = commit_or_show(
+            form,
+            lambda: services.update_child(child, _details(form)),
+            success=_("The record is saved."),
+            redirect_to=url_for("children.child_page", child_id=child.id),
+        )
+        if done:
+            return done
     return render_template("children/form.html", form=form, child=child)
 
 

@@ -1,4 +1,5 @@
-"""What contributions' kinds, authors and states are called on practitioners' pages."""
+"""What contributions' kinds, authors and states are called on practitioners' pages, and the
+feelings and houses a child chooses from (the child's space shows the same words)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,8 @@ from flask_babel import lazy_gettext as _l
 from voice_app.contributions.models import (
     AuthorKind,
     ContributionKind,
+    Feeling,
+    House,
     SharingChoice,
     TranscriptStatus,
 )
@@ -48,4 +51,19 @@ TRANSCRIPT_LABELS = {
     TranscriptStatus.DRAFT: _l("Machine transcript, not yet confirmed"),
     TranscriptStatus.CONFIRMED: _l("Confirmed"),
     TranscriptStatus.FAILED: _l("Could not be transcribed: listen to the recording"),
+}
+
+FEELINGS = {
+    Feeling.HAPPY: _l("Happy"),
+    Feeling.OK: _l("OK"),
+    Feeling.SAD: _l("Sad"),
+    Feeling.WORRIED: _l("Worried"),
+    Feeling.ANGRY: _l("Angry"),
+    Feeling.SCARED: _l("Scared"),
+}
+
+HOUSES = {
+    House.WORRIES: _l("My worries"),
+    House.GOOD_THINGS: _l("Good things"),
+    House.DREAMS: _l("My dreams"),
 }

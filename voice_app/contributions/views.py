@@ -15,7 +15,6 @@ from werkzeug.wrappers import Response as BaseResponse
 from voice_app.accounts import invitations
 from voice_app.audit import services as audit
 from voice_app.audit.models import AuditAction
-from voice_app.child_space.labels import FEELINGS, HOUSES
 from voice_app.child_space.session import ChildSpace, enter
 from voice_app.children.forms import RELATIONSHIP_LABELS
 from voice_app.children.lookup import child_or_404, reader
@@ -28,6 +27,8 @@ from voice_app.contributions.forms import (
 )
 from voice_app.contributions.labels import (
     AUTHOR_LABELS,
+    FEELINGS,
+    HOUSES,
     HOW_GIVEN_LABELS,
     KIND_LABELS,
     SHARING_LABELS,

@@ -1,4 +1,7 @@
-"""Friendly error pages in the reader's language; never a stack trace, in the page or the log."""
+"""Friendly error pages in the reader's language; never a stack trace, in the page or the log.
+
+And ``Refused``: the one error a service raises when it will not make a change.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +12,19 @@ from werkzeug.exceptions import HTTPException, InternalServerError
 from werkzeug.wrappers import Response
 
 from voice_app.core.logs import describe_exception
+
+
+class Refused(ValueError):
+    """A service refused the change and stored nothing.
+
+    ``problems`` maps form fields to messages in the reader's language; each area names
+    its own subclass (``EntryRefused``, ``PlanRefused``...) so call sites read well.
+    """
+
+    def __init__(self, problems: dict[str, str]) -> None:
+        super().__init__(", ".join(problems))
+        self.problems = problems
+
 
 ERROR_TEXT = {
     400: (_l("We could not understand that request"), _l("Please go back and try again.")),

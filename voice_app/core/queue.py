@@ -3,6 +3,9 @@
 Huey is created here, once, so tasks can be declared with ``@job`` at import time; its
 storage is chosen from ``QUEUE_URL`` when the app is created. Tasks run inside an app
 context of the app that configured the queue.
+
+A service that creates work for a job queues it with ``after_commit``: the job is sent
+when the transaction commits, and dropped if it rolls back.
 """
 
 from __future__ import annotations
@@ -14,8 +17,12 @@ from contextlib import AbstractContextManager, nullcontext
 from typing import Any, TypeVar
 from urllib.parse import urlparse
 
-from flask import Flask, has_app_context
+from flask import Flask, current_app, has_app_context
 from huey import Huey, MemoryHuey, RedisHuey, SqliteHuey, crontab
+from sqlalchemy import event
+from sqlalchemy.orm import Session, SessionTransaction
+
+from voice_app.extensions import db
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -79,6 +86,48 @@ def job(**task_options: Any) -> Callable[[F], F]:
         return huey.task(**task_options)(run_in_app)
 
     return decorate
+
+
+#: ``Session.info`` key of the jobs waiting for their transaction to commit.
+_WAITING_JOBS = "jobs_after_commit"
+
+
+def after_commit(task: Callable[..., Any], *args: Any) -> None:
+    """Queue ``task(*args)`` once the current transaction commits; nothing if it rolls back.
+
+    A job must never see (or miss) rows its caller has not committed yet.
+    """
+    waiting: list[tuple[Callable[..., Any], tuple[Any, ...]]]
+    waiting = db.session.info.setdefault(_WAITING_JOBS, [])
+    waiting.append((task, args))
+
+
+@event.listens_for(Session, "after_commit")
+def _send_waiting_jobs(session: Session) -> None:
+    """Send the committed transaction's jobs.
+
+    Each is sent from an app context of its own: a job that runs at once
+    (``QUEUE_IMMEDIATE``, as in the tests) then has a session of its own, as in a worker,
+    since the committing session can run no SQL here. A job that cannot be queued is
+    logged; its periodic sweep queues it again.
+    """
+    for task, args in session.info.pop(_WAITING_JOBS, []):
+        try:
+            if has_app_context():
+                with current_app._get_current_object().app_context():  # type: ignore[attr-defined]
+                    task(*args)
+            else:
+                task(*args)
+        except Exception:
+            logger = current_app.logger if has_app_context() else bound_app().logger
+            logger.exception("could not queue %s%r", getattr(task, "name", task), args)
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _drop_waiting_jobs(session: Session, transaction: SessionTransaction) -> None:
+    """A transaction that ended without committing takes its jobs with it."""
+    if transaction.parent is None:
+        session.info.pop(_WAITING_JOBS, None)
 
 
 @huey.periodic_task(crontab(minute="*"))

@@ -9,7 +9,7 @@ from dataclasses import asdict, dataclass
 
 from flask import session
 
-SESSION_KEY = "family_space"  # voice_app.i18n and voice_app.audit read it too
+from voice_app.core.actor import FAMILY_SPACE_KEY as SESSION_KEY  # read by core.actor
 
 
 @dataclass(frozen=True)

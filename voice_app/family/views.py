@@ -20,11 +20,10 @@ from flask import (
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response as BaseResponse
 
-from voice_app.child_space.labels import FEELINGS, HOUSES
 from voice_app.children.forms import RELATIONSHIP_LABELS
 from voice_app.children.services import get_child
 from voice_app.contributions import services as contributions
-from voice_app.contributions.labels import KIND_LABELS, TRANSCRIPT_LABELS
+from voice_app.contributions.labels import FEELINGS, HOUSES, KIND_LABELS, TRANSCRIPT_LABELS
 from voice_app.contributions.models import ContributionKind, SharingChoice
 from voice_app.contributions.views import media_response
 from voice_app.core.forms import choice_list

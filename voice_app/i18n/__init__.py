@@ -5,6 +5,9 @@ from __future__ import annotations
 from flask import current_app, request, session
 from flask_login import current_user
 
+from voice_app.core.actor import CHILD_SPACE_KEY as CHILD_SPACE_KEY
+from voice_app.core.actor import FAMILY_SPACE_KEY as FAMILY_SPACE_KEY
+
 #: Shipped languages, each named in its own language so a reader can always find theirs.
 LANGUAGES: dict[str, str] = {
     "en": "English",
@@ -14,10 +17,6 @@ LANGUAGES: dict[str, str] = {
 }
 RIGHT_TO_LEFT = frozenset({"ar"})
 SESSION_KEY = "locale"
-#: The child's-space session key (voice_app.child_space.session.SESSION_KEY).
-CHILD_SPACE_KEY = "child_space"
-#: The family's-space session key (voice_app.family.session.SESSION_KEY).
-FAMILY_SPACE_KEY = "family_space"
 
 
 def select_locale() -> str:

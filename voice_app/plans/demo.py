@@ -30,7 +30,7 @@ from voice_app.plans.models import (
     Voice,
 )
 from voice_app.plans.services import drafting, reviews
-from voice_app.record.consent import ConsentDraft, record_decision
+from voice_app.record.consent.services import ConsentDraft, record_decision
 from voice_app.record.models import ConsentAnswer, ConsentFrom
 
 

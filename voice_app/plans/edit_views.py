@@ -11,6 +11,7 @@ from werkzeug.wrappers import Response
 
 from voice_app.contributions import services as contributions
 from voice_app.core.permissions import Permission, require
+from voice_app.core.view_helpers import commit_or_show
 from voice_app.extensions import db
 from voice_app.plans.forms import (
     ActionForm,
@@ -30,7 +31,6 @@ from voice_app.plans.models import (
 )
 from voice_app.plans.services import drafting, reading, voices
 from voice_app.plans.views import plan_or_404
-from voice_app.record.forms import show_problems
 from voice_app.record.lookup import child_or_404, reader
 
 bp = Blueprint("plan_editing", __name__, url_prefix="/children")
@@ -48,7 +48,11 @@ def _not_saved() -> str:
 
 
 def _back(child_id: int, anchor: str | None = None) -> Response:
-    return redirect(url_for("plans.show", child_id=child_id, _anchor=anchor))
+    return redirect(_at(child_id, anchor))
+
+
+def _at(child_id: int, anchor: str | None = None) -> str:
+    return url_for("plans.show", child_id=child_id, _anchor=anchor)
 
 
 def _one_of(rows: Sequence[R], row_id: int | None) -> R:
@@ -81,15 +85,15 @@ def item(child_id: int, item_id: int | None = None) -> Response | str:
             form.child_text.data,
             form.show_to_child.data,
         )
-        try:
-            saved = drafting.save_item(plan, draft, existing)
-        except drafting.PlanRefused as refused:
-            db.session.rollback()
-            show_problems(form, refused.problems, _not_saved())
-        else:
-            db.session.commit()
-            flash(_("The plan's draft is changed."), "success")
-            return _back(child.id, f"item-{saved.id}")
+        done = commit_or_show(
+            form,
+            lambda: drafting.save_item(plan, draft, existing),
+            success=_("The plan's draft is changed."),
+            redirect_to=lambda saved: _at(child.id, f"item-{saved.id}"),
+            summary=_not_saved(),
+        )
+        if done:
+            return done
     _read(plan, "item", existing.id if existing else None)
     return render_template(
         "plans/item_form.html", child=child, plan=plan, form=form, existing=existing, **LABELS
@@ -131,15 +135,15 @@ def action(child_id: int, action_id: int | None = None) -> Response | str:
             child_text=form.child_text.data,
             show_to_child=form.show_to_child.data,
         )
-        try:
-            saved = drafting.save_action(plan, draft, existing)
-        except drafting.PlanRefused as refused:
-            db.session.rollback()
-            show_problems(form, refused.problems, _not_saved())
-        else:
-            db.session.commit()
-            flash(_("The plan's draft is changed."), "success")
-            return _back(child.id, f"action-{saved.id}")
+        done = commit_or_show(
+            form,
+            lambda: drafting.save_action(plan, draft, existing),
+            success=_("The plan's draft is changed."),
+            redirect_to=lambda saved: _at(child.id, f"action-{saved.id}"),
+            summary=_not_saved(),
+        )
+        if done:
+            return done
     _read(plan, "action", existing.id if existing else None)
     return render_template(
         "plans/action_form.html", child=child, plan=plan, form=form, existing=existing, **LABELS
@@ -177,22 +181,22 @@ def place(child_id: int, contribution_id: int) -> Response | str:
     if not form.is_submitted() and suggested is not None:
         form.section.data = suggested.value
     if form.validate_on_submit():
-        try:
-            drafting.place_words(
+        done = commit_or_show(
+            form,
+            lambda: drafting.place_words(
                 plan,
                 contribution,
                 Section(form.section.data),
                 reader(),
                 form.child_text.data,
                 form.show_to_child.data,
-            )
-        except drafting.PlanRefused as refused:
-            db.session.rollback()
-            show_problems(form, refused.problems, _not_saved())
-        else:
-            db.session.commit()
-            flash(_("The child's words are in the plan's draft."), "success")
-            return _back(child.id, f"section-{form.section.data}")
+            ),
+            success=_("The child's words are in the plan's draft."),
+            redirect_to=_at(child.id, f"section-{form.section.data}"),
+            summary=_not_saved(),
+        )
+        if done:
+            return done
     _read(plan, "words", contribution.id)
     return render_template(
         "plans/place.html",

@@ -9,6 +9,7 @@ from werkzeug.wrappers import Response
 
 from voice_app.children.services import today
 from voice_app.core.permissions import Permission, require
+from voice_app.core.view_helpers import show_problems
 from voice_app.extensions import db
 from voice_app.plans.forms import NextReviewForm, ReviewForm
 from voice_app.plans.labels import LABELS
@@ -16,8 +17,7 @@ from voice_app.plans.models import ParticipantKind, ReviewKind
 from voice_app.plans.services import drafting, reviews
 from voice_app.plans.services.timetable import review_kinds
 from voice_app.plans.views import plan_or_404, scale_form
-from voice_app.record import entries
-from voice_app.record.forms import show_problems
+from voice_app.record.entries import services as entries
 from voice_app.record.lookup import child_or_404, reader
 
 bp = Blueprint("plan_reviews", __name__, url_prefix="/children")

@@ -12,6 +12,7 @@ from werkzeug.wrappers import Response
 from voice_app.children.models import Child
 from voice_app.children.services import today
 from voice_app.core.permissions import Permission, require
+from voice_app.core.view_helpers import commit_or_show
 from voice_app.extensions import db
 from voice_app.i18n import text_direction
 from voice_app.plans import chart, pdf
@@ -26,7 +27,6 @@ from voice_app.plans.labels import (
 from voice_app.plans.models import Plan, PlanKind, PlanVersion
 from voice_app.plans.services import drafting, reading, versions, voices
 from voice_app.plans.services.voices import shareable_words
-from voice_app.record.forms import show_problems
 from voice_app.record.lookup import child_or_404, reader
 
 bp = Blueprint("plans", __name__, url_prefix="/children")
@@ -124,21 +124,18 @@ def start(child_id: int) -> Response | str:
     form = StartPlanForm()
     if form.validate_on_submit():
         assert form.started_on.data is not None
-        try:
-            drafting.start_plan(
-                child,
-                PlanKind(form.kind.data),
-                form.started_on.data,
-                form.next_review_on.data,
-                reader(),
-            )
-        except drafting.PlanRefused as refused:
-            db.session.rollback()
-            show_problems(form, refused.problems, _("The plan is not started."))
-        else:
-            db.session.commit()
-            flash(_("The plan is started. Its first draft is ready to fill in."), "success")
-            return redirect(url_for("plans.show", child_id=child.id))
+        started_on = form.started_on.data
+        done = commit_or_show(
+            form,
+            lambda: drafting.start_plan(
+                child, PlanKind(form.kind.data), started_on, form.next_review_on.data, reader()
+            ),
+            success=_("The plan is started. Its first draft is ready to fill in."),
+            redirect_to=url_for("plans.show", child_id=child.id),
+            summary=_("The plan is not started."),
+        )
+        if done:
+            return done
     return render_template("plans/start.html", child=child, form=form, plan=None, **LABELS)
 
 

@@ -11,8 +11,8 @@ from voice_app.children.models import Child
 from voice_app.contributions.models import AuthorKind, ContributionKind, SharingChoice
 from voice_app.contributions.services import Author, Submission, add_contribution
 from voice_app.core.db import utcnow
-from voice_app.record.consent import ConsentDraft, attach
-from voice_app.record.entries import EntryDraft, add_entry
+from voice_app.record.consent.services import ConsentDraft, attach
+from voice_app.record.entries.services import EntryDraft, add_entry
 from voice_app.record.models import Classification, ConsentAnswer, ConsentFrom, EntryKind, Source
 
 

@@ -13,7 +13,6 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from flask_babel import to_utc
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
@@ -26,6 +25,7 @@ from wtforms import (
 
 from voice_app.contributions.labels import AUTHOR_LABELS
 from voice_app.core.forms import Form, choice_list, max_length, optional, required, strip_text
+from voice_app.core.view_helpers import show_problems as show_problems
 from voice_app.record.labels import (
     ANSWER_LABELS,
     CLASSIFICATION_LABELS,
@@ -41,17 +41,6 @@ from voice_app.record.labels import (
 def _choices(labels: Mapping[Any, Any], blank: object = None) -> list[SelectChoice]:
     options = {value.value: label for value, label in labels.items()}
     return choice_list({"": blank} | options if blank is not None else options)
-
-
-def show_problems(form: FlaskForm, problems: dict[str, str], summary: str) -> None:
-    """Put a service's refusals beside the fields they concern, and a summary on top."""
-    form.form_errors.append(summary)
-    for name, message in problems.items():
-        field = getattr(form, name, None)
-        if field is None:
-            form.form_errors.append(message)
-        else:
-            field.errors = [*field.errors, message]
 
 
 def as_utc(moment: datetime) -> datetime:

@@ -33,8 +33,8 @@ from voice_app.record.models import (
     RecordEntry,
     SubjectAccessRequest,
 )
-from voice_app.record.subject_access import export_media_ids
 from voice_app.replies.models import ChildReply
+from voice_app.subject_access.services import export_media_ids
 
 #: What a purged child's NOT NULL personal columns hold instead.
 PURGED_NAME = "—"

@@ -22,6 +22,7 @@ from voice_app.audit.models import AuditAction
 from voice_app.children.models import Child
 from voice_app.contributions.models import AuthorKind, Contribution
 from voice_app.core.db import utcnow
+from voice_app.core.errors import Refused
 from voice_app.core.working_days import add_working_days
 from voice_app.extensions import db
 from voice_app.i18n import LANGUAGES
@@ -37,12 +38,8 @@ MAX_REPLY_LENGTH = 2_000
 MAX_WHAT_WE_DID_LENGTH = 5_000
 
 
-class ReplyRefused(ValueError):
+class ReplyRefused(Refused):
     """Nothing stored; ``problems`` maps form fields to messages in the reader's language."""
-
-    def __init__(self, problems: dict[str, str]) -> None:
-        super().__init__(", ".join(problems))
-        self.problems = problems
 
 
 @dataclass(frozen=True)

@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, render_template, url_for
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
-from voice_app.child_space.labels import FEELINGS, HOUSES
 from voice_app.children.lookup import child_or_404, reader
 from voice_app.children.models import Child
-from voice_app.contributions.labels import KIND_LABELS, TRANSCRIPT_LABELS
+from voice_app.contributions.labels import FEELINGS, HOUSES, KIND_LABELS, TRANSCRIPT_LABELS
 from voice_app.contributions.models import Contribution
 from voice_app.core.forms import choice_list
 from voice_app.core.permissions import Permission, require
+from voice_app.core.view_helpers import commit_or_show
 from voice_app.extensions import db
 from voice_app.i18n import LANGUAGES
 from voice_app.replies import access, overdue, services
@@ -79,18 +79,16 @@ def write_reply(child_id: int, contribution_id: int) -> Response | tuple[str, in
             form.what_we_did.data or "",
             form.plan_action.data or "",
         )
-        try:
-            services.write_reply(contribution, draft, reader())
-        except services.ReplyRefused as refused:
-            db.session.rollback()
-            for name, message in refused.problems.items():
-                getattr(form, name).errors = [message]
-        else:
-            db.session.commit()
-            flash(_("Your reply is saved. The child sees it in their space."), "success")
-            return redirect(
-                url_for("contributions.timeline", child_id=child.id, _anchor=f"c{contribution.id}")
-            )
+        done = commit_or_show(
+            form,
+            lambda: services.write_reply(contribution, draft, reader()),
+            success=_("Your reply is saved. The child sees it in their space."),
+            redirect_to=url_for(
+                "contributions.timeline", child_id=child.id, _anchor=f"c{contribution.id}"
+            ),
+        )
+        if done:
+            return done
     return _page(child, contribution, form), 400
 
 

@@ -18,6 +18,7 @@ from voice_app.audit import services as audit
 from voice_app.audit.models import AuditAction
 from voice_app.children.models import Child
 from voice_app.contributions.models import Contribution
+from voice_app.core.errors import Refused
 from voice_app.extensions import db
 from voice_app.plans.models import (
     ActionStatus,
@@ -35,12 +36,8 @@ from voice_app.plans.models import (
 from voice_app.plans.services.voices import can_be_placed, shareable_words
 
 
-class PlanRefused(ValueError):
+class PlanRefused(Refused):
     """The change cannot be made; ``problems`` maps form fields to messages."""
-
-    def __init__(self, problems: dict[str, str]) -> None:
-        super().__init__(", ".join(problems))
-        self.problems = problems
 
 
 def clean(value: str | None) -> str | None:

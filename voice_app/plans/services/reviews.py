@@ -28,7 +28,7 @@ from voice_app.plans.models import (
 )
 from voice_app.plans.services.drafting import PlanRefused, clean
 from voice_app.plans.services.versions import agree_draft
-from voice_app.record import entries
+from voice_app.record.entries import services as entries
 from voice_app.record.models import Classification, EntryKind, Source
 
 

@@ -19,8 +19,9 @@ from voice_app.core.db import utcnow
 from voice_app.core.queue import huey, job, task_context
 from voice_app.core.storage import media_store
 from voice_app.extensions import db
-from voice_app.record import export, subject_access
 from voice_app.record.models import SubjectAccessRequest, SubjectAccessStatus
+from voice_app.subject_access import export
+from voice_app.subject_access import services as subject_access
 
 
 @job()

@@ -18,9 +18,9 @@ from sqlalchemy import select
 from voice_app.accounts.models import User
 from voice_app.audit import services as audit
 from voice_app.audit.models import AuditAction
-from voice_app.child_space.labels import FEELINGS, HOUSES
 from voice_app.children.models import Child
 from voice_app.children.services import parents_with_responsibility
+from voice_app.contributions.labels import FEELINGS, HOUSES
 from voice_app.contributions.models import (
     AuthorKind,
     Contribution,
@@ -28,9 +28,10 @@ from voice_app.contributions.models import (
     TranscriptStatus,
 )
 from voice_app.core.db import utcnow
+from voice_app.core.errors import Refused
 from voice_app.extensions import db
-from voice_app.record import entries
-from voice_app.record.entries import blank, cleaned
+from voice_app.record.entries import services as entries
+from voice_app.record.entries.services import blank, cleaned
 from voice_app.record.models import (
     Classification,
     ConsentAnswer,
@@ -46,12 +47,8 @@ from voice_app.record.models import (
 NEEDS_REASONS = (ConsentAnswer.REFUSED, ConsentAnswer.NOT_SOUGHT, ConsentAnswer.WITHDRAWN)
 
 
-class ConsentRefused(ValueError):
+class ConsentRefused(Refused):
     """Nothing stored; ``problems`` maps form fields to messages in the reader's language."""
-
-    def __init__(self, problems: dict[str, str]) -> None:
-        super().__init__(", ".join(problems))
-        self.problems = problems
 
 
 @dataclass(frozen=True)

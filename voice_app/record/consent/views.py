@@ -12,12 +12,14 @@ from voice_app.contributions.models import AuthorKind, Contribution
 from voice_app.core.db import utcnow
 from voice_app.core.forms import choice_list
 from voice_app.core.permissions import Permission, require
+from voice_app.core.view_helpers import commit_or_show
 from voice_app.extensions import db
-from voice_app.record import consent, disclosure
+from voice_app.record import disclosure
+from voice_app.record.consent import services as consent
+from voice_app.record.entries.views import LABELS, entry_url
 from voice_app.record.forms import AttachForm, ConsentForm, show_problems
 from voice_app.record.lookup import child_or_404, contribution_or_404, reader, seen_by_reader
 from voice_app.record.models import ConsentAnswer, ConsentFrom, ShareWithoutConsentReason
-from voice_app.record.views import LABELS, entry_url
 
 bp = Blueprint("consent", __name__, url_prefix="/children")
 
@@ -136,15 +138,15 @@ def new_decision(child_id: int, contribution_id: int) -> Response | str:
             form.share_with_agencies.data = in_force.share_with_agencies
             form.agencies.data = in_force.agencies
     if form.validate_on_submit():
-        try:
-            consent.record_decision(child, contribution, _draft(form), reader())
-        except consent.ConsentRefused as refused:
-            db.session.rollback()
-            show_problems(form, refused.problems, _not_saved())
-        else:
-            db.session.commit()
-            flash(_("The consent decision is recorded."), "success")
-            return redirect(entry_url(child.id, number))
+        done = commit_or_show(
+            form,
+            lambda: consent.record_decision(child, contribution, _draft(form), reader()),
+            success=_("The consent decision is recorded."),
+            redirect_to=entry_url(child.id, number),
+            summary=_not_saved(),
+        )
+        if done:
+            return done
     return render_template(
         "record/decision.html",
         child=child,

@@ -19,6 +19,7 @@ from voice_app.audit import services as audit
 from voice_app.audit.models import AuditAction
 from voice_app.contributions.models import Contribution
 from voice_app.core.db import utcnow
+from voice_app.core.errors import Refused
 from voice_app.core.permissions import Permission
 from voice_app.extensions import db
 from voice_app.record.disclosure import (
@@ -36,12 +37,8 @@ from voice_app.record.models import (
 )
 
 
-class PlacementRefused(ValueError):
+class PlacementRefused(Refused):
     """Nothing placed; ``problems`` maps form fields to messages in the reader's language."""
-
-    def __init__(self, problems: dict[str, str]) -> None:
-        super().__init__(", ".join(problems))
-        self.problems = problems
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,6 @@ from flask import (
     Blueprint,
     Response,
     abort,
-    current_app,
     flash,
     redirect,
     render_template,
@@ -25,10 +24,10 @@ from voice_app.core.forms import choice_list
 from voice_app.core.permissions import Permission, require
 from voice_app.extensions import db
 from voice_app.i18n import LANGUAGES
-from voice_app.record import export_labels, subject_access
 from voice_app.record.models import RequesterKind, SubjectAccessRequest
-from voice_app.record.subject_access_forms import CHILD_CHOICE, SubjectAccessRequestForm
-from voice_app.record.tasks import produce_export
+from voice_app.subject_access import export_labels
+from voice_app.subject_access import services as subject_access
+from voice_app.subject_access.forms import CHILD_CHOICE, SubjectAccessRequestForm
 
 bp = Blueprint("subject_access", __name__, url_prefix="/children")
 
@@ -108,12 +107,7 @@ def authorise(child_id: int, request_id: int) -> BaseResponse:
         db.session.rollback()
         flash(REFUSALS[refused.reason](), "error")
         return redirect(url_for("subject_access.requests", child_id=child.id))
-    db.session.commit()
-    try:
-        produce_export(found.id)
-    except Exception:
-        # The authorisation stands; the export can be authorised again once the queue is back.
-        current_app.logger.exception("could not queue subject-access export %s", found.id)
+    db.session.commit()  # queues the export
     flash(_("Authorised. The copy is being prepared."), "success")
     return redirect(url_for("subject_access.requests", child_id=child.id))
 

@@ -2,7 +2,7 @@
 
 A practitioner asks on behalf of the child (when of sufficient understanding) or of a parent
 with parental responsibility; a manager who did not ask authorises it; a background job
-then writes the export (``record.export``) into the encrypted media store. Every step and
+then writes the export (``subject_access.export``) into the encrypted media store. Every step and
 every download is audited.
 """
 
@@ -19,6 +19,7 @@ from voice_app.audit.models import AuditAction
 from voice_app.children.models import Child
 from voice_app.children.services import parents_with_responsibility
 from voice_app.core.db import utcnow
+from voice_app.core.queue import after_commit
 from voice_app.core.storage import media_store
 from voice_app.extensions import db
 from voice_app.i18n import LANGUAGES
@@ -91,7 +92,10 @@ def request_export(
 
 
 def authorise(request: SubjectAccessRequest, manager: User) -> None:
-    """A manager other than the one who asked lets the export be made."""
+    """A manager other than the one who asked lets the export be made; its job is queued
+    when the authorisation commits."""
+    from voice_app.subject_access.tasks import produce_export  # the job imports this module
+
     if request.requested_by_id == manager.id:
         raise RequestRefused("own_request")
     if request.status not in AUTHORISABLE:
@@ -105,6 +109,8 @@ def authorise(request: SubjectAccessRequest, manager: User) -> None:
         child_id=request.child_id,
         target=f"subject_access:{request.id}",
     )
+    # Should it not be sent, ``requeue_waiting_exports`` queues it again.
+    after_commit(produce_export, request.id)
 
 
 @dataclass(frozen=True)

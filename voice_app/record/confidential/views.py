@@ -19,9 +19,11 @@ from voice_app.children.models import Child
 from voice_app.core.db import utcnow
 from voice_app.core.forms import choice_list
 from voice_app.core.permissions import Permission, require
+from voice_app.core.view_helpers import commit_or_show
 from voice_app.extensions import db
-from voice_app.record import confidential
-from voice_app.record.forms import GrantForm, PlacementForm, RevokeForm, show_problems
+from voice_app.record.confidential import services as confidential
+from voice_app.record.entries.views import LABELS
+from voice_app.record.forms import GrantForm, PlacementForm, RevokeForm
 from voice_app.record.lookup import (
     child_or_404,
     contribution_or_404,
@@ -30,7 +32,6 @@ from voice_app.record.lookup import (
     seen_by_reader,
 )
 from voice_app.record.models import ConfidentialAccessGrant, ConfidentialReason
-from voice_app.record.views import LABELS
 
 bp = Blueprint("confidential", __name__, url_prefix="/children")
 
@@ -93,15 +94,15 @@ def _placement_page(
     """The placement form for an entry or a contribution; ``place`` stores it."""
     form = PlacementForm()
     if form.validate_on_submit():
-        try:
-            place(_draft(form))
-        except confidential.PlacementRefused as refused:
-            db.session.rollback()
-            show_problems(form, refused.problems, _not_placed())
-        else:
-            db.session.commit()
-            flash(_placed(), "success")
-            return redirect(back)
+        done = commit_or_show(
+            form,
+            lambda: place(_draft(form)),
+            success=_placed(),
+            redirect_to=back,
+            summary=_not_placed(),
+        )
+        if done:
+            return done
     return render_template("record/place.html", child=child, form=form, **shown, **LABELS)
 
 
@@ -157,21 +158,15 @@ def access(child_id: int) -> Response | str:
     form.user_id.choices = choice_list({p.id: p.display for p in staff.values()})
     if form.validate_on_submit():
         person = staff[form.user_id.data]
-        try:
-            confidential.grant_access(child.id, person, form.reason.data or "", reader())
-        except confidential.PlacementRefused as refused:
-            db.session.rollback()
-            show_problems(form, refused.problems, _("Access is not given."))
-        else:
-            db.session.commit()
-            flash(
-                _(
-                    "%(name)s can now read this child's confidential section.",
-                    name=person.name,
-                ),
-                "success",
-            )
-            return redirect(url_for("confidential.access", child_id=child.id))
+        done = commit_or_show(
+            form,
+            lambda: confidential.grant_access(child.id, person, form.reason.data or "", reader()),
+            success=_("%(name)s can now read this child's confidential section.", name=person.name),
+            redirect_to=url_for("confidential.access", child_id=child.id),
+            summary=_("Access is not given."),
+        )
+        if done:
+            return done
     return render_template(
         "record/access.html",
         child=child,

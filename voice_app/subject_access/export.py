@@ -31,16 +31,13 @@ from flask import render_template
 from flask_babel import force_locale
 from sqlalchemy import select
 
-from voice_app.child_space.labels import FEELINGS, HOUSES
 from voice_app.children.models import Child, FamilyMember
-from voice_app.contributions.labels import KIND_LABELS
+from voice_app.contributions.labels import FEELINGS, HOUSES, KIND_LABELS
 from voice_app.contributions.models import Contribution, TranscriptStatus
 from voice_app.contributions.services import open_media
 from voice_app.extensions import db
 from voice_app.i18n import LANGUAGES, text_direction
-from voice_app.record import export_labels as labels
 from voice_app.record.disclosure import ConfidentialScope, Disclosure, Reader, disclosure_for
-from voice_app.record.export_labels import WithheldReason
 from voice_app.record.models import (
     ConfidentialReason,
     RecordEntry,
@@ -48,6 +45,8 @@ from voice_app.record.models import (
     Source,
     SubjectAccessRequest,
 )
+from voice_app.subject_access import export_labels as labels
+from voice_app.subject_access.export_labels import WithheldReason
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,7 @@ from voice_app.accounts.models import User
 from voice_app.audit import services as audit
 from voice_app.audit.models import AuditAction
 from voice_app.core.db import utcnow
+from voice_app.core.errors import Refused
 from voice_app.extensions import db
 from voice_app.record.models import (
     Classification,
@@ -32,13 +33,9 @@ from voice_app.record.models import (
 _SEQUENCE_LOCK_NAMESPACE = 0x7265
 
 
-class EntryRefused(ValueError):
+class EntryRefused(Refused):
     """The entry cannot be stored as written; ``problems`` maps form fields to messages
     in the reader's language."""
-
-    def __init__(self, problems: dict[str, str]) -> None:
-        super().__init__(", ".join(problems))
-        self.problems = problems
 
 
 @dataclass(frozen=True)

@@ -15,8 +15,8 @@ from voice_app.contributions.labels import AUTHOR_LABELS, KIND_LABELS, SHARING_L
 from voice_app.core.db import utcnow
 from voice_app.core.permissions import Permission, require
 from voice_app.extensions import db
-from voice_app.record import chronology as reading
-from voice_app.record import entries
+from voice_app.record.entries import chronology as reading
+from voice_app.record.entries import services as entries
 from voice_app.record.forms import (
     ChronologyFilterForm,
     CorrectionForm,

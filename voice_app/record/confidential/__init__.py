@@ -1,0 +1,1 @@
+"""The confidential section: placing entries and contributions in it, reading it, grants."""

@@ -1,0 +1,1 @@
+"""Attaching a child's contribution to the record, always with a consent decision."""

@@ -1,0 +1,1 @@
+"""The chronology: writing numbered, never-changed entries and corrections, and reading them."""

@@ -1,0 +1,1 @@
+"""Subject access: a person's request for their record, its authorisation and its export."""
