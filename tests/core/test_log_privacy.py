@@ -78,7 +78,7 @@ def _fail_after_storing(original):  # type: ignore[no-untyped-def]
 
 
 class _DeafEngine:
-    def transcribe(self, path: Path, language: str | None = None) -> None:
+    def transcribe(self, path: Path, language: str | None = None, hint: str | None = None) -> None:
         raise RuntimeError(f"could not hear {WORDS} from {NAME}")
 
 

@@ -63,14 +63,15 @@ def upgrade():
     with op.batch_alter_table('family_invitations', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_family_invitations_account_id'), ['account_id'], unique=False)
 
-    with op.batch_alter_table('contributions', schema=None) as batch_op:
+    # The foreign key makes SQLite rebuild the table: keep it AUTOINCREMENT (migration 0007).
+    with op.batch_alter_table('contributions', schema=None, table_kwargs={'sqlite_autoincrement': True}) as batch_op:
         batch_op.add_column(sa.Column('family_member_id', sa.Integer(), nullable=True))
         batch_op.create_index(batch_op.f('ix_contributions_family_member_id'), ['family_member_id'], unique=False)
         batch_op.create_foreign_key(batch_op.f('fk_contributions_family_member_id_family_members'), 'family_members', ['family_member_id'], ['id'])
 
 
 def downgrade():
-    with op.batch_alter_table('contributions', schema=None) as batch_op:
+    with op.batch_alter_table('contributions', schema=None, table_kwargs={'sqlite_autoincrement': True}) as batch_op:
         batch_op.drop_constraint(batch_op.f('fk_contributions_family_member_id_family_members'), type_='foreignkey')
         batch_op.drop_index(batch_op.f('ix_contributions_family_member_id'))
         batch_op.drop_column('family_member_id')
