@@ -81,7 +81,8 @@ def _register_blueprints(app: Flask) -> None:
     import voice_app.family.models
     import voice_app.plans.models
     import voice_app.record.models
-    import voice_app.replies.models  # noqa: F401
+    import voice_app.replies.models
+    import voice_app.reports.models  # noqa: F401
     from voice_app.accounts.views import admin_bp as accounts_admin_bp
     from voice_app.accounts.views import bp as accounts_bp
     from voice_app.audit.views import bp as audit_bp
