@@ -8,7 +8,7 @@ practitioner has recorded why.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -18,7 +18,7 @@ from voice_app.audit import services as audit
 from voice_app.audit.models import AuditAction
 from voice_app.children.models import Child
 from voice_app.core.db import utcnow
-from voice_app.core.working_days import latest_start_due_before
+from voice_app.core.working_days import is_working_day, latest_start_due_before
 from voice_app.extensions import db
 from voice_app.family.models import FamilyAccount
 from voice_app.reports.models import SHARE_DAYS, Report, ReportShare
@@ -28,8 +28,12 @@ from voice_app.reports.services.voices import has_child_words
 
 def share_by(report: Report, child: Child) -> date:
     """The last day the draft may reach the family: the kind's working days before the
-    meeting, skipping the bank holidays of the child's nation."""
-    return latest_start_due_before(report.meeting_on, SHARE_DAYS[report.kind], str(child.nation))
+    meeting, skipping the bank holidays of the child's nation; on a working day itself."""
+    nation = str(child.nation)
+    day = latest_start_due_before(report.meeting_on, SHARE_DAYS[report.kind], nation)
+    while not is_working_day(day, nation):
+        day -= timedelta(days=1)
+    return day
 
 
 def family_accounts(child_id: int) -> list[FamilyAccount]:
