@@ -105,6 +105,9 @@ def _register_blueprints(app: Flask) -> None:
     from voice_app.record.views import bp as record_bp
     from voice_app.replies.views import bp as replies_bp
     from voice_app.replies.views import team_bp
+    from voice_app.reports.edit_views import bp as report_editing_bp
+    from voice_app.reports.family_views import bp as family_reports_bp
+    from voice_app.reports.views import bp as reports_bp
 
     for blueprint in (
         core_bp,
@@ -129,6 +132,9 @@ def _register_blueprints(app: Flask) -> None:
         family_bp,
         family_access_bp,
         family_staff_bp,
+        reports_bp,
+        report_editing_bp,
+        family_reports_bp,
     ):
         app.register_blueprint(blueprint)
 
