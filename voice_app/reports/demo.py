@@ -10,8 +10,14 @@ from voice_app.children.models import Child
 from voice_app.children.services import today
 from voice_app.extensions import db
 from voice_app.family.models import FamilyAccount
-from voice_app.reports.models import AnswerOutcome, PointKind, Report, ReportKind, ReportSection
-from voice_app.reports.models import Stance
+from voice_app.reports.models import (
+    AnswerOutcome,
+    PointKind,
+    Report,
+    ReportKind,
+    ReportSection,
+    Stance,
+)
 from voice_app.reports.services import answers, drafting, sharing, voices
 
 SECTIONS = {
