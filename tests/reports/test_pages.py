@@ -10,6 +10,7 @@ from flask import Flask
 from pypdf import PdfReader
 from sqlalchemy import select
 
+from tests.factories import UserFactory
 from tests.family.helpers import sign_in
 from tests.record.helpers import place
 from tests.reports.helpers import child_words, marker, report_scene
@@ -110,3 +111,19 @@ def test_the_whole_round(app: Flask, make_client: Any) -> None:
         AuditAction.FAMILY_REPORT_FINAL_VIEW,
         AuditAction.REPORT_PDF_MADE,
     } <= actions
+
+
+def test_the_report_page_shows_the_deadline_and_overdue_shares(
+    app: Flask, make_client: Any
+) -> None:
+    scene = report_scene()
+    staff = make_client(scene.practitioner.email)
+    child_page = staff.get(f"/children/{scene.child.id}").text
+    assert f"/children/{scene.child.id}/reports" in child_page
+    page = staff.get(f"/children/{scene.child.id}/reports/{scene.report.id}").text
+    # The meeting is in December 2026; the tests run before the deadline passes.
+    assert "Share by 4 December 2026." in page
+    listing = staff.get(f"/children/{scene.child.id}/reports").text
+    assert "Report for an initial child protection conference" in listing
+    other = make_client(UserFactory().email)
+    assert other.get(f"/children/{scene.child.id}/reports/{scene.report.id}").status_code == 404
