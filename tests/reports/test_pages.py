@@ -127,3 +127,50 @@ def test_the_report_page_shows_the_deadline_and_overdue_shares(
     assert "Report for an initial child protection conference" in listing
     other = make_client(UserFactory().email)
     assert other.get(f"/children/{scene.child.id}/reports/{scene.report.id}").status_code == 404
+
+
+def test_the_family_pdf_is_right_to_left_in_arabic(
+    app: Flask, make_client: Any, monkeypatch: Any
+) -> None:
+    from voice_app.reports import pdf
+
+    scene = report_scene()
+    scene.account.locale = "ar"
+    db.session.commit()
+    with app.test_request_context():
+        from voice_app.reports.services import drafting, sharing
+
+        drafting.record_no_words_reason(scene.report, "She chose not to this time.")
+        sharing.share(scene.report, scene.child, [scene.account.id], scene.practitioner)
+    db.session.commit()
+    seen: list[str] = []
+    real = pdf.render_pdf
+
+    def keep(html: str, pictures: Any) -> bytes:
+        seen.append(html)
+        return real(html, pictures)
+
+    monkeypatch.setattr(pdf, "render_pdf", keep)
+    phone = make_client()
+    sign_in(phone, scene.account)
+    response = phone.get(f"/family/reports/{scene.report.id}/pdf")
+    assert response.status_code == 200 and response.data.startswith(b"%PDF")
+    assert 'dir="rtl"' in seen[0] and 'lang="ar"' in seen[0]
+
+
+def test_a_chosen_drawing_is_a_picture_in_the_pdf(app: Flask, make_client: Any) -> None:
+    from tests.core.matrix import png_bytes
+    from voice_app.contributions.models import ContributionKind
+    from voice_app.reports.services import voices
+
+    scene = report_scene()
+    drawing = child_words(
+        scene.child, scene.practitioner, None, kind=ContributionKind.DRAWING, media=png_bytes()
+    )
+    voices.choose_words(scene.report, drawing.id, "My house with Grandad")
+    db.session.commit()
+    staff = make_client(scene.practitioner.email)
+    data = staff.get(f"/children/{scene.child.id}/reports/{scene.report.id}/pdf").data
+    reader = PdfReader(io.BytesIO(data))
+    assert sum(len(page.images) for page in reader.pages) == 1
+    assert "My house with Grandad" in pdf_text(data)
