@@ -37,6 +37,7 @@ def test_the_whole_round(app: Flask, make_client: Any) -> None:
 
     page = staff.get(base).text
     assert "This report has no words from the child." in page
+    assert "Save this section" in page and "Add the point" in page
     assert shared.text in page and meeting_only.text in page  # offered to choose
     assert secret.text not in page
     assert "Overdue" not in page or "Share by" in page
@@ -52,6 +53,7 @@ def test_the_whole_round(app: Flask, make_client: Any) -> None:
     assert "Reports shared with you" in home
     seen = family.get(f"/family/reports/{scene.report.id}").text
     assert "We worry about the nights." in seen
+    assert "I partly agree" in seen and "section: write it in your own words" in seen
     assert shared.text in seen
     assert meeting_only.text not in seen and secret.text not in seen
     words = "Nie zgadzam się: it was one night only."
