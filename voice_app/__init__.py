@@ -81,7 +81,8 @@ def _register_blueprints(app: Flask) -> None:
     import voice_app.family.models
     import voice_app.plans.models
     import voice_app.record.models
-    import voice_app.replies.models  # noqa: F401
+    import voice_app.replies.models
+    import voice_app.reports.models  # noqa: F401
     from voice_app.accounts.views import admin_bp as accounts_admin_bp
     from voice_app.accounts.views import bp as accounts_bp
     from voice_app.audit.views import bp as audit_bp
@@ -103,6 +104,9 @@ def _register_blueprints(app: Flask) -> None:
     from voice_app.record.entries.views import bp as record_bp
     from voice_app.replies.views import bp as replies_bp
     from voice_app.replies.views import team_bp
+    from voice_app.reports.edit_views import bp as report_editing_bp
+    from voice_app.reports.family_views import bp as family_reports_bp
+    from voice_app.reports.views import bp as reports_bp
     from voice_app.subject_access.views import bp as subject_access_bp
 
     for blueprint in (
@@ -128,6 +132,9 @@ def _register_blueprints(app: Flask) -> None:
         family_bp,
         family_access_bp,
         family_staff_bp,
+        reports_bp,
+        report_editing_bp,
+        family_reports_bp,
     ):
         app.register_blueprint(blueprint)
 

@@ -16,6 +16,7 @@ from tests.core import (
     matrix_plans,
     matrix_record,
     matrix_replies,
+    matrix_reports,
     matrix_subject_access,
     matrix_uploads,
 )
@@ -68,6 +69,7 @@ AREAS = (
     matrix_uploads,
     matrix_plans,
     matrix_family,
+    matrix_reports,
 )
 
 

@@ -88,6 +88,16 @@ class AuditAction(StrEnum):
     FAMILY_SETTINGS_CHANGED = "family_settings_changed"
     FAMILY_ACCOUNTS_VIEWED = "family_accounts_viewed"
     FAMILY_ACCESS_ENDED = "family_access_ended"
+    REPORT_CREATED = "report_created"
+    REPORT_VIEWED = "report_viewed"
+    REPORT_CHANGED = "report_changed"
+    REPORT_SHARED = "report_shared"
+    REPORT_COMMENT_ANSWERED = "report_comment_answered"
+    REPORT_SIGNED_OFF = "report_signed_off"
+    REPORT_PDF_MADE = "report_pdf_made"
+    FAMILY_REPORT_VIEWED = "family_report_viewed"
+    FAMILY_REPORT_COMMENTED = "family_report_commented"
+    FAMILY_REPORT_FINAL_VIEW = "family_report_final_view"
 
 
 class AuditEntry(Base):

@@ -18,6 +18,7 @@ from voice_app.family.demo import DEMO_FAMILY_PASSPHRASE, DEMO_FAMILY_SIGN_IN, s
 from voice_app.plans.demo import seed_plan
 from voice_app.record.demo import seed_chronology
 from voice_app.replies.demo import seed_reply
+from voice_app.reports.demo import seed_report
 
 DEMO_PASSWORD = "demo-password"  # noqa: S105 - published in the README, demo databases only
 
@@ -133,7 +134,7 @@ def seed_demo() -> dict[str, User]:
     seed_chronology(maya, sam, staff["manager@demo.example"])
     seed_reply(maya, sam)
     seed_plan(maya, sam)
-    seed_family(claire, sam)
+    seed_report(maya, sam, seed_family(claire, sam))
     return staff
 
 

@@ -46,6 +46,9 @@ class Permission(StrEnum):
     PLAN_READ = "plan:read"
     PLAN_EDIT = "plan:edit"
     PLAN_SIGN_OFF = "plan:sign_off"
+    REPORT_READ = "report:read"
+    REPORT_EDIT = "report:edit"
+    REPORT_SIGN_OFF = "report:sign_off"
     USER_MANAGE = "user:manage"
 
 
@@ -66,6 +69,8 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.REPLY_WRITE,
             Permission.PLAN_READ,
             Permission.PLAN_EDIT,
+            Permission.REPORT_READ,
+            Permission.REPORT_EDIT,
         }
     ),
     Role.MANAGER: frozenset(
@@ -89,6 +94,8 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.TEAM_READ,
             Permission.PLAN_READ,
             Permission.PLAN_SIGN_OFF,
+            Permission.REPORT_READ,
+            Permission.REPORT_SIGN_OFF,
         }
     ),
     # Interpreters see a plan only when a task asks them to (issue 11): none yet, so none.

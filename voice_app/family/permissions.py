@@ -18,6 +18,10 @@ class FamilyPermission(StrEnum):
     CONTRIBUTE = "family_contribution:create"
     #: Their own language.
     SETTINGS = "family_settings:change"
+    #: Reports shared with them: each section they may see, and every answer to them.
+    REPORT_READ = "family_report:read"
+    #: Their view of each section, the family's own section, their view of the final report.
+    REPORT_ANSWER = "family_report:answer"
 
 
 #: Every family account holds the same set; no family account ever holds a staff permission.

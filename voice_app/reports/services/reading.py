@@ -1,0 +1,119 @@
+"""A report version as one reader sees it: sections in order, the child's words, the
+analysis with the reader's entry numbers, decisions, comments with answers, final views.
+
+Everything a reader may see of the record comes from ``record.disclosure`` (through
+``voices.readable_word_ids`` and ``disclosure_for``); nothing here filters beside it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from voice_app.audit import services as audit
+from voice_app.audit.models import AuditAction
+from voice_app.extensions import db
+from voice_app.record.disclosure import Disclosure, Reader, disclosure_for
+from voice_app.record.models import RecordEntry
+from voice_app.reports.models import (
+    SECTIONS,
+    AnalysisPoint,
+    Report,
+    ReportAnswer,
+    ReportComment,
+    ReportDecision,
+    ReportFinalView,
+    ReportSection,
+    ReportVersion,
+)
+from voice_app.reports.services import answers
+from voice_app.reports.services.drafting import current_texts
+from voice_app.reports.services.voices import Chosen, Readers, shown_words
+
+
+@dataclass(frozen=True)
+class ShownPoint:
+    point: AnalysisPoint
+    #: The reader's own numbers for the entries it rests on.
+    numbers: list[int]
+
+
+@dataclass
+class ShownComment:
+    comment: ReportComment
+    answers: list[ReportAnswer]
+
+
+@dataclass
+class ShownReport:
+    report: Report
+    version: ReportVersion
+    sections: list[ReportSection]
+    texts: dict[ReportSection, str]
+    words: list[Chosen]
+    points: list[ShownPoint]
+    decisions: list[ReportDecision]
+    comments: dict[ReportSection, list[ShownComment]] = field(default_factory=dict)
+    final_views: list[ReportFinalView] = field(default_factory=list)
+
+    @property
+    def family_section(self) -> list[ShownComment]:
+        return self.comments.get(ReportSection.FAMILY_VIEWS, [])
+
+
+def _seen(report: Report, reader: Reader) -> Disclosure:
+    return disclosure_for(reader, report.child_id)
+
+
+def _points(version: ReportVersion, seen: Disclosure) -> list[ShownPoint]:
+    """Points with the reader's numbers for the entries they may see. A point resting on
+    a confidential entry is shown only to a reader who may read that entry."""
+    shown = []
+    for point in version.points:
+        entries = [db.session.get(RecordEntry, int(i)) for i in point.entry_ids.split()]
+        known = [e for e in entries if e is not None]
+        if any(seen.scope.entry_is_confidential(e.id) and not seen.may_see_entry(e) for e in known):
+            continue
+        shown.append(ShownPoint(point, [seen.number(e) for e in known if seen.may_see_entry(e)]))
+    return shown
+
+
+def shown_report(
+    report: Report,
+    version: ReportVersion,
+    reader: Reader,
+    readers: Readers,
+    *,
+    all_comments: bool = True,
+) -> ShownReport:
+    """The version for one reader; ``readers`` says whose copy (the meeting's or a family
+    member's) the child's words come from. ``all_comments`` False: the family member's own
+    comments only."""
+    seen = _seen(report, reader)
+    texts = {s: t.body for s, t in current_texts(version).items()}
+    comments: dict[ReportSection, list[ShownComment]] = {}
+    rows = answers.comments_on(version)
+    if not all_comments:
+        rows = [c for c in rows if c.family_member_id == readers.family_member_id]
+    found = answers.answers_to([c.id for c in rows])
+    for row in rows:
+        comments.setdefault(row.section, []).append(ShownComment(row, found[row.id]))
+    return ShownReport(
+        report=report,
+        version=version,
+        sections=SECTIONS[report.kind],
+        texts=texts,
+        words=shown_words(version, report.child_id, readers),
+        points=_points(version, seen),
+        decisions=list(version.decisions),
+        comments=comments,
+        final_views=answers.final_views(version),
+    )
+
+
+def record_read(report: Report, what: str, version: ReportVersion, *, family: bool = False) -> None:
+    audit.record(
+        AuditAction.FAMILY_REPORT_VIEWED if family else AuditAction.REPORT_VIEWED,
+        child_id=report.child_id,
+        target=f"report:{report.id}",
+        details={"what": what, "version": version.number},
+    )
