@@ -102,6 +102,31 @@ def _statements(child_id: int) -> list[tuple[str, Delete]]:
     ]
 
 
+def wipe_traces() -> str | None:
+    """After a purge is committed, leave no copy of the destroyed rows in SQLite's files.
+
+    Every connection runs with ``secure_delete`` (``core.db``), so deleted rows are zeroed
+    in the database file; the write-ahead log still holds the pages as they were until a
+    checkpoint copies the new pages back and truncates it. Returns a warning when another
+    connection's open read kept the log from being emptied; nothing on PostgreSQL.
+    """
+    if db.engine.dialect.name != "sqlite":
+        return None
+    raw = db.engine.raw_connection()
+    try:
+        busy, _log, _done = raw.driver_connection.execute(  # type: ignore[union-attr]
+            "PRAGMA wal_checkpoint(TRUNCATE)"
+        ).fetchone()
+    finally:
+        raw.close()
+    if busy:
+        return (
+            "The SQLite write-ahead log could not be emptied yet (a reader was open); "
+            "run the purge again to finish."
+        )
+    return None
+
+
 def purge_child(child: Child) -> Purged:
     """Destroy one child's record, files first, and leave the tombstone. The caller commits."""
     store = media_store()

@@ -1,0 +1,93 @@
+"""After a purge nothing personal is left: not in any table, not in the audit chain, and
+on SQLite not in the database file or its write-ahead log either."""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.engine import make_url
+
+from tests.factories import AssignmentFactory, ChildFactory, UserFactory
+from tests.record.helpers import add_contribution, add_entry
+from voice_app.audit.models import AuditAction, AuditEntry
+from voice_app.core.db import utcnow
+from voice_app.core.permissions import Role
+from voice_app.extensions import db
+
+MARKERS = ("Qzxname", "Qzxpref", "Qzxaddr", "Qzxwords", "Qzxnote", "Qzxsummary")
+
+
+def every_row_as_text() -> str:
+    dumped = []
+    for table in db.metadata.sorted_tables:
+        for row in db.session.execute(select(table)):
+            dumped.append(repr(tuple(row)))
+    return "\n".join(dumped)
+
+
+def test_a_case_list_search_is_audited_without_its_words(make_client):
+    worker = UserFactory()
+    child = ChildFactory(team=worker.team, full_name="Maya Qzxsearch")
+    AssignmentFactory(child=child, user=worker)
+    db.session.commit()
+    browser = make_client(worker.email)
+    browser.submit("/children/search", {"q": "Qzxsearch"})
+    assert "Maya Qzxsearch" in browser.get("/children/").get_data(as_text=True)
+    entry = db.session.scalars(
+        select(AuditEntry)
+        .where(AuditEntry.action == AuditAction.CASE_LIST_VIEWED)
+        .order_by(AuditEntry.id.desc())
+    ).first()
+    assert entry is not None
+    assert "qzxsearch" not in repr(entry.details).lower()
+    details = json.loads(entry.details) if isinstance(entry.details, str) else entry.details
+    assert details["searched"] is True and child.id in details["shown"]
+
+
+def test_after_a_purge_no_marker_is_in_any_table_or_the_sqlite_files(
+    app, make_client, runner, database_url
+):
+    worker = UserFactory(name="Sam Okafor")
+    manager = UserFactory(team=worker.team, role=Role.MANAGER)
+    child = ChildFactory(
+        team=worker.team,
+        full_name="Maya Qzxname",
+        preferred_name="Qzxpref",
+        address="1 Qzxaddr Lane",
+    )
+    AssignmentFactory(child=child, user=worker)
+    add_entry(child, worker, "visit note Qzxnote")
+    add_contribution(child, "I said Qzxwords")
+    db.session.commit()
+    for browser in (make_client(worker.email), make_client(manager.email)):
+        for words in ("Qzxname", "Qzxpref"):
+            browser.submit("/children/search", {"q": words})
+            assert "Maya Qzxname" in browser.get("/children/").get_data(as_text=True)
+    child.closed_at, child.closed_by_id = utcnow() - timedelta(days=3000), manager.id
+    child.closing_summary = "Closed. Qzxsummary"
+    child.destroy_on = utcnow().date() - timedelta(days=1)
+    db.session.commit()
+    assert "Qzxname" in every_row_as_text()  # the check below can find what it looks for
+
+    result = runner.invoke(args=["records", "purge-expired"])
+    assert result.exit_code == 0, result.output
+    db.session.expire_all()
+    dumped = every_row_as_text()
+    for marker in MARKERS:
+        assert marker.lower() not in dumped.lower(), marker
+    assert runner.invoke(args=["audit", "verify"]).exit_code == 0
+
+    url = make_url(database_url)
+    if url.get_backend_name() != "sqlite":
+        return
+    db.session.commit()
+    path = Path(url.database or "")
+    files = [p for p in (path, Path(f"{path}-wal")) if p.exists()]
+    assert path in files
+    for file in files:
+        data = file.read_bytes()
+        for marker in MARKERS:
+            assert marker.encode() not in data, (file.name, marker)
