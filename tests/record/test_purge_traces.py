@@ -91,3 +91,31 @@ def test_after_a_purge_no_marker_is_in_any_table_or_the_sqlite_files(
         data = file.read_bytes()
         for marker in MARKERS:
             assert marker.encode() not in data, (file.name, marker)
+
+
+def test_the_managers_audit_page_shows_the_tombstone_without_the_name(make_client, runner):
+    worker = UserFactory()
+    manager = UserFactory(team=worker.team, role=Role.MANAGER)
+    child = ChildFactory(team=worker.team, full_name="Maya Qzxtomb")
+    AssignmentFactory(child=child, user=worker)
+    add_contribution(child, "words", media=b"drawing")
+    db.session.commit()
+    reference = child.reference
+    browser = make_client(worker.email)
+    closed = browser.submit(f"/children/{child.id}/close", {"summary": "Support ended."})
+    assert closed.status_code == 302
+    db.session.expire_all()
+    child.destroy_on = utcnow().date() - timedelta(days=1)
+    db.session.commit()
+    assert runner.invoke(args=["records", "purge-expired"]).exit_code == 0
+    page = make_client(manager.email).get("/audit/").get_data(as_text=True)
+    row = page[page.index('class="audit-tombstone"') :]
+    row = row[: row.index("</tr>")]
+    assert reference in row
+    assert "A record was destroyed at the end of its retention period" in row
+    assert "Policy: 6 years after closure or until age 25, whichever is later" in row
+    assert "2 rows and 2 files destroyed." in row  # contribution, assignment; drawing, thumbnail
+    assert "Qzxtomb" not in page
+    # Another team's manager does not see it.
+    other = UserFactory(role=Role.MANAGER)
+    assert reference not in make_client(other.email).get("/audit/").get_data(as_text=True)

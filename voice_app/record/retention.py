@@ -20,7 +20,8 @@ from sqlalchemy import Delete, delete, select
 
 from voice_app.accounts.models import Invitation
 from voice_app.audit import services as audit
-from voice_app.audit.models import AuditAction
+from voice_app.audit.models import AuditAction, AuditEntry
+from voice_app.children.closure import retention_policy
 from voice_app.children.models import CaseAssignment, Child, FamilyMember
 from voice_app.contributions.models import Contribution, SafetyResponse, Transcript
 from voice_app.core.db import utcnow
@@ -102,6 +103,17 @@ def _statements(child_id: int) -> list[tuple[str, Delete]]:
     ]
 
 
+def _policy_at_closure(child_id: int) -> dict[str, object]:
+    """The retention policy that set this record's date: kept with its closure."""
+    closed = db.session.scalar(
+        select(AuditEntry)
+        .where(AuditEntry.child_id == child_id, AuditEntry.action == AuditAction.CASE_CLOSED)
+        .order_by(AuditEntry.id.desc())
+    )
+    policy = closed.details_dict.get("policy") if closed is not None else None
+    return dict(policy) if isinstance(policy, dict) else dict(retention_policy())
+
+
 def wipe_traces() -> str | None:
     """After a purge is committed, leave no copy of the destroyed rows in SQLite's files.
 
@@ -129,6 +141,10 @@ def wipe_traces() -> str | None:
 
 def purge_child(child: Child) -> Purged:
     """Destroy one child's record, files first, and leave the tombstone. The caller commits."""
+    policy = {
+        **_policy_at_closure(child.id),
+        "destroy_on": child.destroy_on.isoformat() if child.destroy_on else None,
+    }
     store = media_store()
     media_ids = media_ids_of(child.id)
     for media_id in media_ids:
@@ -148,6 +164,6 @@ def purge_child(child: Child) -> Purged:
         AuditAction.RECORD_PURGED,
         child_id=child.id,
         target=f"child:{child.id}",
-        details={"reference": child.reference, "counts": counts},
+        details={"reference": child.reference, "counts": counts, "policy": policy},
     )
     return Purged(child.id, child.reference, counts)
