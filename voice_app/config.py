@@ -82,7 +82,9 @@ def load_config(instance_path: Path, overrides: dict[str, Any] | None = None) ->
         "BABEL_DEFAULT_LOCALE": "en",
         "BABEL_DEFAULT_TIMEZONE": "Europe/London",
         "BABEL_TRANSLATION_DIRECTORIES": str(ROOT / "translations"),
-        "RATELIMIT_STORAGE_URI": _env("RATELIMIT_STORAGE_URL", "memory://"),
+        #: Shared by every worker on this machine (``core.rate_store``); redis:// for several.
+        "RATELIMIT_STORAGE_URI": _env("RATELIMIT_STORAGE_URL")
+        or f"sqlitefile://{instance_path / 'ratelimit.sqlite3'}",
         "RATELIMIT_HEADERS_ENABLED": True,
         "LOGIN_RATE_LIMIT": _env("LOGIN_RATE_LIMIT", "20 per minute"),
         #: Failed logins for one email address within LOGIN_LOCKOUT_WINDOW before it is locked.
