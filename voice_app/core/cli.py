@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import sys
+from pathlib import Path
+
+import click
 from flask import Flask
+from sqlalchemy.engine import make_url
 
 
 def register_cli(app: Flask) -> None:
@@ -24,3 +29,27 @@ def register_cli(app: Flask) -> None:
         media_cli,
     ):
         app.cli.add_command(command)
+    say_which_database(app)
+
+
+def say_which_database(app: Flask) -> None:
+    """Every ``flask`` command says (on stderr) which database and queue it uses.
+
+    A command run without the deployment's ``VOICE_APP_DATABASE_URL`` would otherwise
+    quietly read the SQLite file in ``instance/`` ("audit verify: OK" about the wrong
+    database). Passwords in the URLs are never printed.
+    """
+    if Path(sys.argv[0]).name != "flask":
+        return
+    click.echo(
+        f"voice_app: database {_shown(app.config['SQLALCHEMY_DATABASE_URI'])}, "
+        f"queue {_shown(app.config['QUEUE_URL'])}",
+        err=True,
+    )
+
+
+def _shown(url: str) -> str:
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except Exception:  # a queue URL SQLAlchemy does not parse (redis://): no password shown
+        return url.split("@")[-1] if "@" in url else url
