@@ -4,6 +4,7 @@ on SQLite not in the database file or its write-ahead log either."""
 from __future__ import annotations
 
 import json
+import uuid
 from datetime import timedelta
 from pathlib import Path
 
@@ -13,6 +14,7 @@ from sqlalchemy.engine import make_url
 from tests.factories import AssignmentFactory, ChildFactory, UserFactory
 from tests.record.helpers import add_contribution, add_entry
 from voice_app.audit.models import AuditAction, AuditEntry
+from voice_app.contributions import upload_sessions
 from voice_app.core.db import utcnow
 from voice_app.core.permissions import Role
 from voice_app.extensions import db
@@ -62,6 +64,10 @@ def test_after_a_purge_no_marker_is_in_any_table_or_the_sqlite_files(
     add_entry(child, worker, "visit note Qzxnote")
     add_contribution(child, "I said Qzxwords")
     db.session.commit()
+    # A recording still arriving in chunks when the record is destroyed goes with it.
+    arriving = upload_sessions.begin(child.id, str(uuid.uuid4()), 10, "0" * 64, 100)
+    upload_sessions.add_chunk(arriving, 0, b"Qzxchunk")
+    assert arriving.folder.is_dir()
     for browser in (make_client(worker.email), make_client(manager.email)):
         for words in ("Qzxname", "Qzxpref"):
             browser.submit("/children/search", {"q": words})
@@ -79,6 +85,8 @@ def test_after_a_purge_no_marker_is_in_any_table_or_the_sqlite_files(
     for marker in MARKERS:
         assert marker.lower() not in dumped.lower(), marker
     assert runner.invoke(args=["audit", "verify"]).exit_code == 0
+    assert "uploads_in_progress 1" in result.output
+    assert not (Path(app.config["UPLOAD_ROOT"]) / str(child.id)).exists()
 
     url = make_url(database_url)
     if url.get_backend_name() != "sqlite":

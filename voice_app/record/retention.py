@@ -12,10 +12,13 @@ whereas rows removed before their files would leave files nobody can find to des
 
 from __future__ import annotations
 
+import shutil
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 from typing import Any
 
+from flask import current_app
 from sqlalchemy import Delete, delete, select
 
 from voice_app.accounts.models import Invitation
@@ -60,6 +63,16 @@ class Purged:
     child_id: int
     reference: str
     counts: dict[str, int]
+
+
+def _discard_uploads(child_id: int) -> int:
+    """Remove the child's chunked uploads still arriving (``contributions.upload_sessions``)."""
+    folder = Path(current_app.config["UPLOAD_ROOT"]) / str(int(child_id))
+    if not folder.is_dir():
+        return 0
+    items = sum(1 for path in folder.iterdir() if path.is_dir())
+    shutil.rmtree(folder)
+    return items
 
 
 def media_ids_of(child_id: int) -> list[str]:
@@ -149,7 +162,10 @@ def purge_child(child: Child) -> Purged:
     media_ids = media_ids_of(child.id)
     for media_id in media_ids:
         store.delete(media_id)
-    counts: dict[str, int] = {"media_files": len(media_ids)}
+    counts: dict[str, int] = {
+        "media_files": len(media_ids),
+        "uploads_in_progress": _discard_uploads(child.id),
+    }
     for name, statement in _statements(child.id):
         result: Any = db.session.execute(statement.execution_options(synchronize_session=False))
         counts[name] = result.rowcount
