@@ -166,3 +166,9 @@ def test_after_a_purge_a_session_open_at_the_time_ends_and_nothing_is_added(
         {"client_id": str(uuid.uuid4()), "kind": "voice", "size": 10, "sha256": "0" * 64},
     )
     assert begun.status_code in (401, 410)
+
+
+def test_the_close_page_says_the_date_is_fixed_at_closure(make_client, family):
+    child, sam, _tablet, _made = family
+    page = make_client(sam.email).get(f"/children/{child.id}/close").get_data(as_text=True)
+    assert "a later change to the policy does not move it" in page
