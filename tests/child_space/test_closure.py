@@ -172,3 +172,13 @@ def test_the_close_page_says_the_date_is_fixed_at_closure(make_client, family):
     child, sam, _tablet, _made = family
     page = make_client(sam.email).get(f"/children/{child.id}/close").get_data(as_text=True)
     assert "a later change to the policy does not move it" in page
+
+
+def test_a_form_sent_after_closure_gets_the_page_and_the_outbox_gets_json(family):
+    child, sam, tablet, _made = family
+    close(child, sam)
+    page = tablet.submit("/me/pin", {"first": "cat", "second": "dog", "third": "sun"})
+    assert page.status_code == 410 and page.mimetype == "text/html"
+    assert "Your worker has finished working with you" in page.get_data(as_text=True)
+    status = tablet.get("/me/contributions/1")
+    assert status.status_code == 410 and status.get_json()["reason"] == "ended"

@@ -103,7 +103,12 @@ def words_for(state: SpaceState, child: Child | None) -> str:
 
 
 def _wants_json() -> bool:
-    return request.method != "GET" or request.accept_mimetypes.best == "application/json"
+    """The outbox and the space's scripts get JSON; a page or a form gets the page."""
+    return (
+        request.is_json
+        or request.path.startswith("/me/contributions")
+        or request.accept_mimetypes.best == "application/json"
+    )
 
 
 def ended_answer(space: ChildSpace, endpoint: str) -> Response | tuple[Response | str, int] | None:
