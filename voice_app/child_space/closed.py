@@ -21,7 +21,7 @@ from voice_app.accounts.models import Invitation
 from voice_app.child_space.session import ChildSpace
 from voice_app.children.models import Child, DevelopmentalBand
 from voice_app.children.services import today
-from voice_app.core.db import utcnow
+from voice_app.core.db import READING, read_first, utcnow
 from voice_app.extensions import db
 
 
@@ -113,13 +113,21 @@ def _wants_json() -> bool:
 
 def ended_answer(space: ChildSpace, endpoint: str) -> Response | tuple[Response | str, int] | None:
     """The answer for a request from a space that no longer leads anywhere, or None to go on."""
-    state = state_of(space)
+    # Read without SQLite's write lock, and end the transaction at once: an upload's body
+    # is read after this, and a slow tablet must never hold the lock while it arrives.
+    before = g.get(READING)
+    read_first(db.session)
+    try:
+        state = state_of(space)
+        child = db.session.get(Child, space.child_id) if state is not SpaceState.OPEN else None
+        message = words_for(state, child) if state is not SpaceState.OPEN else ""
+    finally:
+        db.session.commit()
+        if before is None:
+            g.pop(READING, None)
     g.space_state = state
     if state is SpaceState.OPEN:
         return None
-    child = db.session.get(Child, space.child_id)
-    message = words_for(state, child)
-    db.session.commit()
     if state is SpaceState.GONE:
         # Nothing is left to send to, and a handed-over tablet must not fall back into the
         # practitioner's own view: the whole device session ends.
