@@ -51,6 +51,12 @@ $(INSTANCE)/secret_key:
 	mkdir -p $(INSTANCE)
 	umask 077; $(BIN)/python -c 'import secrets; print(secrets.token_hex(32))' > $@
 
+# The media key, apart from the secret key (voice_app.core.media_keys): rotate it with
+# `flask media new-key` and `flask media rekey`. Files from before it stay readable.
+$(INSTANCE)/media_keys:
+	mkdir -p $(INSTANCE)
+	umask 077; $(BIN)/python -c 'import secrets; print(secrets.token_hex(32))' > $@
+
 install: $(VENV)/.installed $(MODEL_DIR)/model.bin translations
 	@$(MAKE) --no-print-directory debs DEBS="$(APP_DEBS)"
 
@@ -71,7 +77,7 @@ debs:
 # The worker polls its SQLite queue at most a second apart (Huey's default backs off to ten
 # seconds), so a child's recording starts transcribing within a second of arriving.
 run: export VOICE_APP_DEMO = 1
-run: install $(INSTANCE)/secret_key
+run: install $(INSTANCE)/secret_key $(INSTANCE)/media_keys
 	$(FLASK) db upgrade
 	$(FLASK) demo
 	@$(BIN)/huey_consumer voice_app.worker.huey --workers 2 --worker-type thread --delay 0.1 --max-delay 1 --logfile $(INSTANCE)/worker.log & \

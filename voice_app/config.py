@@ -41,7 +41,10 @@ def load_config(instance_path: Path, overrides: dict[str, Any] | None = None) ->
         # SQL parameters carry names and words: never into a log or an error message.
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True, "hide_parameters": True},
         "QUEUE_URL": queue_url,
-        "MEDIA_ROOT": str(instance_path / "media"),
+        #: Recordings, drawings and exports, encrypted (``core.storage``).
+        "MEDIA_ROOT": _env("MEDIA_DIR") or str(instance_path / "media"),
+        #: Media keys, oldest first (hex); the newest seals new files (``core.media_keys``).
+        "MEDIA_KEYS": _media_keys(instance_path),
         "WHISPER_MODEL_DIR": _env("WHISPER_MODEL")
         or str(instance_path / "models" / "whisper-base"),
         #: A running transcription renews its lease every third of this; a lease this old
@@ -79,7 +82,9 @@ def load_config(instance_path: Path, overrides: dict[str, Any] | None = None) ->
         "BABEL_DEFAULT_LOCALE": "en",
         "BABEL_DEFAULT_TIMEZONE": "Europe/London",
         "BABEL_TRANSLATION_DIRECTORIES": str(ROOT / "translations"),
-        "RATELIMIT_STORAGE_URI": _env("RATELIMIT_STORAGE_URL", "memory://"),
+        #: Shared by every worker on this machine (``core.rate_store``); redis:// for several.
+        "RATELIMIT_STORAGE_URI": _env("RATELIMIT_STORAGE_URL")
+        or f"sqlitefile://{instance_path / 'ratelimit.sqlite3'}",
         "RATELIMIT_HEADERS_ENABLED": True,
         "LOGIN_RATE_LIMIT": _env("LOGIN_RATE_LIMIT", "20 per minute"),
         #: Failed logins for one email address within LOGIN_LOCKOUT_WINDOW before it is locked.
@@ -114,6 +119,22 @@ def load_config(instance_path: Path, overrides: dict[str, Any] | None = None) ->
             "once to make the file, before starting in production mode."
         )
     return config
+
+
+#: Media keys kept in the instance folder, one hex key a line, oldest first.
+MEDIA_KEYS_FILE = "media_keys"
+
+
+def _media_keys(instance_path: Path) -> list[str]:
+    """``VOICE_APP_MEDIA_KEY`` (several: comma-separated, oldest first), else the key file."""
+    given = _env("MEDIA_KEY")
+    if given:
+        return [key.strip() for key in given.split(",") if key.strip()]
+    try:
+        lines = (instance_path / MEDIA_KEYS_FILE).read_text(encoding="utf-8").splitlines()
+    except FileNotFoundError:
+        return []
+    return [line.strip() for line in lines if line.strip() and not line.startswith("#")]
 
 
 def _secret_key_file(instance_path: Path) -> str | None:

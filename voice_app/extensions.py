@@ -10,6 +10,7 @@ from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
 
+from voice_app.core import rate_store  # noqa: F401 - registers the sqlitefile:// store
 from voice_app.core.db import Base
 
 # Objects stay loaded after a commit: a view that writes its audit entry and then renders

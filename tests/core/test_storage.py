@@ -21,7 +21,7 @@ from voice_app.core.storage import (
 )
 
 MARKER = b"Amelia-Jones-said-she-is-scared-at-home"
-HEADER = 1 + 12
+HEADER = 1 + 8 + 12  # version, key id, nonce
 TAG = 16
 
 

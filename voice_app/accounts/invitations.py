@@ -27,6 +27,10 @@ CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 CODE_LENGTH = 8
 
 
+class CaseClosed(ValueError):
+    """A closed case takes no new invitation or handover."""
+
+
 @dataclass(frozen=True)
 class NewInvitation:
     """What is shown once to the practitioner; only hashes are kept."""
@@ -71,7 +75,9 @@ def normalise_code(typed: str) -> str:
 def create_invitation(
     child: Child, purpose: str, created_by: User, expires_in: timedelta
 ) -> NewInvitation:
-    """Make an invitation for ``child`` valid for ``expires_in``."""
+    """Make an invitation for ``child`` valid for ``expires_in``; never for a closed case."""
+    if child.closed_at is not None or child.purged_at is not None:
+        raise CaseClosed(child.id)
     token, code = new_secrets()
     invitation = Invitation(
         child_id=child.id,
@@ -89,9 +95,20 @@ def create_invitation(
     return NewInvitation(invitation, token, code)
 
 
+def still_opens(invitation: Invitation, child: Child | None = None) -> bool:
+    """Whether the invitation still leads into the child's space: valid, and the case open."""
+    child = child or db.session.get(Child, invitation.child_id)
+    return (
+        invitation.usable_at(utcnow())
+        and child is not None
+        and child.closed_at is None
+        and child.purged_at is None
+    )
+
+
 def _usable(column: InstrumentedAttribute[str], secret: str) -> Invitation | None:
     invitation = db.session.scalar(select(Invitation).where(column == _digest(secret)))
-    if invitation is None or not invitation.usable_at(utcnow()):
+    if invitation is None or not still_opens(invitation):
         return None
     return invitation
 

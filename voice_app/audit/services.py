@@ -108,12 +108,23 @@ class AuditFilter:
 
 
 def filtered_entries(
-    scope_child_ids: Select[Any], scope_user_ids: Select[Any], wanted: AuditFilter
+    scope_child_ids: Select[Any],
+    scope_user_ids: Select[Any],
+    wanted: AuditFilter,
+    tombstone_child_ids: Select[Any] | None = None,
 ) -> Select[AuditEntry]:
-    """Entries about the given children or by the given people, newest first, then filtered."""
-    stmt = select(AuditEntry).where(
-        AuditEntry.child_id.in_(scope_child_ids) | AuditEntry.actor_id.in_(scope_user_ids)
-    )
+    """Entries about the given children or by the given people, newest first, then filtered.
+
+    ``tombstone_child_ids`` adds the entries saying those (destroyed) records were purged:
+    a purged child is outside everyone's case scope, and its purge has no actor.
+    """
+    in_scope = AuditEntry.child_id.in_(scope_child_ids) | AuditEntry.actor_id.in_(scope_user_ids)
+    if tombstone_child_ids is not None:
+        in_scope = in_scope | (
+            (AuditEntry.action == AuditAction.RECORD_PURGED)
+            & AuditEntry.child_id.in_(tombstone_child_ids)
+        )
+    stmt = select(AuditEntry).where(in_scope)
     if wanted.child_id is not None:
         stmt = stmt.where(AuditEntry.child_id == wanted.child_id)
     if wanted.actor_id is not None:

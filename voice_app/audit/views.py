@@ -57,7 +57,11 @@ def audit_log() -> str:
         since=_start_of(form.since.data),
         until=until + timedelta(days=1) if until else None,
     )
-    stmt = services.filtered_entries(team_children, team_people, wanted)
+    # The tombstones of the team's destroyed records: reference, date, policy, counts.
+    team_tombstones = select(Child.id).where(
+        Child.team_id == manager.team_id, Child.purged_at.is_not(None)
+    )
+    stmt = services.filtered_entries(team_children, team_people, wanted, team_tombstones)
     page = page_number()
     total = db.session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
     entries = db.session.scalars(stmt.limit(PER_PAGE).offset((page - 1) * PER_PAGE)).all()

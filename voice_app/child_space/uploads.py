@@ -12,9 +12,10 @@ from __future__ import annotations
 import os
 import uuid
 
-from flask import Response, abort, current_app, jsonify, request, url_for
+from flask import Response, abort, current_app, g, jsonify, request, url_for
 from flask_babel import gettext as _
 
+from voice_app.child_space import closed
 from voice_app.child_space.session import current_space
 from voice_app.child_space.views import _refused, _space_and_child, _stored_answer, bp
 from voice_app.children.models import Child
@@ -138,7 +139,13 @@ def upload() -> tuple[Response, int]:
             upload_sessions.discard(finished)
     if created and contribution.transcript is not None:
         db.session.refresh(contribution)
-    return jsonify(_stored_answer(child, contribution)), 201 if created else 200
+    answer = _stored_answer(child, contribution)
+    state = g.get("space_state", closed.SpaceState.OPEN)
+    if state is not closed.SpaceState.OPEN:
+        # Kept, never lost: the practitioner's timeline marks it as arriving after closure;
+        # the child is told kindly that their space has closed.
+        answer.update(closed=True, message=closed.words_for(state, child))
+    return jsonify(answer), 201 if created else 200
 
 
 @bp.post("/me/contributions/uploads")

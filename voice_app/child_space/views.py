@@ -11,6 +11,7 @@ from flask import (
     current_app,
     flash,
     jsonify,
+    make_response,
     redirect,
     render_template,
     request,
@@ -25,6 +26,7 @@ from voice_app.accounts.models import Invitation, User
 from voice_app.accounts.services import password_matches
 from voice_app.audit import services as audit
 from voice_app.audit.models import AuditAction
+from voice_app.child_space import closed
 from voice_app.child_space.forms import GiveBackForm, JoinForm, PictureForm
 from voice_app.child_space.labels import (
     PICTURE_NAMES,
@@ -60,11 +62,18 @@ REACHABLE_FROM_CHILD_SPACE = frozenset(
 
 @bp.before_app_request
 def keep_the_child_in_their_space() -> BaseResponse | None:
-    """While a child's space is open on a device, nothing of any case is reachable from it."""
-    if current_space() is None:
+    """While a child's space is open on a device, nothing of any case is reachable from it;
+    once the case has closed or the record is gone, the space says so (``closed``)."""
+    space = current_space()
+    if space is None:
         return None
     endpoint = request.endpoint or ""
-    if endpoint.startswith("child_space.") or endpoint in REACHABLE_FROM_CHILD_SPACE:
+    if endpoint in REACHABLE_FROM_CHILD_SPACE:
+        return None
+    ended = closed.ended_answer(space, endpoint)
+    if ended is not None:
+        return make_response(ended)
+    if endpoint.startswith("child_space."):
         return None
     return redirect(url_for("child_space.home"))
 
@@ -91,6 +100,8 @@ def _enter(invitation: Invitation) -> BaseResponse:
     if child is None:
         abort(404)
     session.pop(PIN_PENDING_KEY, None)
+    if not invitations.still_opens(invitation, child):
+        return redirect(url_for("child_space.join"))
     enter(ChildSpace(child.id, child.preferred_language, invitation_id=invitation.id))
     db.session.commit()
     return redirect(url_for("child_space.home"))

@@ -48,6 +48,15 @@ def destroy_on_for(date_of_birth: date, closed_on: date) -> date:
     )
 
 
+def retention_policy() -> dict[str, int]:
+    """The policy in force now; kept with each closure, since it sets that case's date."""
+    config = current_app.config
+    return {
+        "years_after_closure": int(config["RETENTION_YEARS_AFTER_CLOSURE"]),
+        "until_age": int(config["RETENTION_UNTIL_AGE"]),
+    }
+
+
 def close_case(child: Child, summary: str | None, closed_by: User) -> None:
     """Close the case with its summary and set the date its record is destroyed.
 
@@ -70,7 +79,7 @@ def close_case(child: Child, summary: str | None, closed_by: User) -> None:
     audit.record(
         AuditAction.CASE_CLOSED,
         child_id=child.id,
-        details={"destroy_on": child.destroy_on.isoformat()},
+        details={"destroy_on": child.destroy_on.isoformat(), "policy": retention_policy()},
     )
 
 

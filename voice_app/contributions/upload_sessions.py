@@ -26,11 +26,10 @@ from pathlib import Path
 
 from flask import current_app
 
-from voice_app.core.storage import NONCE_BYTES, TAG_BYTES, MediaCorrupt, media_store
+from voice_app.core.storage import MediaCorrupt, media_store, seal_overhead
 
 _SHA256 = re.compile(r"[0-9a-f]{64}")
 _CHUNK_NAME = re.compile(r"[0-9]{12}")
-_SEAL_OVERHEAD = 1 + NONCE_BYTES + TAG_BYTES
 META = "upload.json"
 
 
@@ -113,7 +112,7 @@ def received(session: UploadSession) -> int:
     for start, path in _chunks(session):
         if start != offset:
             break
-        offset += path.stat().st_size - _SEAL_OVERHEAD
+        offset += path.stat().st_size - seal_overhead(path)
     return min(offset, session.size)
 
 

@@ -180,9 +180,12 @@ def _qr_data_uri(link: str) -> str:
 
 @bp.route("/<int:child_id>/invitations", methods=["GET", "POST"])
 @require(Permission.CASE_EDIT)
-def invitations_page(child_id: int) -> str:
+def invitations_page(child_id: int) -> BaseResponse | str:
     child = child_or_404(child_id)
     form = InvitationForm()
+    if child.closed_at is not None and request.method == "POST":
+        flash(_("This case is closed: it takes no new invitations."), "error")
+        return redirect(url_for("contributions.invitations_page", child_id=child.id))
     if form.validate_on_submit():
         made = invitations.create_invitation(
             child,
@@ -230,6 +233,9 @@ def revoke_invitation(child_id: int, invitation_id: int) -> BaseResponse:
 def handover(child_id: int) -> BaseResponse:
     """Turn this device into the child's space until the practitioner's password is given."""
     child = child_or_404(child_id)
+    if child.closed_at is not None:
+        flash(_("This case is closed: the child's space cannot be opened for it."), "error")
+        return redirect(url_for("contributions.timeline", child_id=child.id))
     audit.record(AuditAction.HANDOVER_STARTED, child_id=child.id)
     db.session.commit()
     enter(ChildSpace(child.id, child.preferred_language, handover_by=current_user.id))

@@ -1,12 +1,16 @@
 """Media files (recordings, drawings) kept encrypted at rest.
 
-Each file is sealed with AES-256-GCM under one app-wide key. The file on disk is::
+Each file is sealed with AES-256-GCM under the newest media key. The file on disk is::
 
-    version (1 byte) | nonce (12 bytes) | ciphertext + 16-byte tag
+    version 2 (1 byte) | key id (8 bytes) | nonce (12 bytes) | ciphertext + 16-byte tag
 
-The media id and the version byte are bound as associated data, so a file copied or
-renamed to another id, or a header edited to claim another version, fails to decrypt
-instead of quietly showing one child's drawing in another child's record.
+The key id (the first bytes of the key's SHA-256) says which key opens it, so several keys
+can be in use at once while an operator rotates them (``core.media_keys``: new media
+under the newest, ``flask media rekey`` moves old files forward). Files written before
+key ids (version 1: no key id) are opened by trying each key, the legacy key derived from
+the secret key among them. The media id and the header are bound as associated data, so
+a file copied or renamed to another id, or a header edited, fails to decrypt instead of
+quietly showing one child's drawing in another child's record.
 
 Files live at ``<root>/<id[:2]>/<id>``: the two-character fan-out keeps folders small
 when there are hundreds of thousands of contributions.
@@ -14,12 +18,15 @@ when there are hundreds of thousands of contributions.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 import secrets
 import tempfile
 import uuid
+from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives import hashes
@@ -27,13 +34,18 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from flask import current_app
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
+LEGACY_VERSION = 1
+KEY_ID_BYTES = 8
 NONCE_BYTES = 12
 TAG_BYTES = 16
 KEY_BYTES = 32
 HKDF_INFO = b"voice_app media v1"
 
-_HEADER_BYTES = 1 + NONCE_BYTES
+_LEGACY_HEADER_BYTES = 1 + NONCE_BYTES
+_HEADER_BYTES = 1 + KEY_ID_BYTES + NONCE_BYTES
+#: How many bytes sealing adds: a sealed file is this much larger than its contents.
+SEAL_OVERHEAD = _HEADER_BYTES + TAG_BYTES
 # fullmatch, not match with "$": "$" would also accept a trailing newline.
 _MEDIA_ID = re.compile(r"[0-9a-f]{32}")
 
@@ -53,11 +65,15 @@ class MediaCorrupt(MediaError):
 class MediaStore:
     """Encrypted files under ``root``, addressed by random hex ids."""
 
-    def __init__(self, root: Path, key: bytes) -> None:
-        if len(key) != KEY_BYTES:
-            raise ValueError(f"the media key must be {KEY_BYTES} bytes, not {len(key)}")
+    def __init__(self, root: Path, key: bytes, older: Sequence[bytes] = ()) -> None:
+        """``key`` seals new files; ``older`` keys still open the files sealed with them."""
+        for each in (key, *older):
+            if len(each) != KEY_BYTES:
+                raise ValueError(f"the media key must be {KEY_BYTES} bytes, not {len(each)}")
         self.root = Path(root)
-        self._aead = AESGCM(key)
+        self.key_id = key_id(key)
+        self._keys = {key_id(each): AESGCM(each) for each in (*older, key)}
+        self._aead = self._keys[self.key_id]
 
     def path_for(self, media_id: str) -> Path:
         """Where ``media_id`` lives; refuses anything that is not 32 lowercase hex digits.
@@ -76,6 +92,29 @@ class MediaStore:
         same folder, flushed to disk, then renamed over its final name.
         """
         media_id = uuid.uuid4().hex
+        self._write(media_id, data)
+        return media_id
+
+    def rekey(self, media_id: str) -> bool:
+        """Seal the file again under the newest key; False if it already was."""
+        if self.under_newest_key(media_id):
+            return False
+        self._write(media_id, self._open(media_id, self.path_for(media_id).read_bytes()))
+        return True
+
+    def under_newest_key(self, media_id: str) -> bool:
+        """Whether the file is already sealed with the newest key (read from its header)."""
+        with self.path_for(media_id).open("rb") as handle:
+            header = handle.read(1 + KEY_ID_BYTES)
+        return header == bytes([FORMAT_VERSION]) + self.key_id
+
+    def media_ids(self) -> list[str]:
+        """Every file in the store, by id."""
+        if not self.root.is_dir():
+            return []
+        return sorted(p.name for p in self.root.glob("??/*") if _MEDIA_ID.fullmatch(p.name))
+
+    def _write(self, media_id: str, data: bytes) -> None:
         path = self.path_for(media_id)
         sealed = self._seal(media_id, data)
         path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
@@ -91,7 +130,6 @@ class MediaStore:
             Path(temp_name).unlink(missing_ok=True)
             raise
         _fsync_directory(path.parent)
-        return media_id
 
     def get(self, media_id: str) -> bytes:
         """The decrypted contents; ``MediaNotFound`` if absent, ``MediaCorrupt`` if tampered."""
@@ -123,22 +161,47 @@ class MediaStore:
         return self._open(label, sealed)
 
     def _seal(self, media_id: str, data: bytes) -> bytes:
-        header = bytes([FORMAT_VERSION]) + secrets.token_bytes(NONCE_BYTES)
-        nonce = header[1:]
+        header = bytes([FORMAT_VERSION]) + self.key_id + secrets.token_bytes(NONCE_BYTES)
+        nonce = header[-NONCE_BYTES:]
         return header + self._aead.encrypt(nonce, data, _associated_data(header, media_id))
 
     def _open(self, media_id: str, sealed: bytes) -> bytes:
-        if len(sealed) < _HEADER_BYTES + TAG_BYTES or sealed[0] != FORMAT_VERSION:
+        if (
+            sealed[:1] == bytes([LEGACY_VERSION])
+            and len(sealed) >= _LEGACY_HEADER_BYTES + TAG_BYTES
+        ):
+            # Sealed before key ids: whichever key this store holds opens it.
+            header, body = sealed[:_LEGACY_HEADER_BYTES], sealed[_LEGACY_HEADER_BYTES:]
+            candidates = list(self._keys.values())
+        elif sealed[:1] == bytes([FORMAT_VERSION]) and len(sealed) >= _HEADER_BYTES + TAG_BYTES:
+            header, body = sealed[:_HEADER_BYTES], sealed[_HEADER_BYTES:]
+            aead = self._keys.get(header[1 : 1 + KEY_ID_BYTES])
+            candidates = [aead] if aead is not None else []
+        else:
             raise MediaCorrupt(media_id)
-        header, body = sealed[:_HEADER_BYTES], sealed[_HEADER_BYTES:]
-        try:
-            return self._aead.decrypt(header[1:], body, _associated_data(header, media_id))
-        except InvalidTag:
-            raise MediaCorrupt(media_id) from None
+        for aead in candidates:
+            try:
+                return aead.decrypt(header[-NONCE_BYTES:], body, _associated_data(header, media_id))
+            except InvalidTag:
+                continue
+        raise MediaCorrupt(media_id)
+
+
+def seal_overhead(path: Path) -> int:
+    """How many bytes sealing added to the file at ``path`` (its format says)."""
+    with path.open("rb") as handle:
+        legacy = handle.read(1) == bytes([LEGACY_VERSION])
+    return (_LEGACY_HEADER_BYTES if legacy else _HEADER_BYTES) + TAG_BYTES
+
+
+def key_id(key: bytes) -> bytes:
+    """Which key sealed a file, without saying anything about the key."""
+    return hashlib.sha256(b"voice_app media key id" + key).digest()[:KEY_ID_BYTES]
 
 
 def _associated_data(header: bytes, media_id: str) -> bytes:
-    return header[:1] + media_id.encode("ascii")
+    # Everything before the nonce: the version byte and, from version 2, the key id.
+    return header[:-NONCE_BYTES] + media_id.encode("ascii")
 
 
 def _fsync_directory(folder: Path) -> None:
@@ -154,11 +217,12 @@ def _fsync_directory(folder: Path) -> None:
 
 
 def media_key(secret_key: str | bytes, media_key_hex: str | None = None) -> bytes:
-    """The 32-byte media key: ``MEDIA_KEY`` (hex) when given, else derived from the secret key.
+    """A 32-byte media key: ``media_key_hex`` when given, else the legacy key derived from
+    the secret key (what every file written before separate media keys was sealed with).
 
-    Deriving with HKDF keeps the media key distinct from the session-signing use of
-    ``SECRET_KEY``. Deployments should set ``MEDIA_KEY`` so the secret key can be rotated
-    without making every stored file unreadable.
+    Deriving with HKDF keeps it distinct from the session-signing use of ``SECRET_KEY``.
+    Deployments set their own keys (``VOICE_APP_MEDIA_KEY`` or ``instance/media_keys``)
+    so the secret key can be rotated without making any stored file unreadable.
     """
     if media_key_hex:
         key = bytes.fromhex(media_key_hex)
@@ -176,13 +240,28 @@ def media_key(secret_key: str | bytes, media_key_hex: str | None = None) -> byte
 def media_store() -> MediaStore:
     """The store for the current app, built once and kept in ``app.extensions``.
 
-    It is rebuilt if ``MEDIA_ROOT`` changes, so a test that points it elsewhere gets a
-    store that writes there.
+    New files are sealed with the newest key of ``MEDIA_KEYS`` (``core.media_keys``); the
+    older ones and the legacy key derived from ``SECRET_KEY`` still open what they sealed.
+    It is rebuilt if ``MEDIA_ROOT`` or the keys change, so a test that points it elsewhere
+    gets a store that writes there.
     """
     config = current_app.config
     root = Path(config["MEDIA_ROOT"])
+    configured = [media_key("", hex_key) for hex_key in configured_media_keys(config)]
+    legacy = media_key(config["SECRET_KEY"])
+    newest = configured[-1] if configured else legacy
+    fingerprint = (root, tuple(configured), legacy)
     store = current_app.extensions.get("media_store")
-    if not isinstance(store, MediaStore) or store.root != root:
-        store = MediaStore(root, media_key(config["SECRET_KEY"], config.get("MEDIA_KEY")))
+    if not isinstance(store, MediaStore) or current_app.extensions.get("media_keys") != fingerprint:
+        store = MediaStore(root, newest, older=[legacy, *configured[:-1]])
         current_app.extensions["media_store"] = store
+        current_app.extensions["media_keys"] = fingerprint
     return store
+
+
+def configured_media_keys(config: Mapping[str, Any]) -> list[str]:
+    """The operator's media keys, oldest first, as hex: ``MEDIA_KEYS`` then ``MEDIA_KEY``."""
+    keys = list(config.get("MEDIA_KEYS") or [])
+    if config.get("MEDIA_KEY"):
+        keys.append(str(config["MEDIA_KEY"]))
+    return keys

@@ -8,7 +8,7 @@ from flask.cli import AppGroup
 from voice_app.children.closure import expired_children
 from voice_app.children.services import today
 from voice_app.extensions import db
-from voice_app.record.retention import purge_child
+from voice_app.record.retention import purge_child, wipe_traces
 
 records_cli = AppGroup("records", help="Look after the professional record.")
 
@@ -20,6 +20,7 @@ def purge_expired(dry_run: bool) -> None:
     children = expired_children(today())
     if not children:
         click.echo("Nothing to purge.")
+        _wipe(dry_run)
         return
     for child in children:
         if dry_run:
@@ -32,5 +33,13 @@ def purge_expired(dry_run: bool) -> None:
         click.echo(f"Purged {purged.reference}: {counts}.")
     if dry_run:
         click.echo(f"{len(children)} record(s) would be purged; nothing was changed.")
-    else:
-        click.echo(f"{len(children)} record(s) purged.")
+        return
+    click.echo(f"{len(children)} record(s) purged.")
+    _wipe(dry_run)
+
+
+def _wipe(dry_run: bool) -> None:
+    """Empty SQLite's write-ahead log of destroyed rows (a rerun finishes what a reader blocked)."""
+    warning = None if dry_run else wipe_traces()
+    if warning:
+        click.echo(warning, err=True)

@@ -12,15 +12,19 @@ whereas rows removed before their files would leave files nobody can find to des
 
 from __future__ import annotations
 
+import shutil
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 from typing import Any
 
+from flask import current_app
 from sqlalchemy import Delete, delete, select
 
 from voice_app.accounts.models import Invitation
 from voice_app.audit import services as audit
-from voice_app.audit.models import AuditAction
+from voice_app.audit.models import AuditAction, AuditEntry
+from voice_app.children.closure import retention_policy
 from voice_app.children.models import CaseAssignment, Child, FamilyMember
 from voice_app.contributions.models import Contribution, SafetyResponse, Transcript
 from voice_app.core.db import utcnow
@@ -59,6 +63,16 @@ class Purged:
     child_id: int
     reference: str
     counts: dict[str, int]
+
+
+def _discard_uploads(child_id: int) -> int:
+    """Remove the child's chunked uploads still arriving (``contributions.upload_sessions``)."""
+    folder = Path(current_app.config["UPLOAD_ROOT"]) / str(int(child_id))
+    if not folder.is_dir():
+        return 0
+    items = sum(1 for path in folder.iterdir() if path.is_dir())
+    shutil.rmtree(folder)
+    return items
 
 
 def media_ids_of(child_id: int) -> list[str]:
@@ -102,13 +116,56 @@ def _statements(child_id: int) -> list[tuple[str, Delete]]:
     ]
 
 
+def _policy_at_closure(child_id: int) -> dict[str, object]:
+    """The retention policy that set this record's date: kept with its closure."""
+    closed = db.session.scalar(
+        select(AuditEntry)
+        .where(AuditEntry.child_id == child_id, AuditEntry.action == AuditAction.CASE_CLOSED)
+        .order_by(AuditEntry.id.desc())
+    )
+    policy = closed.details_dict.get("policy") if closed is not None else None
+    return dict(policy) if isinstance(policy, dict) else dict(retention_policy())
+
+
+def wipe_traces() -> str | None:
+    """After a purge is committed, leave no copy of the destroyed rows in SQLite's files.
+
+    Every connection runs with ``secure_delete`` (``core.db``), so deleted rows are zeroed
+    in the database file; the write-ahead log still holds the pages as they were until a
+    checkpoint copies the new pages back and truncates it. Returns a warning when another
+    connection's open read kept the log from being emptied; nothing on PostgreSQL.
+    """
+    if db.engine.dialect.name != "sqlite":
+        return None
+    raw = db.engine.raw_connection()
+    try:
+        busy, _log, _done = raw.driver_connection.execute(  # type: ignore[union-attr]
+            "PRAGMA wal_checkpoint(TRUNCATE)"
+        ).fetchone()
+    finally:
+        raw.close()
+    if busy:
+        return (
+            "The SQLite write-ahead log could not be emptied yet (a reader was open); "
+            "run the purge again to finish."
+        )
+    return None
+
+
 def purge_child(child: Child) -> Purged:
     """Destroy one child's record, files first, and leave the tombstone. The caller commits."""
+    policy = {
+        **_policy_at_closure(child.id),
+        "destroy_on": child.destroy_on.isoformat() if child.destroy_on else None,
+    }
     store = media_store()
     media_ids = media_ids_of(child.id)
     for media_id in media_ids:
         store.delete(media_id)
-    counts: dict[str, int] = {"media_files": len(media_ids)}
+    counts: dict[str, int] = {
+        "media_files": len(media_ids),
+        "uploads_in_progress": _discard_uploads(child.id),
+    }
     for name, statement in _statements(child.id):
         result: Any = db.session.execute(statement.execution_options(synchronize_session=False))
         counts[name] = result.rowcount
@@ -123,6 +180,6 @@ def purge_child(child: Child) -> Purged:
         AuditAction.RECORD_PURGED,
         child_id=child.id,
         target=f"child:{child.id}",
-        details={"reference": child.reference, "counts": counts},
+        details={"reference": child.reference, "counts": counts, "policy": policy},
     )
     return Purged(child.id, child.reference, counts)

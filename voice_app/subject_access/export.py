@@ -199,12 +199,34 @@ def _entry_withheld(
     return None
 
 
+#: Extensions by the formats recordings and drawings are stored in: ``mimetypes`` has
+#: none for audio/wav or audio/webm on some Pythons, and a child's recording named .bin
+#: opens nowhere.
+MEDIA_EXTENSIONS = {
+    "audio/wav": ".wav",
+    "audio/x-wav": ".wav",
+    "audio/webm": ".webm",
+    "audio/ogg": ".ogg",
+    "audio/mp4": ".m4a",
+    "audio/mpeg": ".mp3",
+    "image/png": ".png",
+    "image/jpeg": ".jpg",
+    "image/webp": ".webp",
+}
+
+
+def media_extension(content_type: str | None) -> str:
+    """The file extension for a stored recording or drawing, by its real format."""
+    base = (content_type or "").split(";", 1)[0].strip().lower()
+    return MEDIA_EXTENSIONS.get(base) or mimetypes.guess_extension(base) or ".bin"
+
+
 def _item(content: ExportContent, number: int, contribution: Contribution) -> ContributionItem:
     media_name = None
     found = open_media(contribution, "original")
     if found is not None:
         data, content_type = found
-        extension = mimetypes.guess_extension(content_type or "") or ".bin"
+        extension = media_extension(content_type)
         media_name = f"media/item-{number:03d}-{contribution.kind}{extension}"
         content.media.append((media_name, data))
     return ContributionItem(number, contribution, _words(contribution), media_name)

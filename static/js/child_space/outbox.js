@@ -8,11 +8,14 @@
 //    once on the "online" event, when the page becomes visible, and on the next load).
 // 3. The server keys contributions on (child, client_id): a retry of an upload that in
 //    fact arrived gets 200 and the first copy, never a second one.
-// 4. A 400 with a reason (the server's translated `error`) holds the item for the child
+// 4. A 410 means the space has ended for good (the case's record was destroyed): as 401.
+//    A stored item's answer with `closed: true` means the case closed while the child was
+//    here: the item is kept (marked for the practitioner) and the child is told kindly.
+// 5. A 400 with a reason (the server's translated `error`) holds the item for the child
 //    to try again or throw away. 401/403 (and a 400 without a reason: the session and
 //    its CSRF token are gone) mean the child's session has ended: keep everything, stop
 //    sending, and say so.
-// 5. A recording or drawing larger than one chunk goes in chunks (chunked_upload.js): a
+// 6. A recording or drawing larger than one chunk goes in chunks (chunked_upload.js): a
 //    connection dropped at 90 % resends the chunk it lost, not the whole file. The item
 //    stays here, whole, until the server has stored it.
 // 6. While one item cannot go, every item waiting behind it is told so ("waiting"), so
@@ -404,10 +407,13 @@ export class Outbox extends EventTarget {
       this.failures = 0;
       this.phase.delete(item.client_id);
       this.emit("sent", { item, data, created: response.status === 201 });
+      // Stored, but the case closed while the child was here: say so kindly (space.js).
+      if (data.closed) this.emit("closed", { message: data.message });
       this.emit("change");
       return "sent";
     }
-    if (response.status === 401 || response.status === 403 || (response.status === 400 && !data?.reason)) {
+    // 410: the child's space has ended for good (the record is gone): stop, never retry.
+    if (response.status === 401 || response.status === 403 || response.status === 410 || (response.status === 400 && !data?.reason)) {
       this.ended = true;
       this.phase.delete(item.client_id);
       this.emit("ended");

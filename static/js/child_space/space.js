@@ -283,6 +283,12 @@ function main(root) {
   });
   outbox.addEventListener("held", ({ detail }) => announce(`${strings.held} ${detail.item.error || ""}`));
   outbox.addEventListener("ended", sessionEnded);
+  outbox.addEventListener("closed", ({ detail }) => {
+    // The case closed while the child was here: what they sent is kept; the page that says
+    // so (and sends anything still waiting) replaces this one.
+    announce(detail.message || "");
+    window.setTimeout(() => window.location.reload(), 4000);
+  });
   outbox.addEventListener("no-lasting-store", () => {
     root.querySelector("[data-storage-notice]").hidden = false;
   });
