@@ -118,7 +118,10 @@ def test_assisted_sign_in_keeps_the_tablet_in_the_family_space(make_client, fami
     assert written.family_member_id == account.family_member_id
     assert written.with_practitioner_id == sam.id
     added = entries(AuditAction.CONTRIBUTION_ADDED)[-1]
-    assert added.actor_id is None and "Claire Thompson" in (added.actor_label or "")
+    # The chain names her without her name: it can never be edited, and her name must
+    # not outlive the record. The manager's page shows the name while the record exists.
+    assert added.actor_id is None
+    assert added.actor_label == f"family member #{account.family_member_id} (mother)"
     # Only the practitioner's password gives the tablet back.
     wrong = tablet.submit("/family/give-back", {"password": "guess"})
     with force_locale("pl"):  # the handed-over tablet speaks her language
@@ -184,4 +187,6 @@ def test_the_manager_sees_family_reads_in_the_audit_log_under_their_name(make_cl
     log = make_client(manager.email).get("/audit/").get_data(as_text=True)
     assert "A family member read what is shared with them" in log
     assert "Claire Thompson (family member: mother)" in log
+    chain = db.session.scalars(select(AuditEntry)).all()
+    assert not [e.id for e in chain if "Claire" in f"{e.actor_label} {e.details}"]
     assert set(AuditAction) <= set(ACTION_LABELS)

@@ -6,7 +6,6 @@ import io
 import zipfile
 
 import pytest
-from voice_app.subject_access.export import media_extension
 
 from tests.record.helpers import add_contribution
 from tests.record.test_subject_access import (  # noqa: F401 - fixtures
@@ -16,6 +15,7 @@ from tests.record.test_subject_access import (  # noqa: F401 - fixtures
     requests_of,
 )
 from voice_app.contributions.models import ContributionKind
+from voice_app.subject_access.export import media_extension
 
 
 @pytest.mark.parametrize(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Sequence
 from datetime import UTC, date, datetime, time, timedelta
 
 from flask import Blueprint, render_template, request
@@ -13,9 +15,9 @@ from voice_app.accounts.models import User
 from voice_app.audit import services
 from voice_app.audit.forms import AuditFilterForm
 from voice_app.audit.labels import ACTION_LABELS
-from voice_app.audit.models import AuditAction
+from voice_app.audit.models import AuditAction, AuditEntry
 from voice_app.children.models import Child
-from voice_app.children.services import visible_child_ids
+from voice_app.children.services import family_member_names, visible_child_ids
 from voice_app.core.forms import choice_list
 from voice_app.core.paging import page_count, page_number
 from voice_app.core.permissions import Permission, require
@@ -23,6 +25,26 @@ from voice_app.extensions import db
 
 bp = Blueprint("audit", __name__, url_prefix="/audit")
 PER_PAGE = 50
+
+
+#: How the chain names a family member: by id, never by name (see family.access).
+FAMILY_ACTOR = re.compile(r"^family member #(\d+) \((.+)\)$")
+
+
+def _actor_names(entries: Sequence[AuditEntry]) -> dict[int, str]:
+    """Entry id -> how the page names a family member who acted: their name and relation
+    while their record exists; after a purge only what the chain itself says."""
+    found = {
+        entry.id: match
+        for entry in entries
+        if entry.actor_label and (match := FAMILY_ACTOR.match(entry.actor_label))
+    }
+    names = family_member_names({int(match.group(1)) for match in found.values()})
+    return {
+        entry_id: _("%(name)s (family member: %(relation)s)", name=name, relation=m.group(2))
+        for entry_id, m in found.items()
+        if (name := names.get(int(m.group(1))))
+    }
 
 
 def _start_of(day: date | None) -> datetime | None:
@@ -73,6 +95,7 @@ def audit_log() -> str:
     db.session.commit()
     return render_template(
         "audit/log.html",
+        actors=_actor_names(entries),
         form=form,
         entries=entries,
         total=total,

@@ -274,6 +274,16 @@ def today() -> date:
     return utcnow().date()
 
 
+def family_member_names(member_ids: set[int]) -> dict[int, str]:
+    """Family members' names by id, while their record exists (the audit page's names)."""
+    if not member_ids:
+        return {}
+    rows = db.session.execute(
+        select(FamilyMember.id, FamilyMember.name).where(FamilyMember.id.in_(member_ids))
+    )
+    return {member_id: name for member_id, name in rows}
+
+
 def names_of(child_ids: set[int]) -> dict[int, str]:
     """Full names by id, for lists that mention children."""
     if not child_ids:

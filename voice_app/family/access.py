@@ -72,7 +72,10 @@ def start_session(account: FamilyAccount, assisted_by: User | None = None) -> No
             child_id=account.child_id,
             family_member_id=member.id,
             locale=services.locale_of(account),
-            label=f"{member.name} (family member: {relation})",
+            # No name: the audit chain can never be edited, and a family member's name
+            # must not outlive the child's record. The audit page shows the name while
+            # the record exists (children.services.family_member_names).
+            label=f"family member #{member.id} ({relation})",
             assisted_by=assisted_by.id if assisted_by else None,
         )
     )

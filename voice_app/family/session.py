@@ -21,7 +21,7 @@ class FamilySpace:
     family_member_id: int
     #: The interface language: the family member's own setting.
     locale: str
-    #: How the audit log names them: "Claire Thompson (family member: mother)".
+    #: How the audit chain names them, without their name: "family member #12 (mother)".
     label: str
     #: The practitioner whose signed-in tablet this is, for an assisted sign-in.
     assisted_by: int | None = None
