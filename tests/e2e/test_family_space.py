@@ -70,7 +70,9 @@ def test_a_grandparent_joins_on_a_phone_and_the_space_is_accessible(
     phone.get_by_role("button", name="Save and sign in").click()
 
     expect(phone.get_by_role("heading", level=1)).to_have_text("Your family space for Maya")
-    shared = phone.locator("section", has=phone.get_by_role("heading", name="Shared with you"))
+    shared = phone.locator(
+        "section", has=phone.get_by_role("heading", name="Shared with you", exact=True)
+    )
     expect(shared).to_contain_text("I like it when Grandad walks me to school.")
     # Claire's own words are hers: her father-in-law does not see them.
     expect(phone.get_by_text("less shouting at home")).to_have_count(0)
