@@ -23,6 +23,10 @@ config = test_config(tmp, url)
 config.update(RATELIMIT_STORAGE_URI=store, LOGIN_RATE_LIMIT="4 per minute",
               WTF_CSRF_ENABLED=False)
 app = create_app(config)
+if url.startswith("sqlite"):
+    from flask_migrate import upgrade
+    with app.app_context():
+        upgrade()
 client = app.test_client()
 print(json.dumps([client.post("/login", data={"email": f"x{n}@example.org",
                   "password": "x"}).status_code for n in range(3)]))
@@ -30,6 +34,11 @@ print(json.dumps([client.post("/login", data={"email": f"x{n}@example.org",
 
 
 def run_worker(tmp: Path, database_url: str, store: str) -> list[int]:
+    # A SQLite test database is never opened by a second process while the suite's own
+    # connections hold it: each worker gets a fresh file of its own (PostgreSQL is shared).
+    if database_url.startswith("sqlite"):
+        tmp.mkdir(parents=True, exist_ok=True)
+        database_url = f"sqlite:///{tmp / 'worker.sqlite3'}"
     env = {**os.environ, "VOICE_APP_ENV": "testing"}
     done = subprocess.run(
         [sys.executable, "-c", WORKER, str(tmp), database_url, store],
