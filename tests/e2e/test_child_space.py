@@ -386,8 +386,10 @@ def test_an_upload_cut_off_by_the_network_waits_in_the_outbox_and_arrives_once(
     assert stored(space_app, jade.child_id) == []
 
     tablet.set_offline(False)  # the "online" event sends the outbox at once
-    expect(waiting).to_be_hidden()
-    expect(page.locator(".cs-thing")).to_have_count(2)
+    # The test server transcribes the recording inside the upload request (an immediate
+    # queue), which takes seconds on a busy 2-core machine: wait as long as a child would.
+    expect(waiting).to_be_hidden(timeout=60_000)
+    expect(page.locator(".cs-thing")).to_have_count(2, timeout=60_000)
     assert outbox(page) == []
     kept_on_server = stored(space_app, jade.child_id)
     assert sorted(c.kind for c in kept_on_server) == ["text", "voice"]
