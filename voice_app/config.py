@@ -43,6 +43,11 @@ def load_config(instance_path: Path, overrides: dict[str, Any] | None = None) ->
         "QUEUE_URL": queue_url,
         #: Recordings, drawings and exports, encrypted (``core.storage``).
         "MEDIA_ROOT": _env("MEDIA_DIR") or str(instance_path / "media"),
+        #: ``s3://bucket/prefix``: media in an S3-compatible bucket shared by every host,
+        #: instead of ``MEDIA_ROOT`` (credentials from the standard ``AWS_*`` variables).
+        "MEDIA_URL": _env("MEDIA_URL") or "",
+        #: The S3 endpoint for a bucket not on AWS (MinIO, Ceph, ``rclone serve s3``).
+        "S3_ENDPOINT": _env("S3_ENDPOINT") or "",
         #: Media keys, oldest first (hex); the newest seals new files (``core.media_keys``).
         "MEDIA_KEYS": _media_keys(instance_path),
         "WHISPER_MODEL_DIR": _env("WHISPER_MODEL")

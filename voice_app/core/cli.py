@@ -33,7 +33,7 @@ def register_cli(app: Flask) -> None:
 
 
 def say_which_database(app: Flask) -> None:
-    """Every ``flask`` command says (on stderr) which database and queue it uses.
+    """Every ``flask`` command says (on stderr) which database, queue and media store it uses.
 
     A command run without the deployment's ``VOICE_APP_DATABASE_URL`` would otherwise
     quietly read the SQLite file in ``instance/`` ("audit verify: OK" about the wrong
@@ -43,7 +43,8 @@ def say_which_database(app: Flask) -> None:
         return
     click.echo(
         f"voice_app: database {_shown(app.config['SQLALCHEMY_DATABASE_URI'])}, "
-        f"queue {_shown(app.config['QUEUE_URL'])}",
+        f"queue {_shown(app.config['QUEUE_URL'])}, "
+        f"media {app.config.get('MEDIA_URL') or app.config['MEDIA_ROOT']}",
         err=True,
     )
 

@@ -1,0 +1,212 @@
+"""Where sealed media bytes live: a folder on this host, or an S3-compatible bucket.
+
+The media store (``store.MediaStore``) encrypts; a blob backend only keeps opaque sealed
+bytes under a name. Names are ``<id[:2]>/<id>``: the two-character fan-out keeps folders
+small on disk and spreads keys over a bucket's partitions.
+
+Both backends make a write appear whole or not at all: the folder writes a temporary file
+and renames it; S3 makes an object visible only when its upload completes.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Protocol
+
+
+class BlobMissing(Exception):
+    """Nothing is stored under this name."""
+
+
+@dataclass(frozen=True)
+class Listed:
+    """One stored object as a listing sees it, for the orphan sweep."""
+
+    #: ``<fan-out>/<name>``: the name the sweep logs and removes.
+    key: str
+    #: The last part of the key: a media id, or a leftover temporary file's name.
+    name: str
+    #: Seconds since the epoch when it was last written.
+    modified: float
+
+
+class Blobs(Protocol):
+    """What the media store needs from wherever the sealed bytes are kept."""
+
+    def write(self, key: str, data: bytes) -> None: ...
+    def read(self, key: str) -> bytes: ...
+    def read_head(self, key: str, size: int) -> bytes: ...
+    def delete(self, key: str) -> None: ...
+    def exists(self, key: str) -> bool: ...
+    def listing(self) -> Iterator[Listed]: ...
+    def describe(self) -> str: ...
+
+
+class FolderBlobs:
+    """Sealed files in a folder on this host: the embedded default of ``make run``."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = Path(root)
+
+    def path(self, key: str) -> Path:
+        return self.root / key
+
+    def write(self, key: str, data: bytes) -> None:
+        path = self.path(key)
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        # mkstemp creates the file readable by its owner only.
+        fd, temp_name = tempfile.mkstemp(dir=path.parent, prefix=".", suffix=".tmp")
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(data)
+                handle.flush()
+                os.fsync(handle.fileno())
+            os.replace(temp_name, path)
+        except BaseException:
+            Path(temp_name).unlink(missing_ok=True)
+            raise
+        _fsync_directory(path.parent)
+
+    def read(self, key: str) -> bytes:
+        try:
+            return self.path(key).read_bytes()
+        except FileNotFoundError:
+            raise BlobMissing(key) from None
+
+    def read_head(self, key: str, size: int) -> bytes:
+        try:
+            with self.path(key).open("rb") as handle:
+                return handle.read(size)
+        except FileNotFoundError:
+            raise BlobMissing(key) from None
+
+    def delete(self, key: str) -> None:
+        self.path(key).unlink(missing_ok=True)
+
+    def exists(self, key: str) -> bool:
+        return self.path(key).is_file()
+
+    def listing(self) -> Iterator[Listed]:
+        try:
+            folders = list(os.scandir(self.root))
+        except FileNotFoundError:
+            return
+        for folder in folders:
+            if not (folder.is_dir(follow_symlinks=False) and len(folder.name) == 2):
+                continue
+            for entry in os.scandir(folder.path):
+                if not entry.is_file(follow_symlinks=False):
+                    continue
+                try:
+                    modified = entry.stat(follow_symlinks=False).st_mtime
+                except FileNotFoundError:
+                    continue  # removed while listing: nothing to sweep
+                yield Listed(f"{folder.name}/{entry.name}", entry.name, modified)
+
+    def describe(self) -> str:
+        return str(self.root)
+
+
+class S3Blobs:
+    """Sealed objects in an S3-compatible bucket (AWS, MinIO, Ceph, ``rclone serve s3``).
+
+    Every app host and worker reads and writes the same bucket, so a drawing stored through
+    one host is served by any other. The bucket only ever sees sealed bytes.
+    """
+
+    def __init__(self, client: Any, bucket: str, prefix: str = "") -> None:
+        self.client = client
+        self.bucket = bucket
+        self.prefix = prefix.strip("/")
+
+    def _object(self, key: str) -> str:
+        return f"{self.prefix}/{key}" if self.prefix else key
+
+    def write(self, key: str, data: bytes) -> None:
+        self.client.put_object(Bucket=self.bucket, Key=self._object(key), Body=data)
+
+    def read(self, key: str) -> bytes:
+        return self._get(key)
+
+    def read_head(self, key: str, size: int) -> bytes:
+        return self._get(key, Range=f"bytes=0-{max(size - 1, 0)}")[:size]
+
+    def _get(self, key: str, **extra: Any) -> bytes:
+        try:
+            response = self.client.get_object(Bucket=self.bucket, Key=self._object(key), **extra)
+        except self.client.exceptions.NoSuchKey:
+            raise BlobMissing(key) from None
+        return bytes(response["Body"].read())
+
+    def delete(self, key: str) -> None:
+        # S3 deletes are idempotent: removing a missing key succeeds.
+        self.client.delete_object(Bucket=self.bucket, Key=self._object(key))
+
+    def exists(self, key: str) -> bool:
+        try:
+            self.client.head_object(Bucket=self.bucket, Key=self._object(key))
+        except self.client.exceptions.ClientError as error:
+            if error.response.get("Error", {}).get("Code") in {"404", "NoSuchKey", "NotFound"}:
+                return False
+            raise
+        return True
+
+    def listing(self) -> Iterator[Listed]:
+        start = f"{self.prefix}/" if self.prefix else ""
+        pages = self.client.get_paginator("list_objects_v2").paginate(
+            Bucket=self.bucket, Prefix=start
+        )
+        for page in pages:
+            for item in page.get("Contents", []):
+                key = item["Key"][len(start) :]
+                folder, _, name = key.partition("/")
+                if len(folder) == 2 and name and "/" not in name:
+                    yield Listed(key, name, item["LastModified"].timestamp())
+
+    def describe(self) -> str:
+        where = f"s3://{self.bucket}/{self.prefix}".rstrip("/")
+        endpoint = getattr(self.client.meta, "endpoint_url", "")
+        return f"{where} at {endpoint}" if endpoint else where
+
+
+def s3_blobs_from_url(url: str, endpoint: str | None = None) -> S3Blobs:
+    """``s3://bucket/prefix``: credentials and region come from the standard AWS
+    environment (``AWS_ACCESS_KEY_ID``, ``AWS_SECRET_ACCESS_KEY``, ``AWS_REGION``), the
+    endpoint from ``endpoint`` (``VOICE_APP_S3_ENDPOINT``) or ``AWS_ENDPOINT_URL``.
+    """
+    import boto3  # only deployments on object storage pay for importing it
+    from botocore.config import Config
+
+    if not url.startswith("s3://"):
+        raise ValueError(f"not an s3:// URL: {url!r}")
+    bucket, _, prefix = url[len("s3://") :].partition("/")
+    if not bucket:
+        raise ValueError(f"no bucket in {url!r}")
+    client = boto3.client(
+        "s3",
+        endpoint_url=endpoint or None,
+        config=Config(
+            # Checksums only where the API demands them: S3-compatible servers differ in
+            # which response checksums they send for ranged reads.
+            request_checksum_calculation="when_required",
+            response_checksum_validation="when_required",
+            retries={"max_attempts": 5, "mode": "standard"},
+        ),
+    )
+    return S3Blobs(client, bucket, prefix)
+
+
+def _fsync_directory(folder: Path) -> None:
+    """Make the rename itself durable, so a power cut cannot lose a stored file."""
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return  # platforms that cannot open folders (Windows) make renames durable themselves
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
