@@ -55,6 +55,9 @@ def load_config(instance_path: Path, overrides: dict[str, Any] | None = None) ->
         #: A running transcription renews its lease every third of this; a lease this old
         #: means its worker died, and the stall sweep (every minute) runs it again.
         "TRANSCRIPTION_LEASE_SECONDS": int(_env("TRANSCRIPTION_LEASE_SECONDS", "30") or 30),
+        #: How many audit chains appends spread over (``audit.services``): writers in
+        #: different lanes never wait for each other. 1 is the single chain of old.
+        "AUDIT_LANES": int(_env("AUDIT_LANES", "64") or 64),
         #: Threads the model uses; 0 means one per core this process may use.
         "WHISPER_CPU_THREADS": int(_env("WHISPER_CPU_THREADS", "0") or 0),
         # Shared tablets: a session ends after this long without a request.
