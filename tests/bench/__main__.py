@@ -8,12 +8,15 @@ from __future__ import annotations
 
 import sys
 
-from tests.bench import drawings, pages, plans, transcription, uploads
+from tests.bench import audit_lanes, drawings, pages, plans, transcription, uploads
 
 
 def main() -> int:
     print("== Pages: the app against a bare Flask app, both under gunicorn ==", flush=True)
     status = pages.main()
+    print()
+    print("== Audited pages on PostgreSQL: one audit chain against 64 lanes ==", flush=True)
+    status = audit_lanes.main() or status
     print()
     print(
         "== A plan with 200 actions, 50 reviews and 40 contributions: page and PDF ==", flush=True

@@ -69,8 +69,10 @@ with app.app_context():
     return int(out.stdout.strip().splitlines()[-1])
 
 
-def load(port: int, path: str, cookies: dict[str, str]) -> tuple[float, list[float], int]:
-    """Requests per second, latencies in ms, and non-200 answers for CLIENTS clients."""
+def load(
+    port: int, path: str, cookies: dict[str, str], clients: int = CLIENTS
+) -> tuple[float, list[float], int]:
+    """Requests per second, latencies in ms, and non-200 answers for ``clients`` clients."""
     latencies: list[float] = []
     failures = [0]
     lock = threading.Lock()
@@ -90,7 +92,7 @@ def load(port: int, path: str, cookies: dict[str, str]) -> tuple[float, list[flo
             latencies.extend(mine)
             failures[0] += bad
 
-    threads = [threading.Thread(target=client) for _ in range(CLIENTS)]
+    threads = [threading.Thread(target=client) for _ in range(clients)]
     began = time.perf_counter()
     for thread in threads:
         thread.start()
