@@ -140,3 +140,33 @@ def test_the_store_says_where_it_keeps_media(s3_env):
     assert store.blobs.describe().startswith("s3://described/media at http://127.0.0.1:")
     with pytest.raises(TypeError):
         _ = store.root
+
+
+def test_healthz_takes_the_host_out_when_the_bucket_does_not_answer(
+    app, client, s3_env, monkeypatch
+):
+    from voice_app.core.queue import write_heartbeat
+
+    write_heartbeat()
+    s3_env.bucket("healthy")
+    monkeypatch.setitem(app.config, "S3_ENDPOINT", s3_env.endpoint)
+    monkeypatch.setitem(app.config, "MEDIA_URL", "s3://healthy/media")
+    body = client.get("/healthz").get_json()
+    assert body["ready"] is True and body["media"] == "ok"
+
+    monkeypatch.setitem(app.config, "MEDIA_URL", "s3://no-such-bucket/media")
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.get_json()["failing"] == ["media"]
+
+    monkeypatch.setitem(app.config, "S3_ENDPOINT", f"http://127.0.0.1:{_closed_port()}")
+    monkeypatch.setitem(app.config, "MEDIA_URL", "s3://healthy/media")
+    assert client.get("/healthz").get_json()["failing"] == ["media"]
+
+
+def _closed_port() -> int:
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])

@@ -44,6 +44,7 @@ class Blobs(Protocol):
     def exists(self, key: str) -> bool: ...
     def listing(self) -> Iterator[Listed]: ...
     def describe(self) -> str: ...
+    def check(self) -> bool: ...
 
 
 class FolderBlobs:
@@ -110,6 +111,14 @@ class FolderBlobs:
     def describe(self) -> str:
         return str(self.root)
 
+    def check(self) -> bool:
+        """Whether files can be written here now (for ``/healthz``)."""
+        try:
+            self.root.mkdir(mode=0o700, parents=True, exist_ok=True)
+        except OSError:
+            return False
+        return os.access(self.root, os.W_OK | os.X_OK)
+
 
 class S3Blobs:
     """Sealed objects in an S3-compatible bucket (AWS, MinIO, Ceph, ``rclone serve s3``).
@@ -167,6 +176,14 @@ class S3Blobs:
                 if len(folder) == 2 and name and "/" not in name:
                     yield Listed(key, name, item["LastModified"].timestamp())
 
+    def check(self) -> bool:
+        """Whether the bucket answers with these credentials (for ``/healthz``)."""
+        try:
+            self.client.head_bucket(Bucket=self.bucket)
+        except Exception:  # unreachable, refused, no such bucket: this host cannot serve media
+            return False
+        return True
+
     def describe(self) -> str:
         where = f"s3://{self.bucket}/{self.prefix}".rstrip("/")
         endpoint = getattr(self.client.meta, "endpoint_url", "")
@@ -195,6 +212,8 @@ def s3_blobs_from_url(url: str, endpoint: str | None = None) -> S3Blobs:
             request_checksum_calculation="when_required",
             response_checksum_validation="when_required",
             retries={"max_attempts": 5, "mode": "standard"},
+            # A bucket that does not answer fails fast, so /healthz can take the host out.
+            connect_timeout=3,
         ),
     )
     return S3Blobs(client, bucket, prefix)
