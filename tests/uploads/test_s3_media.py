@@ -128,6 +128,42 @@ def test_the_app_stores_serves_and_sweeps_through_the_bucket(app, family, s3_env
     assert tablet.get(f"/me/media/{response.get_json()['id']}/original").status_code == 200
 
 
+def test_chunks_of_a_resumable_upload_wait_in_the_bucket_not_on_this_host(
+    app, family, s3_env, monkeypatch
+):
+    """Chunks sent to one host and finished on another meet in the shared bucket."""
+    import uuid
+
+    from tests.uploads.test_chunked import begin, finish, noisy_png, put_chunk
+
+    on_disk = s3_env.bucket("chunks")
+    monkeypatch.setitem(app.config, "MEDIA_URL", "s3://chunks/voice")
+    monkeypatch.setitem(app.config, "S3_ENDPOINT", s3_env.endpoint)
+    _child, _sam, tablet, _made = family
+    data, client_id = noisy_png(), str(uuid.uuid4())
+    started = begin(tablet, client_id, data).get_json()
+    size, url = started["chunk_bytes"], started["upload_url"]
+    for offset in range(0, 2 * size, size):
+        assert put_chunk(tablet, url, offset, data[offset : offset + size]).status_code == 200
+
+    waiting = sorted(p.relative_to(on_disk).as_posix() for p in _bucket_files(on_disk))
+    assert waiting and all(key.startswith("voice/uploads/") for key in waiting)
+    assert not any(data[100:164] in p.read_bytes() for p in _bucket_files(on_disk)), "sealed"
+    assert not Path(app.config["UPLOAD_ROOT"]).exists() or not any(
+        Path(app.config["UPLOAD_ROOT"]).rglob("*")
+    )
+    # The page comes back (on any host): it goes on from where the bucket says.
+    assert begin(tablet, client_id, data).get_json()["offset"] == 2 * size
+    for offset in range(2 * size, len(data), size):
+        assert put_chunk(tablet, url, offset, data[offset : offset + size]).status_code == 200
+    finished = finish(tablet, client_id)
+
+    assert finished.status_code == 201, finished.get_data(as_text=True)
+    left = [p.relative_to(on_disk).as_posix() for p in _bucket_files(on_disk)]
+    assert not any(key.startswith("voice/uploads/") for key in left), "chunks removed"
+    assert len(left) == 2  # the drawing and its thumbnail
+
+
 def test_a_bucket_url_without_a_bucket_is_refused():
     with pytest.raises(ValueError):
         s3_blobs_from_url("s3:///prefix")

@@ -12,13 +12,10 @@ whereas rows removed before their files would leave files nobody can find to des
 
 from __future__ import annotations
 
-import shutil
 from dataclasses import dataclass
 from datetime import date
-from pathlib import Path
 from typing import Any
 
-from flask import current_app
 from sqlalchemy import Delete, delete, select
 
 from voice_app.accounts.models import Invitation
@@ -26,6 +23,7 @@ from voice_app.audit import services as audit
 from voice_app.audit.models import AuditAction, AuditEntry
 from voice_app.children.closure import retention_policy
 from voice_app.children.models import CaseAssignment, Child, FamilyMember
+from voice_app.contributions import upload_sessions
 from voice_app.contributions.models import Contribution, SafetyResponse, Transcript
 from voice_app.core.db import utcnow
 from voice_app.core.storage import media_store
@@ -67,12 +65,7 @@ class Purged:
 
 def _discard_uploads(child_id: int) -> int:
     """Remove the child's chunked uploads still arriving (``contributions.upload_sessions``)."""
-    folder = Path(current_app.config["UPLOAD_ROOT"]) / str(int(child_id))
-    if not folder.is_dir():
-        return 0
-    items = sum(1 for path in folder.iterdir() if path.is_dir())
-    shutil.rmtree(folder)
-    return items
+    return upload_sessions.discard_child(child_id)
 
 
 def media_ids_of(child_id: int) -> list[str]:

@@ -18,6 +18,7 @@ from voice_app.core.storage.store import (
     media_key,
     media_store,
     seal_overhead,
+    upload_blobs,
 )
 
 __all__ = [
@@ -42,4 +43,5 @@ __all__ = [
     "media_key",
     "media_store",
     "seal_overhead",
+    "upload_blobs",
 ]

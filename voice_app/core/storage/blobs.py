@@ -11,10 +11,12 @@ and renames it; S3 makes an object visible only when its upload completes.
 from __future__ import annotations
 
 import os
+import shutil
 import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from stat import S_ISREG
 from typing import Any, Protocol
 
 
@@ -32,6 +34,8 @@ class Listed:
     name: str
     #: Seconds since the epoch when it was last written.
     modified: float
+    #: Its size in bytes.
+    size: int = 0
 
 
 class Blobs(Protocol):
@@ -45,6 +49,8 @@ class Blobs(Protocol):
     def listing(self) -> Iterator[Listed]: ...
     def describe(self) -> str: ...
     def check(self) -> bool: ...
+    def list_under(self, prefix: str) -> Iterator[Listed]: ...
+    def delete_under(self, prefix: str) -> None: ...
 
 
 class FolderBlobs:
@@ -107,6 +113,26 @@ class FolderBlobs:
                 except FileNotFoundError:
                     continue  # removed while listing: nothing to sweep
                 yield Listed(f"{folder.name}/{entry.name}", entry.name, modified)
+
+    def list_under(self, prefix: str) -> Iterator[Listed]:
+        """Every file whose key starts with ``prefix/`` (any depth; ``""``: every file),
+        temporary ones too."""
+        base = self.path(prefix)
+        if not base.is_dir():
+            return
+        for path in base.rglob("*"):
+            try:
+                stat = path.lstat()
+            except FileNotFoundError:
+                continue
+            if S_ISREG(stat.st_mode):
+                key = path.relative_to(self.root).as_posix()
+                yield Listed(key, path.name, stat.st_mtime, stat.st_size)
+
+    def delete_under(self, prefix: str) -> None:
+        if not prefix.strip("/"):
+            raise ValueError("refusing to delete the whole store")
+        shutil.rmtree(self.path(prefix), ignore_errors=True)
 
     def describe(self) -> str:
         return str(self.root)
@@ -175,6 +201,29 @@ class S3Blobs:
                 folder, _, name = key.partition("/")
                 if len(folder) == 2 and name and "/" not in name:
                     yield Listed(key, name, item["LastModified"].timestamp())
+
+    def list_under(self, prefix: str) -> Iterator[Listed]:
+        under = prefix.strip("/")
+        everything = f"{self.prefix}/" if self.prefix else ""
+        start = f"{self._object(under)}/" if under else everything
+        pages = self.client.get_paginator("list_objects_v2").paginate(
+            Bucket=self.bucket, Prefix=start
+        )
+        cut = len(everything)
+        for page in pages:
+            for item in page.get("Contents", []):
+                key = item["Key"][cut:]
+                yield Listed(
+                    key, key.rsplit("/", 1)[-1], item["LastModified"].timestamp(), item["Size"]
+                )
+
+    def delete_under(self, prefix: str) -> None:
+        if not prefix.strip("/"):
+            raise ValueError("refusing to delete the whole store")
+        keys = [listed.key for listed in self.list_under(prefix)]
+        for first in range(0, len(keys), 1000):  # the API takes at most 1,000 at a time
+            batch = [{"Key": self._object(key)} for key in keys[first : first + 1000]]
+            self.client.delete_objects(Bucket=self.bucket, Delete={"Objects": batch})
 
     def check(self) -> bool:
         """Whether the bucket answers with these credentials (for ``/healthz``)."""

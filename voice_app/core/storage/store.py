@@ -34,7 +34,13 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from flask import current_app
 
-from voice_app.core.storage.blobs import BlobMissing, Blobs, FolderBlobs, s3_blobs_from_url
+from voice_app.core.storage.blobs import (
+    BlobMissing,
+    Blobs,
+    FolderBlobs,
+    S3Blobs,
+    s3_blobs_from_url,
+)
 
 FORMAT_VERSION = 2
 LEGACY_VERSION = 1
@@ -252,6 +258,17 @@ def media_store() -> MediaStore:
         current_app.extensions["media_store"] = store
         current_app.extensions["media_keys"] = fingerprint
     return store
+
+
+def upload_blobs() -> Blobs:
+    """Where chunks of uploads still arriving are kept: beside the media, so that a tablet
+    whose chunks land on different app hosts still finishes its item. A bucket keeps them
+    under ``<prefix>/uploads/``; the folder store under ``UPLOAD_ROOT``. They are sealed by
+    ``MediaStore.seal`` before they get here."""
+    blobs = media_store().blobs
+    if isinstance(blobs, S3Blobs):
+        return S3Blobs(blobs.client, blobs.bucket, f"{blobs.prefix}/uploads".strip("/"))
+    return FolderBlobs(Path(current_app.config["UPLOAD_ROOT"]))
 
 
 def configured_media_keys(config: Mapping[str, Any]) -> list[str]:
