@@ -13,6 +13,7 @@ from sqlalchemy.engine import make_url
 def register_cli(app: Flask) -> None:
     from voice_app.accounts.cli import users_cli
     from voice_app.audit.cli import audit_cli
+    from voice_app.core.backup import backup_cli
     from voice_app.core.demo import demo_command
     from voice_app.core.media_keys import media_cli
     from voice_app.i18n.cli import i18n_cli
@@ -27,6 +28,7 @@ def register_cli(app: Flask) -> None:
         transcribe_command,
         records_cli,
         media_cli,
+        backup_cli,
     ):
         app.cli.add_command(command)
     say_which_database(app)
