@@ -54,6 +54,7 @@ def _init_extensions(app: Flask) -> None:
     from voice_app.core.security import SessionCookies
     from voice_app.i18n import select_locale
     from voice_app.i18n.dates import init_dates
+    from voice_app.i18n.fonts import pdf_font_css
 
     app.session_interface = SessionCookies()
     db.init_app(app)
@@ -61,6 +62,7 @@ def _init_extensions(app: Flask) -> None:
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
     init_dates(app)
+    app.jinja_env.globals["pdf_font_css"] = pdf_font_css
     app.jinja_env.policies["ext.i18n.trimmed"] = True
     limiter.init_app(app)
     login_manager.init_app(app)
