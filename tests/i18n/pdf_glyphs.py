@@ -28,7 +28,7 @@ from pypdf import PdfReader
 def installed_fonts() -> dict[str, Path]:
     """Installed font files by PostScript name (``NotoSansBengali-Regular``)."""
     listing = subprocess.run(
-        ["fc-list", "--format", "%{postscriptname}\t%{file}\n"],  # noqa: S607
+        ["fc-list", "--format", "%{postscriptname}\t%{file}\n"],
         capture_output=True,
         text=True,
         check=True,

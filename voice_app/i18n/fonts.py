@@ -56,7 +56,7 @@ def pdf_font_css(locale: str, selector: str = "body") -> Markup:
     would break the family names.
     """
     rules = [f"{selector} {{ font-family: {_family_list(font_stack(locale))}; }}"]
-    for code, family in LANGUAGE_FONTS.items():
+    for code in LANGUAGE_FONTS:
         line_height = LANGUAGE_LINE_HEIGHTS.get(code)
         extra = f" line-height: {line_height};" if line_height else ""
         rules.append(f":lang({code}) {{ font-family: {_family_list(font_stack(code))};{extra} }}")
