@@ -7,8 +7,10 @@ from pathlib import Path
 import pytest
 
 from tests.i18n.pdf_glyphs import families_drawing, missing_glyphs
+from tests.reports.helpers import child_words, report_scene
+from voice_app.extensions import db
 from voice_app.i18n import KNOWN_LANGUAGES, text_direction
-from voice_app.i18n.fonts import _family_list, font_stack, pdf_font_css
+from voice_app.i18n.fonts import _family_list, font_stack, named_families, pdf_font_css
 from voice_app.subject_access.export import render_pdf
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
@@ -111,3 +113,25 @@ def test_every_pdf_template_uses_the_stack_and_no_font_of_its_own(template):
     source = (TEMPLATES / template).read_text()
     assert "{{ pdf_font_css(" in source
     assert "font-family" not in source
+
+
+def test_a_report_pdf_draws_a_childs_words_in_every_script(app, make_client):
+    # The report is in English; the child wrote in Urdu, Bengali and Punjabi.
+    scene = report_scene()
+    chosen = []
+    for code in ("ur", "bn", "pa"):
+        words = child_words(scene.child, scene.practitioner, SAMPLES[code])
+        words.language = code
+        chosen.append(words)
+    db.session.commit()
+    staff = make_client(scene.practitioner.email)
+    base = f"/children/{scene.child.id}/reports/{scene.report.id}"
+    for words in chosen:
+        assert staff.submit(f"{base}/words", {"contribution_id": words.id}).status_code == 302
+    data = staff.get(f"{base}/pdf").data
+    text = " ".join(words.text or "" for words in chosen)
+    assert missing_glyphs(data, text, named_families("en")) == []
+    # The Urdu words are marked lang="ur" in the page, so they are set in Nastaliq.
+    assert {"Noto Nastaliq Urdu", "Noto Sans Bengali", "Noto Sans Gurmukhi"} <= families_drawing(
+        data
+    )

@@ -45,12 +45,19 @@ def font_stack(locale: str) -> list[str]:
     return list(dict.fromkeys(families))
 
 
+def named_families(locale: str) -> list[str]:
+    """Every family :func:`pdf_font_css` names for a PDF in ``locale``."""
+    return list(dict.fromkeys([*font_stack(locale), *LANGUAGE_FONTS.values()]))
+
+
 def _family_list(families: list[str]) -> str:
     return ", ".join(name if name == "sans-serif" else f'"{name}"' for name in families)
 
 
-def pdf_font_css(locale: str, selector: str = "body") -> Markup:
+def pdf_font_css(locale: str, selector: str = "html") -> Markup:
     """CSS rules giving ``selector`` the stack for ``locale``, and Urdu passages theirs.
+
+    The root element, not ``body``: the page's margin boxes (page numbers) inherit from it.
 
     Markup, because a ``<style>`` block's text is never entity-decoded: escaped quotes
     would break the family names.
