@@ -45,9 +45,13 @@ def _font_facts(path: str) -> tuple[str, int, frozenset[int]]:
 
 def _embedded(font: Any) -> tuple[str, str]:
     """The PostScript name and the family of an embedded (subset) font."""
-    descendant = font["/DescendantFonts"][0].get_object()
-    data = descendant["/FontDescriptor"].get_object()["/FontFile2"].get_object().get_data()
-    with TTFont(io.BytesIO(data)) as subset:
+    descendant = font["/DescendantFonts"][0].get_object() if "/DescendantFonts" in font else font
+    descriptor = descendant["/FontDescriptor"].get_object()
+    stream = descriptor.get("/FontFile2") or descriptor.get("/FontFile3")
+    if stream is None:  # not embedded: only its name to go by
+        name = str(font["/BaseFont"]).lstrip("/").split("+")[-1]
+        return name, name
+    with TTFont(io.BytesIO(stream.get_object().get_data())) as subset:
         return subset["name"].getDebugName(6) or "", subset["name"].getDebugName(1) or ""
 
 
