@@ -57,9 +57,11 @@ def extract() -> None:
 
 @i18n_cli.command("update")
 def update() -> None:
-    """Extract, then merge new messages into every shipped language's catalog."""
+    """Extract, then merge new messages into every shipped language's catalog, and into
+    the catalogs of languages still being translated (so they never fall behind)."""
     _extract(POT)
-    for locale in LANGUAGES:
+    begun = {po.parent.parent.name for po in TRANSLATIONS.glob("*/LC_MESSAGES/messages.po")}
+    for locale in sorted({*LANGUAGES, *begun}):
         if locale == "en":
             continue
         po = TRANSLATIONS / locale / "LC_MESSAGES" / "messages.po"
