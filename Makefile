@@ -20,13 +20,14 @@ TEST_DEBS := chromium espeak-ng sox fontconfig
 FLASK := $(BIN)/flask --app voice_app
 export VOICE_APP_ENV ?= production
 
-.PHONY: help install install-test debs run run-scaled worker test lint typecheck i18n-check pytest bench translations clean
+.PHONY: help install install-test debs run run-scaled loadtest worker test lint typecheck i18n-check pytest bench translations clean
 
 help:
 	@echo "make run    - install, migrate, seed the demo, start the app and its worker on http://127.0.0.1:$(PORT)"
 	@echo "make test   - install test tools, then lint, type-check, check translations and run the tests"
 	@echo "make run-scaled - two app hosts behind nginx, two workers, PostgreSQL, Redis, media in S3 (deploy/)"
 	@echo "make bench  - run the benchmarks in tests/bench and print their figures"
+	@echo "make loadtest - 50 tablets and 20 staff, one host killed half-way: scaled set-up, then the default"
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -115,6 +116,12 @@ pytest: install-test
 
 bench: install-test
 	VOICE_APP_ENV=testing $(BIN)/python -m tests.bench
+
+# 50 tablets and 20 staff for 5 minutes against `make run-scaled`'s set-up, then against the
+# single-host default, one host killed half-way (tests/bench/loadtest.py). Loopback only.
+loadtest: install-test
+	@$(MAKE) --no-print-directory debs DEBS="nginx"
+	VOICE_APP_ENV=testing $(BIN)/python -m tests.bench.loadtest
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
