@@ -17,8 +17,8 @@ from tests.core.matrix_plans import EDITORS_POST, SIGNERS_POST
 from voice_app.children.models import Child
 from voice_app.extensions import db
 from voice_app.family.models import FamilyAccount
-from voice_app.reports.models import ReportKind, ReportSection, Stance
-from voice_app.reports.services import answers, drafting, sharing
+from voice_app.reports.models import Report, ReportKind, ReportSection, Stance
+from voice_app.reports.services import answers, drafting, sharing, signing
 
 
 def extend_world(world: World) -> None:
@@ -49,6 +49,15 @@ def _r(w: World) -> str:
 
 def _f(w: World) -> str:
     return f"/family/reports/{w.extra['report']}"
+
+
+def _signed_off_pdf(w: World) -> str:
+    """The world's report, signed off (once) by the manager: its chronology entry's PDF."""
+    report = db.session.get_one(Report, w.extra["report"])
+    if drafting.draft_of(report) is not None:
+        signing.sign_off(report, w.users["manager"])
+        db.session.commit()
+    return f"{_r(w)}/versions/{drafting.latest(report).number}/signed-off.pdf"
 
 
 def _post(path: str, data: dict[str, str] | None = None) -> Row:
@@ -96,6 +105,21 @@ ROWS: dict[str, list[Row]] = {
             family_only(302, 404, method="POST"),
             lambda w: {"section": "family_views", "body": "Matrix family words"},
         )
+    ],
+    "reports.compare_versions": [Row("GET", lambda w: f"{_r(w)}/compare", only(CASE_READERS))],
+    "family_reports.compare_versions_for_family": [
+        Row("GET", lambda w: f"{_f(w)}/compare", family_only(200, 404))
+    ],
+    "reports.meeting": [Row("GET", lambda w: f"{_r(w)}/meeting", only(CASE_READERS))],
+    "reports.record_attendance": [
+        _post(
+            "/meeting/attendance",
+            {"family_member_id": "0", "name": "Matrix teacher", "attended": "no"},
+        )
+    ],
+    "reports.give_report": [_post("/meeting/give", {"attendance_id": "0", "how": "posted"})],
+    "reports.chronology_report_pdf": [
+        Row("GET", _signed_off_pdf, only(CASE_READERS)),
     ],
     "family_reports.final_view": [
         Row(
