@@ -1,12 +1,15 @@
-"""Forms for after the meeting: who attended, and giving the final report."""
+"""Forms around the meeting: spoken family comments, who attended, giving the final report."""
 
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
+from flask_wtf.file import FileField
 from wtforms import IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired
 
 from voice_app.core.forms import Form, choice_list, max_length, optional, required, strip_text
+from voice_app.record.forms import _choices
+from voice_app.reports.labels import STANCE_LABELS
 
 
 class AttendanceForm(Form):
@@ -37,4 +40,19 @@ class GiveForm(Form):
         _l("How it was given (for people without a family space)"),
         filters=[strip_text],
         validators=[optional(), max_length(2000)],
+    )
+
+
+class SpokenCommentForm(Form):
+    """A family member's comment on a section, spoken instead of typed."""
+
+    section = StringField(validators=[required()])
+    stance = SelectField(
+        _l("What you think of this part"),
+        choices=_choices(STANCE_LABELS, ""),
+        validators=[optional()],
+    )
+    media = FileField(
+        _l("Your recording"),
+        description=_l("On a phone this opens the recorder."),
     )
