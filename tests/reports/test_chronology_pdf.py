@@ -17,6 +17,7 @@ from voice_app.audit.models import AuditAction, AuditEntry
 from voice_app.core.storage import media_store
 from voice_app.extensions import db
 from voice_app.record.models import ConfidentialAccessGrant
+from voice_app.record.retention import media_ids_of
 from voice_app.reports.meeting_models import SignedOffPdf
 from voice_app.reports.models import AnalysisPoint
 from voice_app.reports.services import drafting
@@ -69,6 +70,7 @@ def test_signed_off_pdf_on_the_chronology_entry(app: Flask, make_client: Any) ->
     sealed = Path(media_store().path_for(stored.pdf_media_id)).read_bytes()
     assert not sealed.startswith(b"%PDF") and secret.encode() not in sealed
     assert secret in pdf_text(media_store().get(stored.pdf_media_id))  # the manager's copy
+    assert stored.pdf_media_id in media_ids_of(scene.child.id)  # destroyed with the record
 
     chronology = staff.get(f"/children/{scene.child.id}/record").text
     link = f"{base}/versions/1/signed-off.pdf"
