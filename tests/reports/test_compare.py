@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import re
+from pathlib import Path
 from typing import Any
 
 from flask import Flask
@@ -10,7 +12,7 @@ from sqlalchemy import select
 
 from tests.family.helpers import sign_in
 from tests.record.helpers import add_entry, place
-from tests.reports.helpers import marker, report_scene
+from tests.reports.helpers import child_words, marker, report_scene
 from voice_app.audit.models import AuditAction, AuditEntry
 from voice_app.extensions import db
 from voice_app.reports.compare import diff_words
@@ -33,9 +35,11 @@ def _two_versions(make_client: Any) -> tuple[Any, Any, str, dict[str, str]]:
     secret = marker("secret")
     entry = add_entry(scene.child, by, f"Disclosure {secret}")
     place(scene.child, by, entry=entry)
+    meeting_only = child_words(scene.child, by, marker("meetingonly"), family=False)
     db.session.commit()
     staff = make_client(by.email)
     base = f"/children/{scene.child.id}/reports/{scene.report.id}"
+    staff.submit(f"{base}/words", {"contribution_id": meeting_only.id})
     staff.submit(f"{base}/sections/worried", {"body": "We worry about the nights at home."})
     staff.submit(f"{base}/sections/working_well", {"body": "School is going well."})
     staff.submit(f"{base}/no-words", {"reason": "Maya chose not to take part this time."})
@@ -53,7 +57,7 @@ def _two_versions(make_client: Any) -> tuple[Any, Any, str, dict[str, str]]:
         )
     )
     db.session.commit()
-    return scene, staff, base, {"secret": secret}
+    return scene, staff, base, {"secret": secret, "meeting_only": meeting_only.text or ""}
 
 
 def test_staff_compare_two_versions_section_by_section(app: Flask, make_client: Any) -> None:
@@ -72,6 +76,7 @@ def test_staff_compare_two_versions_section_by_section(app: Flask, make_client: 
     assert "(changed)" in text and "(no change)" in text
     assert "School is going well." in text
     assert secrets["secret"] not in text  # the practitioner holds no grant
+    assert secrets["meeting_only"] in text  # the meeting may see these words
     assert staff.get(f"{base}/compare?old=1&new=9").status_code == 404
     actions = db.session.scalars(
         select(AuditEntry).where(AuditEntry.action == AuditAction.REPORT_COMPARED)
@@ -90,6 +95,7 @@ def test_family_compare_only_what_was_shared_with_them(app: Flask, make_client: 
     assert "one night" in page.text and "the nights" in page.text
     assert "<del>" in page.text and "<ins>" in page.text
     assert secrets["secret"] not in page.text
+    assert secrets["meeting_only"] not in page.text  # kept from the family by consent
     assert db.session.scalars(
         select(AuditEntry).where(AuditEntry.action == AuditAction.FAMILY_REPORT_COMPARED)
     ).all()
@@ -103,3 +109,18 @@ def test_family_compare_only_what_was_shared_with_them(app: Flask, make_client: 
     assert "nothing to compare" in only_one.text
     assert "the nights" not in only_one.text
     assert father.get(f"/family/reports/{scene.report.id}/compare?old=1&new=2").status_code == 404
+
+
+def test_the_family_compare_page_is_right_to_left_in_arabic(app: Flask, make_client: Any) -> None:
+    scene, _staff, _base, _secrets = _two_versions(make_client)
+    scene.account.locale = "ar"
+    db.session.commit()
+    phone = make_client()
+    sign_in(phone, scene.account)
+    page = phone.get(f"/family/reports/{scene.report.id}/compare").text
+    assert '<html lang="ar" dir="rtl">' in page
+    assert 'class="compare-text" dir="auto"' in page
+    css = (Path(app.static_folder or "") / "css" / "reports.css").read_text()
+    # Logical properties only: the columns mirror without a rule of their own.
+    assert not re.search(r"(margin|padding|border)-(left|right)|text-align:\s*(left|right)", css)
+    assert "border-inline-start" in css
