@@ -67,6 +67,8 @@ def test_a_spoken_comment_counts_only_once_confirmed(
     assert contribution.author_kind is AuthorKind.FAMILY_MEMBER
     assert contribution.family_member_id == scene.account.family_member_id
 
+    # From the list of what they gave, "Check what you said" leads to this read-back.
+    assert f'href="{read_back}"' in phone.get("/family/").text
     # The test app runs the Whisper job at once, as a worker would in the background.
     shown = phone.get(read_back).text
     assert "Is this what you said?" in shown and "school" in shown.lower()

@@ -113,3 +113,13 @@ def spoken_read_back(report_id: int, spoken_id: int) -> Response | str:
 def spoken_recording(comment_id: int) -> int | None:
     """For a report page: the recording a comment was spoken in, if it was spoken."""
     return spoken.recordings_of([comment_id]).get(comment_id)
+
+
+@family_bp.app_template_global()
+def spoken_comment_read_back(contribution_id: int) -> str | None:
+    """For the family's list of what they gave: a recording made as a report comment is
+    checked on that comment's read-back, where confirming it sends the comment."""
+    row = spoken.spoken_of_contribution(contribution_id)
+    if row is None or row.comment_id is not None:
+        return None
+    return url_for("family_reports.spoken_read_back", report_id=row.report_id, spoken_id=row.id)

@@ -119,6 +119,12 @@ def confirm_spoken_comment(
     return comment
 
 
+def spoken_of_contribution(contribution_id: int) -> SpokenComment | None:
+    return db.session.scalar(
+        select(SpokenComment).where(SpokenComment.contribution_id == contribution_id)
+    )
+
+
 def recordings_of(comment_ids: list[int]) -> dict[int, int]:
     """Comment id -> the contribution holding its recording, for the comments spoken."""
     if not comment_ids:
