@@ -120,3 +120,42 @@ def test_a_reader_who_may_not_see_the_entry_gets_404(app: Flask, make_client: An
     assert "The signed-off report (PDF)" not in staff.get(f"/children/{scene.child.id}/record").text
     outsider = make_client(UserFactory().email)
     assert outsider.get(link).status_code == 404
+
+
+def test_entry_numbers_in_the_stored_copy_never_show_a_gap(app: Flask, make_client: Any) -> None:
+    """The manager (with a grant) numbers entries by their true sequence; the practitioner
+    counts only what they see. A point on an open entry prints a different number for each,
+    so the practitioner is never given the manager's copy, whose number would show a gap."""
+    scene = report_scene()
+    by = scene.practitioner
+    hidden = add_entry(scene.child, by, f"Disclosure {marker('hidden')}")
+    place(scene.child, by, entry=hidden)
+    open_entry = add_entry(scene.child, by, "Home visit: the kitchen was warm.")
+    db.session.add(
+        ConfidentialAccessGrant(
+            child_id=scene.child.id,
+            user_id=scene.manager.id,
+            granted_by_id=scene.manager.id,
+            reason="Signs off the report",
+        )
+    )
+    db.session.commit()
+    staff = make_client(by.email)
+    base = f"/children/{scene.child.id}/reports/{scene.report.id}"
+    staff.submit(f"{base}/no-words", {"reason": "Not this time."})
+    # The practitioner knows the open entry as their entry 1.
+    staff.submit(
+        f"{base}/points", {"kind": "fact", "body": "The kitchen was warm.", "entries": "1"}
+    )
+    point = db.session.scalars(select(AnalysisPoint)).one()
+    assert point.entry_ids == str(open_entry.id)
+    manager = make_client(scene.manager.email)
+    assert manager.submit(f"{base}/sign-off").status_code == 302
+    stored = db.session.scalars(select(SignedOffPdf)).one()
+    assert stored.point_ids == f"{point.id}:{open_entry.sequence}"
+    link = f"{base}/versions/1/signed-off.pdf"
+    mine = pdf_text(staff.get(link).data)
+    assert "record entries 1" in mine and f"record entries {open_entry.sequence}" not in mine
+    theirs = pdf_text(manager.get(link).data)
+    assert f"record entries {open_entry.sequence}" in theirs
+    assert _copies() == ["made_for_reader", "stored"]

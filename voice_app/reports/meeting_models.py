@@ -92,8 +92,10 @@ class SignedOffPdf(Base):
     version_id: Mapped[int] = mapped_column(ForeignKey("report_versions.id"))
     record_entry_id: Mapped[int] = mapped_column(ForeignKey("record_entries.id"), index=True)
     pdf_media_id: Mapped[str] = mapped_column(String(32))
-    #: Analysis points and the child's contributions printed in it, space-separated.
+    #: Analysis points printed in it, each with the entry numbers beside it ("12:3,4"),
+    #: space-separated.
     point_ids: Mapped[str] = mapped_column(Text, default="")
+    #: The child's contributions printed in it, space-separated.
     word_ids: Mapped[str] = mapped_column(Text, default="")
     made_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 

@@ -36,13 +36,19 @@ def _ids(values: list[int]) -> str:
     return " ".join(str(v) for v in sorted(values))
 
 
-def _printed(shown: reading.ShownReport) -> tuple[set[int], set[int]]:
-    points = {p.point.id for p in shown.points}
+def _point_key(point_id: int, numbers: list[int]) -> str:
+    """A point and the entry numbers printed beside it: "12:3,4". The numbers count too,
+    since a reader without a grant numbers entries without gaps and the signer may not."""
+    return f"{point_id}:{','.join(str(n) for n in numbers)}"
+
+
+def _printed(shown: reading.ShownReport) -> tuple[set[str], set[int]]:
+    points = {_point_key(p.point.id, p.numbers) for p in shown.points}
     words = {c.words.contribution.id for c in shown.words}
     return points, words
 
 
-def _render(report: Report, version: ReportVersion, user: User) -> tuple[bytes, set[int], set[int]]:
+def _render(report: Report, version: ReportVersion, user: User) -> tuple[bytes, set[str], set[int]]:
     from voice_app.reports.views import render_pdf_of
 
     child = db.session.get_one(Child, report.child_id)
@@ -65,7 +71,7 @@ def store_signed_off_pdf(
         version_id=version.id,
         record_entry_id=entry.id,
         pdf_media_id=media_store().put(body),
-        point_ids=_ids(list(points)),
+        point_ids=" ".join(sorted(points)),
         word_ids=_ids(list(words)),
     )
     db.session.add(row)
@@ -111,7 +117,7 @@ def pdf_for_reader(stored: SignedOffPdf, user: User) -> ReaderPdf:
     report = version.report
     shown = reading.shown_report(report, version, Reader.staff(user), MEETING)
     points, words = _printed(shown)
-    held_points = {int(i) for i in stored.point_ids.split()}
+    held_points = set(stored.point_ids.split())
     held_words = {int(i) for i in stored.word_ids.split()}
     if held_points <= points and held_words <= words:
         result = ReaderPdf(media_store().get(stored.pdf_media_id), "stored")
