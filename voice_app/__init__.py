@@ -84,7 +84,10 @@ def _register_blueprints(app: Flask) -> None:
     import voice_app.plans.models
     import voice_app.record.models
     import voice_app.replies.models
-    import voice_app.reports.models  # noqa: F401
+    import voice_app.reports.compare_views  # routes on the reports' blueprints
+    import voice_app.reports.meeting_views
+    import voice_app.reports.models
+    import voice_app.reports.spoken_views  # noqa: F401
     from voice_app.accounts.views import admin_bp as accounts_admin_bp
     from voice_app.accounts.views import bp as accounts_bp
     from voice_app.audit.views import bp as audit_bp

@@ -88,4 +88,9 @@ ACTION_LABELS = {
     AuditAction.FAMILY_REPORT_VIEWED: _l("A family member read a report shared with them"),
     AuditAction.FAMILY_REPORT_COMMENTED: _l("A family member commented on a report"),
     AuditAction.FAMILY_REPORT_FINAL_VIEW: _l("A family member gave their view of a final report"),
+    AuditAction.REPORT_COMPARED: _l("Compared two versions of a report"),
+    AuditAction.FAMILY_REPORT_COMPARED: _l("A family member compared two versions of a report"),
+    AuditAction.REPORT_ATTENDANCE_RECORDED: _l("Recorded who attended a report's meeting"),
+    AuditAction.REPORT_GIVEN: _l("Gave a signed-off report to someone who did not attend"),
+    AuditAction.REPORT_CHRONOLOGY_PDF_READ: _l("Downloaded a signed-off report's PDF"),
 }

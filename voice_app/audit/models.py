@@ -108,6 +108,11 @@ class AuditAction(StrEnum):
     FAMILY_REPORT_VIEWED = "family_report_viewed"
     FAMILY_REPORT_COMMENTED = "family_report_commented"
     FAMILY_REPORT_FINAL_VIEW = "family_report_final_view"
+    REPORT_COMPARED = "report_compared"
+    FAMILY_REPORT_COMPARED = "family_report_compared"
+    REPORT_ATTENDANCE_RECORDED = "report_attendance_recorded"
+    REPORT_GIVEN = "report_given"
+    REPORT_CHRONOLOGY_PDF_READ = "report_chronology_pdf_read"
 
 
 class AuditEntry(Base):

@@ -75,7 +75,11 @@ def media_ids_of(child_id: int) -> list[str]:
             Contribution.child_id == child_id
         )
     )
-    return [media_id for row in rows for media_id in row if media_id] + export_media_ids(child_id)
+    from voice_app.reports.services.chronology_pdf import media_ids_of_child
+
+    found = [media_id for row in rows for media_id in row if media_id]
+    # Signed-off reports' PDFs hold the child's record too (reports area's own query).
+    return found + export_media_ids(child_id) + media_ids_of_child(child_id)
 
 
 def _statements(child_id: int) -> list[tuple[str, Delete]]:

@@ -159,8 +159,8 @@ def as_pdf(child_id: int, report_id: int) -> Response:
     return Response(body, mimetype="application/pdf")
 
 
-def render_pdf_of(child: Child, shown: reading.ShownReport) -> bytes:
-    locale = str(get_locale() or "en")
+def render_pdf_of(child: Child, shown: reading.ShownReport, locale: str | None = None) -> bytes:
+    locale = locale or str(get_locale() or "en")
     html = render_template(
         "reports/pdf.html",
         child=child,
