@@ -83,17 +83,6 @@ def pdf_of_version(version: ReportVersion) -> SignedOffPdf | None:
     return db.session.scalar(select(SignedOffPdf).where(SignedOffPdf.version_id == version.id))
 
 
-def media_ids_of_child(child_id: int) -> list[str]:
-    """The stored PDFs of this child's signed-off reports: destroyed with the record."""
-    stmt = (
-        select(SignedOffPdf.pdf_media_id)
-        .join(ReportVersion, ReportVersion.id == SignedOffPdf.version_id)
-        .join(Report, Report.id == ReportVersion.report_id)
-        .where(Report.child_id == child_id)
-    )
-    return list(db.session.scalars(stmt))
-
-
 def version_of_entry(entry_id: int) -> tuple[int, int] | None:
     """The report and version number whose signed-off PDF is on this chronology entry."""
     row = db.session.execute(
