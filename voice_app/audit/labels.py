@@ -88,4 +88,14 @@ ACTION_LABELS = {
     AuditAction.FAMILY_REPORT_VIEWED: _l("A family member read a report shared with them"),
     AuditAction.FAMILY_REPORT_COMMENTED: _l("A family member commented on a report"),
     AuditAction.FAMILY_REPORT_FINAL_VIEW: _l("A family member gave their view of a final report"),
+    AuditAction.INTERPRETING_REQUESTED: _l(
+        "Asked an interpreter for a translation or interpreting"
+    ),
+    AuditAction.INTERPRETING_REQUESTS_VIEWED: _l("Viewed interpreting requests"),
+    AuditAction.INTERPRETING_ITEM_VIEWED: _l("An interpreter opened what a request asks for"),
+    AuditAction.INTERPRETING_CONFIDENTIAL_INCLUDED: _l(
+        "Let a confidential item go to an interpreter"
+    ),
+    AuditAction.INTERPRETING_DONE: _l("An interpreter finished a request"),
+    AuditAction.TRANSLATION_ADDED: _l("Added a translation beside the original"),
 }

@@ -98,6 +98,12 @@ class AuditAction(StrEnum):
     FAMILY_REPORT_VIEWED = "family_report_viewed"
     FAMILY_REPORT_COMMENTED = "family_report_commented"
     FAMILY_REPORT_FINAL_VIEW = "family_report_final_view"
+    INTERPRETING_REQUESTED = "interpreting_requested"
+    INTERPRETING_REQUESTS_VIEWED = "interpreting_requests_viewed"
+    INTERPRETING_ITEM_VIEWED = "interpreting_item_viewed"
+    INTERPRETING_CONFIDENTIAL_INCLUDED = "interpreting_confidential_included"
+    INTERPRETING_DONE = "interpreting_done"
+    TRANSLATION_ADDED = "translation_added"
 
 
 class AuditEntry(Base):
