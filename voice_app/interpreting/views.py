@@ -15,6 +15,7 @@ from voice_app.children.services import today
 from voice_app.contributions.labels import AUTHOR_LABELS
 from voice_app.contributions.labels import KIND_LABELS as CONTRIBUTION_KINDS
 from voice_app.contributions.models import Contribution
+from voice_app.contributions.services import record_media_viewed
 from voice_app.contributions.views import media_response
 from voice_app.core.forms import choice_list
 from voice_app.core.permissions import Permission, require
@@ -271,5 +272,9 @@ def original(request_id: int) -> Response:
     if contribution is None or not seen.may_see_contribution(contribution):
         abort(404)
     response = media_response(contribution, "original")
+    record_media_viewed(contribution, "original")
+    seen.record_confidential_read(
+        "interpreting_media", int(seen.scope.contribution_is_confidential(contribution.id))
+    )
     db.session.commit()
     return response
