@@ -32,7 +32,10 @@ class RequestForm(Form):
     # i18n: the language other than English: translated from, into, or spoken at a session.
     language = SelectField(_l("Language"), validators=[required()])
     # Only interpreter accounts assigned to the child are ever offered here.
-    interpreter_id = SelectField(_l("Interpreter"), coerce=_int_or_none, validators=[required()])
+    # The service checks the choice (an interpreter assigned for the language) and says why.
+    interpreter_id = SelectField(
+        _l("Interpreter"), coerce=_int_or_none, validators=[required()], validate_choice=False
+    )
     due_on = DateField(_l("Needed by"), validators=[required()])
     contribution_id = SelectField(
         _l("Which words"), coerce=_int_or_none, validators=[optional()], validate_choice=False

@@ -3,7 +3,9 @@ interpreter's own queue and the one item each request shows them."""
 
 from __future__ import annotations
 
+from datetime import UTC
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
@@ -40,6 +42,8 @@ from voice_app.reports.services.drafting import reports_of
 from voice_app.reports.services.sharing import share_by
 
 bp = Blueprint("interpreting", __name__)
+
+UK_TIME = ZoneInfo("Europe/London")
 
 
 def labels() -> dict[str, Any]:
@@ -131,7 +135,10 @@ def ask(child_id: int) -> Response | tuple[str, int]:
             contribution_id=form.contribution_id.data,
             report_id=form.report_id.data,
             report_section=form.report_section.data or None,
-            session_at=form.session_at.data,
+            # The form's time is the local (UK) time people give; stored in UTC.
+            session_at=form.session_at.data.replace(tzinfo=UK_TIME).astimezone(UTC)
+            if form.session_at.data
+            else None,
             session_place=form.session_place.data,
             note=form.note.data,
         )
