@@ -164,7 +164,9 @@ class WhisperEngine:
             model = self._model
             model.window, model.ready = FULL_WINDOW_FRAMES, None
             raw, _info = model.transcribe(
-                str(audio), language=language, task="translate", beam_size=1, vad_filter=True
+                # A wider beam than transcription's: greedy translation of short clips
+                # drifts into invented sentences far more often.
+                str(audio), language=language, task="translate", beam_size=5, vad_filter=True
             )
             return " ".join(segment.text.strip() for segment in raw).strip()
 
