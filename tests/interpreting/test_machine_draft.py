@@ -1,7 +1,7 @@
 """Whisper's draft English for a recording in another language: the real model on a
-generated Spanish clip (espeak's
-Spanish is the one the small model translates best), shown to the interpreter only, as "machine translation, not
-checked", until they confirm it."""
+generated Spanish clip (espeak's Spanish is the one the small model translates best),
+shown to the interpreter only, as "machine translation, not checked", until they
+confirm it."""
 
 from __future__ import annotations
 

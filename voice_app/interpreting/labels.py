@@ -11,7 +11,8 @@ from voice_app.interpreting.models import RequestKind, RequestStatus, Translatio
 #: Languages an interpreter may be asked for: the twelve the app ships, English aside,
 #: and others families in England speak often. Codes as in ``voice_app.i18n.LANGUAGES``.
 REQUEST_LANGUAGES = (
-    "ar", "bn", "cy", "es", "fa", "fr", "ku", "pa", "pl", "ps", "pt", "ro", "so", "ti", "tr", "uk", "ur",
+    "ar", "bn", "cy", "es", "fa", "fr", "ku", "pa", "pl",
+    "ps", "pt", "ro", "so", "ti", "tr", "uk", "ur",
 )  # fmt: skip
 
 

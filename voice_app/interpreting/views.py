@@ -88,7 +88,7 @@ def _request_form(child: Child, form: forms.RequestForm | None = None) -> forms.
         {"": ""} | {r.id: f"{REPORT_KINDS[r.kind]}, {r.meeting_on}" for r in reports_of(child.id)}
     )
     form.report_section.choices = choice_list(
-        {"": ""} | {s.value: SECTION_LABELS[s] for s in SECTION_LABELS if s in WRITTEN}
+        {"": ""} | {str(s): SECTION_LABELS[s] for s in SECTION_LABELS if s in WRITTEN}
     )
     return form
 

@@ -166,7 +166,11 @@ class WhisperEngine:
             raw, _info = model.transcribe(
                 # A wider beam than transcription's: greedy translation of short clips
                 # drifts into invented sentences far more often.
-                str(audio), language=language, task="translate", beam_size=5, vad_filter=True
+                str(audio),
+                language=language,
+                task="translate",
+                beam_size=5,
+                vad_filter=True,
             )
             return " ".join(segment.text.strip() for segment in raw).strip()
 
