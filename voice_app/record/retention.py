@@ -30,6 +30,7 @@ from voice_app.contributions.models import Contribution, SafetyResponse, Transcr
 from voice_app.core.db import utcnow
 from voice_app.core.storage import media_store
 from voice_app.extensions import db
+from voice_app.interpreting.models import InterpretingRequest, Translation
 from voice_app.record.models import (
     ConfidentialAccessGrant,
     ConfidentialPlacement,
@@ -89,6 +90,12 @@ def _statements(child_id: int) -> list[tuple[str, Delete]]:
     """Bulk deletes in an order the foreign keys allow."""
     contribution_ids = select(Contribution.id).where(Contribution.child_id == child_id)
     return [
+        # Translations repeat the record's words; requests name its contributions.
+        ("translations", delete(Translation).where(Translation.child_id == child_id)),
+        (
+            "interpreting_requests",
+            delete(InterpretingRequest).where(InterpretingRequest.child_id == child_id),
+        ),
         (
             "confidential_placements",
             delete(ConfidentialPlacement).where(ConfidentialPlacement.child_id == child_id),

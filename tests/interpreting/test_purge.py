@@ -1,0 +1,36 @@
+"""A purged record takes its interpreting requests and translations with it."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import func, select
+
+from tests.factories import AssignmentFactory, ChildFactory, UserFactory
+from tests.interpreting.helpers import ask, interpreter_for
+from tests.record.helpers import add_contribution
+from voice_app.core.db import utcnow
+from voice_app.extensions import db
+from voice_app.interpreting.models import InterpretingRequest, Translation
+from voice_app.interpreting.services import translations
+
+
+def test_purge_removes_requests_and_translations(app, runner):
+    practitioner = UserFactory()
+    child = ChildFactory(team=practitioner.team)
+    AssignmentFactory(child=child, user=practitioner)
+    words = add_contribution(child, "Chcę do domu")
+    interpreter = interpreter_for(child)
+    row = ask(child, interpreter, practitioner, contribution_id=words.id)
+    with app.test_request_context():
+        translations.add_translation(
+            row, interpreter, translations.SourceKind.CONTRIBUTION, words.id, "MkGone home",
+            confirm=True, titles={},
+        )  # fmt: skip
+    child.closed_at, child.closed_by_id = utcnow() - timedelta(days=3000), practitioner.id
+    child.closing_summary, child.destroy_on = "Closed.", utcnow().date() - timedelta(days=1)
+    db.session.commit()
+    result = runner.invoke(args=["records", "purge-expired"])
+    assert result.exit_code == 0, result.output
+    for model in (Translation, InterpretingRequest):
+        assert db.session.scalar(select(func.count()).select_from(model)) == 0
