@@ -1,4 +1,5 @@
-"""A purged record takes its interpreting requests and translations with it."""
+"""A purged record takes its interpreting requests and translations with it; the command
+that records an interpreter's languages."""
 
 from __future__ import annotations
 
@@ -10,9 +11,11 @@ from tests.factories import AssignmentFactory, ChildFactory, UserFactory
 from tests.interpreting.helpers import ask, interpreter_for
 from tests.record.helpers import add_contribution
 from voice_app.core.db import utcnow
+from voice_app.core.permissions import Role
 from voice_app.extensions import db
 from voice_app.interpreting.models import InterpretingRequest, Translation
 from voice_app.interpreting.services import translations
+from voice_app.interpreting.services.requests import languages_of
 
 
 def test_purge_removes_requests_and_translations(app, runner):
@@ -34,3 +37,15 @@ def test_purge_removes_requests_and_translations(app, runner):
     assert result.exit_code == 0, result.output
     for model in (Translation, InterpretingRequest):
         assert db.session.scalar(select(func.count()).select_from(model)) == 0
+
+
+def test_an_administrator_records_an_interpreters_languages(runner):
+    interpreter = UserFactory(role=Role.INTERPRETER, email="ines@example.org")
+    practitioner = UserFactory(email="pat@example.org")
+    result = runner.invoke(args=["interpreting", "add-language", "Ines@example.org", "so"])
+    assert result.exit_code == 0 and "works in so" in result.output
+    again = runner.invoke(args=["interpreting", "add-language", "ines@example.org", "so"])
+    assert "Already recorded" in again.output
+    refused = runner.invoke(args=["interpreting", "add-language", practitioner.email, "so"])
+    assert refused.exit_code != 0 and "No interpreter account" in refused.output
+    assert languages_of([interpreter.id]) == {interpreter.id: ["so"]}
