@@ -105,3 +105,21 @@ def test_the_family_reads_a_section_in_their_language_with_the_english_a_tap_awa
     staff = make_client(by.email)
     report = staff.get(f"/children/{child.id}/reports/{scene.report.id}").get_data(as_text=True)
     assert report.index(english) < report.index(polish)  # staff: the original first
+
+
+def test_the_chronology_shows_the_translation_beside_the_contribution(app, make_client):
+    from tests.record.helpers import attach, decide
+    from voice_app.record.models import ConsentAnswer
+
+    scene = report_scene()
+    by, child = scene.practitioner, scene.child
+    original = f"Tęsknię za tatą {marker('pl')}"
+    words = child_words(child, by, original)
+    attach(child, words, by, decide(words, by, ConsentAnswer.GIVEN))
+    interpreter = interpreter_for(child, name="Ines Interpreter")
+    row = ask(child, interpreter, by, contribution_id=words.id)
+    final = f"I miss my dad {marker('en')}"
+    _translate(make_client(interpreter.email), row, f"contribution:{words.id}", final, "confirm")
+    page = make_client(by.email).get(f"/children/{child.id}/record").get_data(as_text=True)
+    assert page.index(original) < page.index(final)
+    assert "Translation into English by Ines Interpreter" in page
