@@ -123,3 +123,37 @@ def test_the_chronology_shows_the_translation_beside_the_contribution(app, make_
     page = make_client(by.email).get(f"/children/{child.id}/record").get_data(as_text=True)
     assert page.index(original) < page.index(final)
     assert "Translation into English by Ines Interpreter" in page
+
+
+def test_a_subject_access_copy_gives_the_translation_beside_the_childs_words(app, make_client):
+    from tests.record.helpers import attach, decide
+    from voice_app.record.models import (
+        ConsentAnswer,
+        RequesterKind,
+        SubjectAccessRequest,
+        SubjectAccessStatus,
+    )
+    from voice_app.subject_access import export
+
+    scene = report_scene()
+    by, child = scene.practitioner, scene.child
+    original = f"Tęsknię za tatą {marker('pl')}"
+    words = child_words(child, by, original)
+    attach(child, words, by, decide(words, by, ConsentAnswer.GIVEN))
+    interpreter = interpreter_for(child, name="Ines Interpreter")
+    row = ask(child, interpreter, by, contribution_id=words.id)
+    final = f"I miss my dad {marker('en')}"
+    _translate(make_client(interpreter.email), row, f"contribution:{words.id}", final, "confirm")
+    request = SubjectAccessRequest(
+        child_id=child.id,
+        requester_kind=RequesterKind.CHILD,
+        language="en",
+        status=SubjectAccessStatus.AUTHORISED,
+        requested_by_id=by.id,
+    )
+    db.session.add(request)
+    db.session.commit()
+    with app.test_request_context():
+        html = export.render_html(export.build_export(request), request.requested_at)
+    assert html.index(original) < html.index(final)
+    assert "Translation into English by Ines Interpreter" in html
