@@ -3,6 +3,8 @@ and the family's report page; only confirmed translations are shown to readers."
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 from sqlalchemy import select
 
@@ -157,3 +159,29 @@ def test_a_subject_access_copy_gives_the_translation_beside_the_childs_words(app
         html = export.render_html(export.build_export(request), request.requested_at)
     assert html.index(original) < html.index(final)
     assert "Translation into English by Ines Interpreter" in html
+
+
+def test_the_plan_shows_the_translation_beside_the_childs_words_and_the_interpreter_the_plan(
+    app, make_client
+):
+    from voice_app.plans.models import PlanKind, Section
+    from voice_app.plans.services import drafting as plans
+
+    scene = report_scene()
+    by, child = scene.practitioner, scene.child
+    original = f"Chcę mieszkać z babcią {marker('pl')}"
+    words = child_words(child, by, original)
+    plan = plans.start_plan(child, PlanKind.CHILD_IN_NEED, date.today(), None, by)
+    plans.place_words(plan, words, Section.SAFETY_GOAL, by)
+    db.session.commit()
+    interpreter = interpreter_for(child, name="Ines Interpreter")
+    row = ask(child, interpreter, by, contribution_id=words.id)
+    final = f"I want to live with grandma {marker('en')}"
+    _translate(make_client(interpreter.email), row, f"contribution:{words.id}", final, "confirm")
+    page = make_client(by.email).get(f"/children/{child.id}/plan").get_data(as_text=True)
+    assert page.index(original) < page.index(final)
+    assert "Translation into English by Ines Interpreter" in page
+    # Asked to translate the family's version of the plan, the interpreter sees its text.
+    plan_row = ask(child, interpreter, by, RequestKind.PLAN)
+    seen = make_client(interpreter.email).get(f"/interpreting/{plan_row.id}")
+    assert seen.status_code == 200 and "Your translation into Polish" in seen.get_data(as_text=True)
