@@ -12,6 +12,7 @@ from datetime import date, timedelta
 
 from tests.core.matrix import CASE_EDITORS_POST, CASE_READERS, Row, World, only
 from voice_app.children.models import Child
+from voice_app.core.db import utcnow
 from voice_app.extensions import db
 from voice_app.interpreting.models import RequestKind
 from voice_app.interpreting.services import requests
@@ -33,7 +34,22 @@ def extend_world(world: World) -> None:
         made[name] = requests.create_request(
             child, draft, world.users["practitioner"], date.today()
         ).id
-    world.extra.update(voice_request=made["voice"], drawing_request=made["drawing"])
+    session = requests.RequestDraft(
+        RequestKind.LIVE_SESSION,
+        "pl",
+        interpreter.id,
+        date.today() + timedelta(days=3),
+        session_at=utcnow() + timedelta(days=3),
+        session_place="Matrix Family Centre",
+    )
+    made["session"] = requests.create_request(
+        child, session, world.users["practitioner"], date.today()
+    ).id
+    world.extra.update(
+        voice_request=made["voice"],
+        drawing_request=made["drawing"],
+        session_request=made["session"],
+    )
 
 
 def _i(w: World) -> str:
@@ -86,6 +102,22 @@ ROWS: dict[str, list[Row]] = {
         )
     ],
     "interpreting.done": [Row("POST", lambda w: f"{_i(w)}/done", only({"interpreter": 302}))],
+    "interpreting.two_languages_for_interpreter": [
+        Row(
+            "GET",
+            lambda w: f"/interpreting/{w.extra['session_request']}/two-languages",
+            INTERPRETER_ONLY,
+        )
+    ],
+    "interpreting.two_languages_for_practitioner": [
+        Row(
+            "GET",
+            lambda w: (
+                f"/children/{w.child_id}/interpreting/{w.extra['session_request']}/two-languages"
+            ),
+            only(CASE_READERS),
+        )
+    ],
     "interpreting.original": [
         Row(
             "GET",

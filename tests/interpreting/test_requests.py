@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from tests.factories import AssignmentFactory, ChildFactory, FamilyMemberFactory, UserFactory
 from tests.interpreting.helpers import ask, interpreter_for
 from tests.record.helpers import add_contribution
+from voice_app.core.db import utcnow
 from voice_app.extensions import db
 from voice_app.interpreting.models import InterpretingRequest, RequestKind
 from voice_app.interpreting.services.deadlines import ask_by
@@ -151,3 +152,30 @@ def test_the_report_warns_when_no_translation_was_asked_for_in_time(make_client,
     db.session.commit()
     page = make_client(practitioner.email).get(f"/children/{english.id}/reports/{other.id}")
     assert "translation-deadline" not in page.get_data(as_text=True)
+
+
+def test_a_live_session_has_the_childs_space_in_two_languages(make_client):
+    practitioner, child, interpreter = _family()
+    row = ask(
+        child,
+        interpreter,
+        practitioner,
+        RequestKind.LIVE_SESSION,
+        session_at=utcnow() + timedelta(days=1),
+        session_place="Leeds Family Centre",
+    )
+    for client, url in (
+        (make_client(interpreter.email), f"/interpreting/{row.id}/two-languages"),
+        (
+            make_client(practitioner.email),
+            f"/children/{child.id}/interpreting/{row.id}/two-languages",
+        ),
+    ):
+        page = client.get(url).get_data(as_text=True)
+        # A prompt of the child's space, in Polish beside English, on one row.
+        assert re.search(r"Tylko osoba, która mi pomaga</td>\s*<td[^>]*>Only my worker</td>", page)
+        assert "Who can see this?" in page and "Polish" in page
+    words = add_contribution(child, "Tęsknię")
+    other = ask(child, interpreter, practitioner, contribution_id=words.id)
+    client = make_client(interpreter.email)
+    assert client.get(f"/interpreting/{other.id}/two-languages").status_code == 404

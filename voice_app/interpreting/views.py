@@ -12,6 +12,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
+from voice_app.accounts.models import User
 from voice_app.children.models import Child
 from voice_app.children.services import today
 from voice_app.contributions.labels import AUTHOR_LABELS
@@ -23,6 +24,7 @@ from voice_app.core.forms import choice_list
 from voice_app.core.permissions import Permission, require
 from voice_app.core.view_helpers import commit_or_show
 from voice_app.extensions import db
+from voice_app.i18n import text_direction
 from voice_app.interpreting import forms
 from voice_app.interpreting.labels import (
     KIND_LABELS,
@@ -33,6 +35,7 @@ from voice_app.interpreting.labels import (
 )
 from voice_app.interpreting.models import InterpretingRequest, RequestKind, SourceKind
 from voice_app.interpreting.services import deadlines, requests, translations
+from voice_app.interpreting.services.two_languages import two_languages
 from voice_app.record.disclosure import disclosure_for
 from voice_app.record.lookup import child_or_404, reader
 from voice_app.reports.labels import KIND_LABELS as REPORT_KINDS
@@ -285,3 +288,44 @@ def original(request_id: int) -> Response:
     )
     db.session.commit()
     return response
+
+
+def _two_languages_page(row: InterpretingRequest, child: Child, back: str) -> str:
+    if row.kind is not RequestKind.LIVE_SESSION:
+        abort(404)
+    requester = db.session.get(User, row.requested_by_id)
+    theirs = (requester.locale if requester else None) or "en"
+    pairs = two_languages(row.language, theirs)
+    requests.record_requests_viewed(row.child_id, [row])
+    db.session.commit()
+    return render_template(
+        "interpreting/two_languages.html",
+        row=row,
+        child=child,
+        pairs=pairs,
+        childs_language=row.language,
+        practitioners_language=theirs,
+        direction=text_direction,
+        back=back,
+        **labels(),
+    )
+
+
+@bp.get("/interpreting/<int:request_id>/two-languages")
+@require(Permission.INTERPRETING_WORK)
+def two_languages_for_interpreter(request_id: int) -> str:
+    row = _mine_or_404(request_id)
+    child = db.session.get_one(Child, row.child_id)
+    return _two_languages_page(row, child, url_for("interpreting.item", request_id=row.id))
+
+
+@bp.get("/children/<int:child_id>/interpreting/<int:request_id>/two-languages")
+@require(Permission.INTERPRETING_REQUEST)
+def two_languages_for_practitioner(child_id: int, request_id: int) -> str:
+    child = child_or_404(child_id)
+    row = requests.request_of(child, request_id)
+    if row is None:
+        abort(404)
+    return _two_languages_page(
+        row, child, url_for("interpreting.child_requests", child_id=child.id)
+    )
