@@ -185,3 +185,34 @@ def test_the_plan_shows_the_translation_beside_the_childs_words_and_the_interpre
     plan_row = ask(child, interpreter, by, RequestKind.PLAN)
     seen = make_client(interpreter.email).get(f"/interpreting/{plan_row.id}")
     assert seen.status_code == 200 and "Your translation into Polish" in seen.get_data(as_text=True)
+
+
+def test_what_the_family_writes_in_their_language_gets_an_english_translation(app, make_client):
+    from voice_app.reports.models import Stance
+    from voice_app.reports.services import answers
+
+    scene = report_scene()
+    by, child = scene.practitioner, scene.child
+    drafting.write_section(scene.report, ReportSection.WORRIED, "We are worried.", by)
+    drafting.record_no_words_reason(scene.report, "Too young to take part.")
+    db.session.commit()
+    with app.test_request_context():
+        sharing.share(scene.report, child, [scene.account.id], by)
+        polish = f"Nie zgadzam się {marker('pl')}"
+        comment = answers.comment(
+            scene.report, scene.account, ReportSection.WORRIED, Stance.DISAGREE, polish, "pl"
+        )
+    db.session.commit()
+    interpreter = interpreter_for(child, name="Ines Interpreter")
+    row = ask(
+        child, interpreter, by, RequestKind.REPORT_SECTION,
+        report_id=scene.report.id, report_section="worried",
+    )  # fmt: skip
+    client = make_client(interpreter.email)
+    assert polish in client.get(f"/interpreting/{row.id}").get_data(as_text=True)
+    english = f"I do not agree {marker('en')}"
+    _translate(client, row, f"report_comment:{comment.id}", english, "confirm")
+    staff = make_client(by.email)
+    page = staff.get(f"/children/{child.id}/reports/{scene.report.id}").get_data(as_text=True)
+    assert page.index(polish) < page.index(english)
+    assert "Translation into English by Ines Interpreter" in page

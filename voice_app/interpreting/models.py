@@ -46,6 +46,8 @@ class SourceKind(StrEnum):
     REPORT_TEXT = "report_text"
     #: A plan version's written items and actions.
     PLAN_VERSION = "plan_version"
+    #: A family member's comment on a report, written in their language.
+    REPORT_COMMENT = "report_comment"
 
 
 class TranslationStatus(StrEnum):

@@ -33,6 +33,7 @@ from voice_app.interpreting.services.requests import InterpretingRefused, interp
 from voice_app.plans.models import Plan, PlanVersion
 from voice_app.record.disclosure import Disclosure, Reader, disclosure_for
 from voice_app.reports.models import WRITTEN, Report, ReportSection
+from voice_app.reports.services.answers import comments_on
 from voice_app.reports.services.drafting import current_texts, latest
 
 #: Most characters a translation may have (a report section is long).
@@ -90,19 +91,28 @@ def _contribution_source(row: InterpretingRequest, contribution: Contribution) -
 
 
 def _report_sources(row: InterpretingRequest, report: Report, titles: dict) -> list[Source]:
-    texts = current_texts(latest(report))
-    wanted = (
-        [ReportSection(row.report_section)]
-        if row.kind is RequestKind.REPORT_SECTION and row.report_section
-        else [s for s in texts if s in WRITTEN]
-    )
-    return [
+    """The practitioner's text into the family's language, and what the family wrote on
+    the same sections in that language into English."""
+    version = latest(report)
+    texts = current_texts(version)
+    one = row.kind is RequestKind.REPORT_SECTION and row.report_section
+    wanted = [ReportSection(row.report_section)] if one else [s for s in texts if s in WRITTEN]
+    sources = [
         Source(
             SourceKind.REPORT_TEXT, texts[s].id, str(titles[s]), texts[s].body, "en", row.language
         )
         for s in wanted
         if s in texts
     ]
+    for comment in comments_on(version):
+        if comment.language == row.language and (not one or comment.section in wanted):
+            title = f"{titles[comment.section]} · {comment.author_label}"
+            sources.append(
+                Source(
+                    SourceKind.REPORT_COMMENT, comment.id, title, comment.body, row.language, "en"
+                )
+            )
+    return sources
 
 
 def _plan_source(row: InterpretingRequest, plan: Plan) -> Source:

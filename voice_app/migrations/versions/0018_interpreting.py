@@ -71,7 +71,7 @@ def upgrade():
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('child_id', sa.Integer(), nullable=False),
     sa.Column('request_id', sa.Integer(), nullable=True),
-    sa.Column('source_kind', sa.Enum('contribution', 'report_text', 'plan_version', name='sourcekind', native_enum=False, length=20), nullable=False),
+    sa.Column('source_kind', sa.Enum('contribution', 'report_text', 'plan_version', 'report_comment', name='sourcekind', native_enum=False, length=20), nullable=False),
     sa.Column('source_id', sa.Integer(), nullable=False),
     sa.Column('language_from', sa.String(length=10), nullable=False),
     sa.Column('language_to', sa.String(length=10), nullable=False),

@@ -60,6 +60,8 @@ class ShownReport:
     translated_words: dict[int, list[Shown]] = field(default_factory=dict)
     #: Confirmed translations of each section's current text, for the family.
     translated_texts: dict[ReportSection, list[Shown]] = field(default_factory=dict)
+    #: Confirmed English translations of the family's comments (comment id -> them).
+    translated_comments: dict[int, list[Shown]] = field(default_factory=dict)
 
     @property
     def family_section(self) -> list[ShownComment]:
@@ -121,6 +123,7 @@ def shown_report(
             SourceKind.CONTRIBUTION, {c.words.contribution.id for c in words}
         ),
         translated_texts={s: by_text[t.id] for s, t in current.items() if t.id in by_text},
+        translated_comments=confirmed_translations(SourceKind.REPORT_COMMENT, {c.id for c in rows}),
     )
 
 
