@@ -1,5 +1,5 @@
 """A purged record takes its interpreting requests and translations with it; the command
-that records an interpreter's languages."""
+that records an interpreter's languages; the demo's interpreter."""
 
 from __future__ import annotations
 
@@ -49,3 +49,18 @@ def test_an_administrator_records_an_interpreters_languages(runner):
     refused = runner.invoke(args=["interpreting", "add-language", practitioner.email, "so"])
     assert refused.exit_code != 0 and "No interpreter account" in refused.output
     assert languages_of([interpreter.id]) == {interpreter.id: ["so"]}
+
+
+def test_the_demo_interpreter_has_a_session_with_omars_parents_in_two_languages(
+    runner, make_client
+):
+    from voice_app.core.demo import DEMO_PASSWORD
+
+    assert runner.invoke(args=["demo"]).exit_code == 0
+    yusuf = make_client()
+    yusuf.sign_in("interpreter@demo.example", DEMO_PASSWORD)
+    home = yusuf.get("/", follow_redirects=True).get_data(as_text=True)
+    assert "Your requests" in home and "Omar" in home
+    row = db.session.scalars(select(InterpretingRequest)).one()
+    page = yusuf.get(f"/interpreting/{row.id}/two-languages").get_data(as_text=True)
+    assert "Riverside Family Centre" in page and 'dir="rtl"' in page
