@@ -95,8 +95,10 @@ def _report_sources(row: InterpretingRequest, report: Report, titles: dict) -> l
     the same sections in that language into English."""
     version = latest(report)
     texts = current_texts(version)
-    one = row.kind is RequestKind.REPORT_SECTION and row.report_section
-    wanted = [ReportSection(row.report_section)] if one else [s for s in texts if s in WRITTEN]
+    one = row.kind is RequestKind.REPORT_SECTION and row.report_section is not None
+    wanted = (
+        [ReportSection(row.report_section or "")] if one else [s for s in texts if s in WRITTEN]
+    )
     sources = [
         Source(
             SourceKind.REPORT_TEXT, texts[s].id, str(titles[s]), texts[s].body, "en", row.language
