@@ -98,6 +98,7 @@ def _register_blueprints(app: Flask) -> None:
     from voice_app.family.views import bp as family_bp
     from voice_app.i18n.views import bp as i18n_bp
     from voice_app.interpreting.views import bp as interpreting_bp
+    from voice_app.interpreting.work_views import bp as interpreter_work_bp
     from voice_app.plans.edit_views import bp as plan_editing_bp
     from voice_app.plans.review_views import bp as plan_reviews_bp
     from voice_app.plans.views import bp as plans_bp
@@ -138,6 +139,7 @@ def _register_blueprints(app: Flask) -> None:
         report_editing_bp,
         family_reports_bp,
         interpreting_bp,
+        interpreter_work_bp,
     ):
         app.register_blueprint(blueprint)
 

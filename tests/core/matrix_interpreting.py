@@ -87,9 +87,9 @@ ROWS: dict[str, list[Row]] = {
             only({"other_team_manager": 404}),
         )
     ],
-    "interpreting.queue": [Row("GET", lambda w: "/interpreting", INTERPRETER_ONLY)],
-    "interpreting.item": [Row("GET", _i, INTERPRETER_ONLY)],
-    "interpreting.translate": [
+    "interpreter_work.queue": [Row("GET", lambda w: "/interpreting", INTERPRETER_ONLY)],
+    "interpreter_work.item": [Row("GET", _i, INTERPRETER_ONLY)],
+    "interpreter_work.translate": [
         Row(
             "POST",
             lambda w: f"{_i(w)}/translations",
@@ -101,8 +101,8 @@ ROWS: dict[str, list[Row]] = {
             },
         )
     ],
-    "interpreting.done": [Row("POST", lambda w: f"{_i(w)}/done", only({"interpreter": 302}))],
-    "interpreting.two_languages_for_interpreter": [
+    "interpreter_work.done": [Row("POST", lambda w: f"{_i(w)}/done", only({"interpreter": 302}))],
+    "interpreter_work.two_languages_for_interpreter": [
         Row(
             "GET",
             lambda w: f"/interpreting/{w.extra['session_request']}/two-languages",
@@ -118,7 +118,7 @@ ROWS: dict[str, list[Row]] = {
             only(CASE_READERS),
         )
     ],
-    "interpreting.original": [
+    "interpreter_work.original": [
         Row(
             "GET",
             lambda w: f"/interpreting/{w.extra['drawing_request']}/original",

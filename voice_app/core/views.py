@@ -20,7 +20,7 @@ def index() -> Response:
         return redirect(url_for("accounts.login"))
     if current_user.can(Permission.INTERPRETING_WORK):
         # An interpreter's home is their queue of requests.
-        return redirect(url_for("interpreting.queue"))
+        return redirect(url_for("interpreter_work.queue"))
     if current_user.can(Permission.CASE_LIST):
         return redirect(url_for("children.case_list"))
     return redirect(url_for("admin.users"))

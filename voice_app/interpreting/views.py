@@ -1,5 +1,6 @@
-"""Interpreting pages: a child's requests (practitioners and managers), and the
-interpreter's own queue and the one item each request shows them."""
+"""Interpreting pages for practitioners and managers: a child's requests, asking for one,
+letting a confidential item through (a manager with a grant), a session's two languages.
+The interpreter's own pages are in ``work_views``."""
 
 from __future__ import annotations
 
@@ -18,8 +19,6 @@ from voice_app.children.services import today
 from voice_app.contributions.labels import AUTHOR_LABELS
 from voice_app.contributions.labels import KIND_LABELS as CONTRIBUTION_KINDS
 from voice_app.contributions.models import Contribution
-from voice_app.contributions.services import record_media_viewed
-from voice_app.contributions.views import media_response
 from voice_app.core.forms import choice_list
 from voice_app.core.permissions import Permission, require
 from voice_app.core.view_helpers import commit_or_show
@@ -33,8 +32,8 @@ from voice_app.interpreting.labels import (
     TRANSLATION_LABELS,
     language_name,
 )
-from voice_app.interpreting.models import InterpretingRequest, RequestKind, SourceKind
-from voice_app.interpreting.services import deadlines, requests, translations
+from voice_app.interpreting.models import InterpretingRequest, RequestKind
+from voice_app.interpreting.services import deadlines, requests
 from voice_app.interpreting.services.two_languages import two_languages
 from voice_app.record.disclosure import disclosure_for
 from voice_app.record.lookup import child_or_404, reader
@@ -187,110 +186,7 @@ def include_confidential(child_id: int, request_id: int) -> Response:
     return redirect(url_for("interpreting.child_requests", child_id=child.id))
 
 
-# The interpreter's side.
-
-
-@bp.get("/interpreting")
-@require(Permission.INTERPRETING_WORK)
-def queue() -> str:
-    found = requests.queue_of(reader(), today())
-    children = {
-        r.child_id: db.session.get_one(Child, r.child_id)
-        for r in [*found.open, *found.due, *found.done]
-    }
-    db.session.commit()
-    return render_template("interpreting/queue.html", queue=found, children=children, **labels())
-
-
-def _mine_or_404(request_id: int) -> InterpretingRequest:
-    row = requests.request_for_interpreter(reader(), request_id)
-    if row is None:
-        abort(404)
-    return row
-
-
-def _item_page(row: InterpretingRequest, form: forms.TranslationForm | None = None) -> str:
-    item = translations.requested_item(row, reader(), SECTION_LABELS)
-    child = db.session.get_one(Child, row.child_id)
-    db.session.commit()
-    return render_template(
-        "interpreting/item.html",
-        row=row,
-        item=item,
-        child=child,
-        form=form or forms.TranslationForm(),
-        done_form=forms.PlainForm(),
-        **labels(),
-    )
-
-
-@bp.get("/interpreting/<int:request_id>")
-@require(Permission.INTERPRETING_WORK)
-def item(request_id: int) -> str:
-    return _item_page(_mine_or_404(request_id))
-
-
-@bp.post("/interpreting/<int:request_id>/translations")
-@require(Permission.INTERPRETING_WORK)
-def translate(request_id: int) -> Response | tuple[str, int]:
-    row = _mine_or_404(request_id)
-    form = forms.TranslationForm()
-    if form.validate_on_submit():
-        kind, _sep, source_id = (form.source.data or "").partition(":")
-        if kind not in {k.value for k in SourceKind} or not source_id.isdigit():
-            abort(404)
-        confirm = form.action.data == "confirm"
-        done = commit_or_show(
-            form,
-            lambda: translations.add_translation(
-                row,
-                reader(),
-                SourceKind(kind),
-                int(source_id),
-                form.text.data or "",
-                confirm=confirm,
-                titles=SECTION_LABELS,
-            ),
-            success=_("The translation is confirmed.") if confirm else _("The draft is kept."),
-            redirect_to=url_for("interpreting.item", request_id=row.id),
-        )
-        if done is not None:
-            return done
-    db.session.rollback()
-    return _item_page(row, form), 400
-
-
-@bp.post("/interpreting/<int:request_id>/done")
-@require(Permission.INTERPRETING_WORK)
-def done(request_id: int) -> Response:
-    row = _mine_or_404(request_id)
-    if not forms.PlainForm().validate_on_submit():
-        abort(400)
-    requests.mark_done(row)
-    db.session.commit()
-    flash(_("The request is marked as done."), "success")
-    return redirect(url_for("interpreting.queue"))
-
-
-@bp.get("/interpreting/<int:request_id>/original")
-@require(Permission.INTERPRETING_WORK)
-def original(request_id: int) -> Response:
-    """The recording or drawing a request names, if disclosure lets its interpreter have it."""
-    row = _mine_or_404(request_id)
-    seen = translations.seen_by_interpreter(reader(), row.child_id)
-    contribution = db.session.get(Contribution, row.contribution_id or 0)
-    if contribution is None or not seen.may_see_contribution(contribution):
-        abort(404)
-    response = media_response(contribution, "original")
-    record_media_viewed(contribution, "original")
-    seen.record_confidential_read(
-        "interpreting_media", int(seen.scope.contribution_is_confidential(contribution.id))
-    )
-    db.session.commit()
-    return response
-
-
-def _two_languages_page(row: InterpretingRequest, child: Child, back: str) -> str:
+def two_languages_page(row: InterpretingRequest, child: Child, back: str) -> str:
     if row.kind is not RequestKind.LIVE_SESSION:
         abort(404)
     requester = db.session.get(User, row.requested_by_id)
@@ -311,14 +207,6 @@ def _two_languages_page(row: InterpretingRequest, child: Child, back: str) -> st
     )
 
 
-@bp.get("/interpreting/<int:request_id>/two-languages")
-@require(Permission.INTERPRETING_WORK)
-def two_languages_for_interpreter(request_id: int) -> str:
-    row = _mine_or_404(request_id)
-    child = db.session.get_one(Child, row.child_id)
-    return _two_languages_page(row, child, url_for("interpreting.item", request_id=row.id))
-
-
 @bp.get("/children/<int:child_id>/interpreting/<int:request_id>/two-languages")
 @require(Permission.INTERPRETING_REQUEST)
 def two_languages_for_practitioner(child_id: int, request_id: int) -> str:
@@ -326,6 +214,4 @@ def two_languages_for_practitioner(child_id: int, request_id: int) -> str:
     row = requests.request_of(child, request_id)
     if row is None:
         abort(404)
-    return _two_languages_page(
-        row, child, url_for("interpreting.child_requests", child_id=child.id)
-    )
+    return two_languages_page(row, child, url_for("interpreting.child_requests", child_id=child.id))
