@@ -179,3 +179,29 @@ def test_a_live_session_has_the_childs_space_in_two_languages(make_client):
     other = ask(child, interpreter, practitioner, contribution_id=words.id)
     client = make_client(interpreter.email)
     assert client.get(f"/interpreting/{other.id}/two-languages").status_code == 404
+
+
+def test_the_queue_sorts_due_open_and_done_and_another_interpreter_sees_none(make_client):
+    practitioner, child, interpreter = _family()
+    words = add_contribution(child, "Tęsknię")
+    due = ask(child, interpreter, practitioner, contribution_id=words.id, due_in=0)
+    later = ask(child, interpreter, practitioner, contribution_id=words.id, due_in=5)
+    session = ask(
+        child, interpreter, practitioner, RequestKind.LIVE_SESSION,
+        session_at=utcnow() + timedelta(days=1), session_place="Leeds",
+    )  # fmt: skip
+    client = make_client(interpreter.email)
+    assert client.submit(f"/interpreting/{later.id}/done").status_code == 302
+
+    def section(page: str, heading: str) -> str:
+        return page.split(f"<h2>{heading}</h2>", 1)[1].split("<h2>", 1)[0]
+
+    page = client.get("/interpreting").get_data(as_text=True)
+    assert f"/interpreting/{due.id}" in section(page, "Due now")
+    assert f"/interpreting/{session.id}" in section(page, "Open")
+    assert f"/interpreting/{later.id}" in section(page, "Done")
+    other = make_client(interpreter_for(child, name="Otto Other").email)
+    assert "Zofia" not in other.get("/interpreting").get_data(as_text=True)
+    assert other.get(f"/interpreting/{session.id}/two-languages").status_code == 404
+    # An interpreter never reaches a child's requests or asks for one.
+    assert client.get(f"/children/{child.id}/interpreting").status_code == 403
