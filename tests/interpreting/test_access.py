@@ -84,7 +84,7 @@ def test_a_manager_with_a_grant_lets_a_confidential_item_through_and_it_is_audit
     office = make_client(manager.email)
     url = f"/children/{child.id}/interpreting/{secret.id}/include-confidential"
     assert office.submit(url).status_code == 403  # no grant of their own yet
-    confidential.grant_access(child.id, manager, "Interpreting", manager)
+    grant = confidential.grant_access(child.id, manager, "Interpreting", manager)
     db.session.commit()
     assert office.submit(url).status_code == 302
     client = make_client(interpreter.email)
@@ -97,6 +97,12 @@ def test_a_manager_with_a_grant_lets_a_confidential_item_through_and_it_is_audit
     assert any('"interpreting"' in (e.details or "") for e in reads)
     # Everything else withheld stays withheld.
     assert scene["secret"]["a"] not in page and scene["child_only"] not in page
+    # The manager's grant ends: what they let through is shut again.
+    confidential.revoke_access(grant, "Interpreting finished", manager)
+    db.session.commit()
+    page = client.get(f"/interpreting/{secret.id}").get_data(as_text=True)
+    assert scene["secret"]["b"] not in page
+    assert client.get(f"/interpreting/{secret.id}/original").status_code == 404
 
 
 def test_another_interpreter_and_an_ended_assignment_see_nothing(
