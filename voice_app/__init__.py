@@ -81,6 +81,7 @@ def _register_blueprints(app: Flask) -> None:
     # where no view has imported them yet.
     import voice_app.child_space.uploads  # the outbox's routes, on child_space's bp
     import voice_app.family.models
+    import voice_app.interpreting.models
     import voice_app.plans.models
     import voice_app.record.models
     import voice_app.replies.models
@@ -101,6 +102,8 @@ def _register_blueprints(app: Flask) -> None:
     from voice_app.family.staff_views import bp as family_staff_bp
     from voice_app.family.views import bp as family_bp
     from voice_app.i18n.views import bp as i18n_bp
+    from voice_app.interpreting.views import bp as interpreting_bp
+    from voice_app.interpreting.work_views import bp as interpreter_work_bp
     from voice_app.plans.edit_views import bp as plan_editing_bp
     from voice_app.plans.review_views import bp as plan_reviews_bp
     from voice_app.plans.views import bp as plans_bp
@@ -140,6 +143,8 @@ def _register_blueprints(app: Flask) -> None:
         reports_bp,
         report_editing_bp,
         family_reports_bp,
+        interpreting_bp,
+        interpreter_work_bp,
     ):
         app.register_blueprint(blueprint)
 

@@ -105,6 +105,9 @@ def load_config(instance_path: Path, overrides: dict[str, Any] | None = None) ->
         #: A reply to the child is due this many working days after they spoke (in their
         #: nation); an "I don't feel safe" press is answered the same day.
         "REPLY_WORKING_DAYS": int(_env("REPLY_WORKING_DAYS", "5") or 5),
+        #: Working days an interpreter needs to translate a report draft: a translation asked
+        #: for later than this before the share-by date arrives too late.
+        "TRANSLATION_WORKING_DAYS": int(_env("TRANSLATION_WORKING_DAYS", "5") or 5),
         "LATE_ENTRY_HOURS": int(_env("LATE_ENTRY_HOURS", "24") or 24),
         # Retention policy: a closed record is destroyed on the later of these two dates.
         "RETENTION_YEARS_AFTER_CLOSURE": int(_env("RETENTION_YEARS_AFTER_CLOSURE", "6") or 6),

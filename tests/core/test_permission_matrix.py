@@ -13,6 +13,7 @@ import pytest
 from tests.core import (
     matrix_alerts,
     matrix_family,
+    matrix_interpreting,
     matrix_plans,
     matrix_record,
     matrix_replies,
@@ -70,6 +71,7 @@ AREAS = (
     matrix_plans,
     matrix_family,
     matrix_reports,
+    matrix_interpreting,
 )
 
 

@@ -93,4 +93,14 @@ ACTION_LABELS = {
     AuditAction.REPORT_ATTENDANCE_RECORDED: _l("Recorded who attended a report's meeting"),
     AuditAction.REPORT_GIVEN: _l("Gave a signed-off report to someone who did not attend"),
     AuditAction.REPORT_CHRONOLOGY_PDF_READ: _l("Downloaded a signed-off report's PDF"),
+    AuditAction.INTERPRETING_REQUESTED: _l(
+        "Asked an interpreter for a translation or interpreting"
+    ),
+    AuditAction.INTERPRETING_REQUESTS_VIEWED: _l("Viewed interpreting requests"),
+    AuditAction.INTERPRETING_ITEM_VIEWED: _l("An interpreter opened what a request asks for"),
+    AuditAction.INTERPRETING_CONFIDENTIAL_INCLUDED: _l(
+        "Let a confidential item go to an interpreter"
+    ),
+    AuditAction.INTERPRETING_DONE: _l("An interpreter finished a request"),
+    AuditAction.TRANSLATION_ADDED: _l("Added a translation beside the original"),
 }

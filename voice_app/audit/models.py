@@ -113,6 +113,12 @@ class AuditAction(StrEnum):
     REPORT_ATTENDANCE_RECORDED = "report_attendance_recorded"
     REPORT_GIVEN = "report_given"
     REPORT_CHRONOLOGY_PDF_READ = "report_chronology_pdf_read"
+    INTERPRETING_REQUESTED = "interpreting_requested"
+    INTERPRETING_REQUESTS_VIEWED = "interpreting_requests_viewed"
+    INTERPRETING_ITEM_VIEWED = "interpreting_item_viewed"
+    INTERPRETING_CONFIDENTIAL_INCLUDED = "interpreting_confidential_included"
+    INTERPRETING_DONE = "interpreting_done"
+    TRANSLATION_ADDED = "translation_added"
 
 
 class AuditEntry(Base):

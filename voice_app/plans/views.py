@@ -15,6 +15,8 @@ from voice_app.core.permissions import Permission, require
 from voice_app.core.view_helpers import commit_or_show
 from voice_app.extensions import db
 from voice_app.i18n import text_direction
+from voice_app.interpreting.models import SourceKind
+from voice_app.interpreting.services.translations import confirmed_translations
 from voice_app.plans import chart, pdf
 from voice_app.plans.forms import NextReviewForm, ScaleForm, SignOffForm, StartPlanForm
 from voice_app.plans.labels import (
@@ -82,6 +84,11 @@ def page_context(plan: Plan, version: PlanVersion) -> dict[str, Any]:
         **chart_context(plan, reading.scale_series(plan, shareable)),
         **resolved_labels(),
         "day": day_formatter(),
+        # Confirmed translations, beside the words this version shows.
+        "translated": confirmed_translations(
+            SourceKind.CONTRIBUTION,
+            {w.contribution.id for c in shown.columns for sec in c.sections for w in sec.words},
+        ),
     }
 
 
