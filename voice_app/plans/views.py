@@ -31,6 +31,9 @@ from voice_app.record.lookup import child_or_404, reader
 
 bp = Blueprint("plans", __name__, url_prefix="/children")
 
+#: Reviews shown in full on the plan page, newest first; the versions page lists them all.
+RECENT_REVIEWS = 5
+
 
 def plan_or_404(child: Child) -> Plan:
     plan = drafting.plan_of(child.id)
@@ -82,6 +85,7 @@ def page_context(plan: Plan, version: PlanVersion) -> dict[str, Any]:
         **chart_context(plan, reading.scale_series(plan, shareable)),
         **resolved_labels(),
         "day": day_formatter(),
+        "recent_reviews": RECENT_REVIEWS,
     }
 
 
@@ -96,7 +100,7 @@ def show(child_id: int) -> str:
         return render_template(
             "plans/start.html", child=child, form=StartPlanForm(), **reading_context
         )
-    version = drafting.draft_of(plan)
+    version = drafting.current_version(plan)
     context = page_context(plan, version)
     placed = {p.contribution_id for p in version.words}
     waiting = [
@@ -147,7 +151,13 @@ def history(child_id: int) -> str:
     reading.record_read(plan, "history")
     db.session.commit()
     return render_template(
-        "plans/history.html", child=child, plan=plan, form=SignOffForm(), **LABELS
+        "plans/history.html",
+        child=child,
+        plan=plan,
+        form=SignOffForm(),
+        shown_reviews=list(reversed(plan.reviews)),
+        day=day_formatter(),
+        **resolved_labels(),
     )
 
 
