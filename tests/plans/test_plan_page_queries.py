@@ -13,8 +13,14 @@ from sqlalchemy import event
 
 from tests.plans.helpers import PlanScene, plan_scene, words
 from voice_app.extensions import db
-from voice_app.plans.models import ActionStatus, Outcome, OwnerKind, ParticipantKind, ReviewKind
-from voice_app.plans.models import Section
+from voice_app.plans.models import (
+    ActionStatus,
+    Outcome,
+    OwnerKind,
+    ParticipantKind,
+    ReviewKind,
+    Section,
+)
 from voice_app.plans.services import drafting, reviews
 
 
