@@ -78,9 +78,9 @@ def test_a_practitioner_builds_a_plan_and_agrees_it_at_a_review(make_client) -> 
             "present": "Maya\nMum\nSam Patel",
             "absent": "Dad",
             "what_changed": "Nan collects from school now.",
-            "decision": "The plan continues.",
-            "decided_by": "Core group",
-            "decision_reasons": "Things are getting safer.",
+            "decisions-0-decision": "The plan continues.",
+            "decisions-0-decided_by": "Core group",
+            "decisions-0-reasons": "Things are getting safer.",
             "agree_plan": "y",
         },
     )
