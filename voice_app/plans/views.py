@@ -226,13 +226,11 @@ def version_pdf(child_id: int, number: int) -> Response:
     child = child_or_404(child_id)
     plan = plan_or_404(child)
     shown_version = version_or_404(plan, number)
+    context = page_context(plan, shown_version)
     html = render_template(
-        "plans/pdf.html",
-        child=child,
-        is_draft=not shown_version.agreed,
-        **page_context(plan, shown_version),
+        "plans/pdf.html", child=child, is_draft=not shown_version.agreed, **context
     )
-    document = pdf.render_pdf(html)
+    document = pdf.render_pdf(html, context["shown"])
     pdf.record_made(plan, shown_version)
     db.session.commit()
     return Response(
