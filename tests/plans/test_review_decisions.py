@@ -117,3 +117,17 @@ def test_a_welsh_reader_gets_the_problem_beside_the_row_in_a_welsh_page(make_cli
     # The message goes through gettext (the lead's catalogues translate it at merge).
     assert 'id="decisions-0-decided_by-error"' in page.text
     assert count(PlanReview) == 0
+
+
+def test_more_rows_than_a_form_takes_are_refused_not_cut(make_client) -> None:
+    from voice_app.plans.forms import MAX_DECISION_ROWS
+
+    scene = plan_scene()
+    client = make_client(scene.practitioner.email)
+    data = review_form()
+    for row in range(MAX_DECISION_ROWS + 1):
+        data.update(decision(row, f"Decision {row}.", "Core group", "Because."))
+    page = client.submit(f"/children/{scene.child.id}/plan/reviews/new", data)
+    assert page.status_code == 200
+    assert f"One review takes at most {MAX_DECISION_ROWS} decisions." in page.text
+    assert count(PlanReview) == 0 and count(ReviewDecision) == 0

@@ -59,6 +59,10 @@ def _show_review_problems(form: ReviewForm, problems: dict[str, str], rows: list
     show_problems(form, others, _("The review is not recorded: please see the problems below."))
 
 
+def _rows_sent() -> int:
+    return len({key.split("-")[1] for key in request.form if key.startswith("decisions-")})
+
+
 @bp.route("/<int:child_id>/plan/reviews/new", methods=["GET", "POST"])
 @require(Permission.PLAN_EDIT)
 def review(child_id: int) -> Response | str:
@@ -71,6 +75,12 @@ def review(child_id: int) -> Response | str:
         # row longer, nothing recorded.
         if len(form.decisions) < MAX_DECISION_ROWS:
             form.decisions.append_entry()
+    elif form.is_submitted() and _rows_sent() > MAX_DECISION_ROWS:
+        # WTForms would drop the rows past the last silently: refuse rather than keep part.
+        form.validate()
+        form.form_errors.append(
+            _("One review takes at most %(max)d decisions.", max=MAX_DECISION_ROWS)
+        )
     elif form.validate_on_submit():
         assert form.held_on.data is not None
         decisions, rows = _decision_rows(form)
