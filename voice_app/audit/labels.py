@@ -64,6 +64,7 @@ ACTION_LABELS = {
     AuditAction.PLAN_VERSION_SIGNED_OFF: _l("Signed off a plan version"),
     AuditAction.PLAN_REVIEW_RECORDED: _l("Recorded a plan review"),
     AuditAction.PLAN_PDF_MADE: _l("Made a plan PDF"),
+    AuditAction.OVERDUE_REVIEWS_VIEWED: _l("Viewed overdue plan reviews"),
     AuditAction.CHILD_PLAN_VIEWED: _l("A child viewed their plan"),
     AuditAction.FAMILY_ACCOUNT_INVITED: _l("Invited a family member to the family space"),
     AuditAction.FAMILY_INVITATION_OPENED: _l("A family member opened their invitation"),

@@ -84,6 +84,7 @@ class AuditAction(StrEnum):
     PLAN_VERSION_SIGNED_OFF = "plan_version_signed_off"
     PLAN_REVIEW_RECORDED = "plan_review_recorded"
     PLAN_PDF_MADE = "plan_pdf_made"
+    OVERDUE_REVIEWS_VIEWED = "overdue_reviews_viewed"
     CHILD_PLAN_VIEWED = "child_plan_viewed"
     FAMILY_ACCOUNT_INVITED = "family_account_invited"
     FAMILY_INVITATION_OPENED = "family_invitation_opened"

@@ -33,6 +33,9 @@ from voice_app.record.lookup import child_or_404, reader
 
 bp = Blueprint("plans", __name__, url_prefix="/children")
 
+#: Reviews shown in full on the plan page, newest first; the versions page lists them all.
+RECENT_REVIEWS = 5
+
 
 def plan_or_404(child: Child) -> Plan:
     plan = drafting.plan_of(child.id)
@@ -89,6 +92,7 @@ def page_context(plan: Plan, version: PlanVersion) -> dict[str, Any]:
             SourceKind.CONTRIBUTION,
             {w.contribution.id for c in shown.columns for sec in c.sections for w in sec.words},
         ),
+        "recent_reviews": RECENT_REVIEWS,
     }
 
 
@@ -103,7 +107,7 @@ def show(child_id: int) -> str:
         return render_template(
             "plans/start.html", child=child, form=StartPlanForm(), **reading_context
         )
-    version = drafting.draft_of(plan)
+    version = drafting.current_version(plan)
     context = page_context(plan, version)
     placed = {p.contribution_id for p in version.words}
     waiting = [
@@ -154,7 +158,13 @@ def history(child_id: int) -> str:
     reading.record_read(plan, "history")
     db.session.commit()
     return render_template(
-        "plans/history.html", child=child, plan=plan, form=SignOffForm(), **LABELS
+        "plans/history.html",
+        child=child,
+        plan=plan,
+        form=SignOffForm(),
+        shown_reviews=list(reversed(plan.reviews)),
+        day=day_formatter(),
+        **resolved_labels(),
     )
 
 
@@ -223,13 +233,11 @@ def version_pdf(child_id: int, number: int) -> Response:
     child = child_or_404(child_id)
     plan = plan_or_404(child)
     shown_version = version_or_404(plan, number)
+    context = page_context(plan, shown_version)
     html = render_template(
-        "plans/pdf.html",
-        child=child,
-        is_draft=not shown_version.agreed,
-        **page_context(plan, shown_version),
+        "plans/pdf.html", child=child, is_draft=not shown_version.agreed, **context
     )
-    document = pdf.render_pdf(html)
+    document = pdf.render_pdf(html, context["shown"])
     pdf.record_made(plan, shown_version)
     db.session.commit()
     return Response(
