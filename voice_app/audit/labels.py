@@ -88,4 +88,6 @@ ACTION_LABELS = {
     AuditAction.FAMILY_REPORT_VIEWED: _l("A family member read a report shared with them"),
     AuditAction.FAMILY_REPORT_COMMENTED: _l("A family member commented on a report"),
     AuditAction.FAMILY_REPORT_FINAL_VIEW: _l("A family member gave their view of a final report"),
+    AuditAction.PROMPT_RECORDED: _l("Recorded a prompt of the child's space"),
+    AuditAction.PROMPT_PUBLISHED: _l("Published a recorded prompt for children to hear"),
 }

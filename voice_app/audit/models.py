@@ -98,6 +98,8 @@ class AuditAction(StrEnum):
     FAMILY_REPORT_VIEWED = "family_report_viewed"
     FAMILY_REPORT_COMMENTED = "family_report_commented"
     FAMILY_REPORT_FINAL_VIEW = "family_report_final_view"
+    PROMPT_RECORDED = "prompt_recorded"
+    PROMPT_PUBLISHED = "prompt_published"
 
 
 class AuditEntry(Base):

@@ -16,6 +16,7 @@ def register_cli(app: Flask) -> None:
     from voice_app.core.demo import demo_command
     from voice_app.core.media_keys import media_cli
     from voice_app.i18n.cli import i18n_cli
+    from voice_app.read_aloud.cli import speech_cli
     from voice_app.record.cli import records_cli
     from voice_app.transcription.cli import transcribe_command
 
@@ -27,6 +28,7 @@ def register_cli(app: Flask) -> None:
         transcribe_command,
         records_cli,
         media_cli,
+        speech_cli,
     ):
         app.cli.add_command(command)
     say_which_database(app)
