@@ -14,6 +14,7 @@ from tests.core import (
     matrix_alerts,
     matrix_family,
     matrix_plans,
+    matrix_read_aloud,
     matrix_record,
     matrix_replies,
     matrix_reports,
@@ -70,6 +71,7 @@ AREAS = (
     matrix_plans,
     matrix_family,
     matrix_reports,
+    matrix_read_aloud,
 )
 
 

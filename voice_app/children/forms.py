@@ -113,11 +113,13 @@ class ChildForm(Form):
             "Symbols mode shows a large picture with every question, choice and button, "
             "and reads each question out, for children who prefer pictures or use symbols."
         ),
-        choices=[
-            ("", _l("As for the child's age band (on for the youngest)")),
-            ("yes", _l("Symbols mode: pictures first")),
-            ("no", _l("Words first")),
-        ],
+        choices=choice_list(
+            {
+                "": _l("As for the child's age band (on for the youngest)"),
+                "yes": _l("Symbols mode: pictures first"),
+                "no": _l("Words first"),
+            }
+        ),
         coerce=_symbols_choice,
         default=None,
     )
