@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import time
+from concurrent.futures import ThreadPoolExecutor
 
 import click
 from flask.cli import AppGroup
@@ -17,15 +19,20 @@ speech_cli = AppGroup("speech", help="Read-aloud audio for the child's space.")
 def render_all(languages: list[str], fmt: str) -> dict[str, tuple[int, int]]:
     """Render what is not cached yet; ``{language: (files, bytes)}`` of what is on disk."""
     totals: dict[str, tuple[int, int]] = {}
+    root = speech.cache_root()
     for language in languages:
         if not speech.speakable(language):
             continue
-        files = size = 0
-        for key, text in prompts_in(language).items():
-            path = speech.cached_audio(language, key, text, fmt)
-            files += 1
-            size += path.stat().st_size
-        totals[language] = (files, size)
+        prompts = prompts_in(language)
+        # espeak-ng and sox run as processes: one per core renders them side by side.
+        with ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
+            paths = list(
+                pool.map(
+                    lambda item: speech.cached_audio(language, item[0], item[1], fmt, root),
+                    prompts.items(),
+                )
+            )
+        totals[language] = (len(paths), sum(path.stat().st_size for path in paths))
     return totals
 
 

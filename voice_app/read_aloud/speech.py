@@ -75,8 +75,12 @@ def speakable(language: str) -> bool:
     return voice_for(language) is not None
 
 
-def cache_path(language: str, key: str, fmt: str) -> Path:
-    return Path(current_app.config["READ_ALOUD_CACHE"]) / language / f"{key}.{fmt}"
+def cache_root() -> Path:
+    return Path(current_app.config["READ_ALOUD_CACHE"])
+
+
+def cache_path(language: str, key: str, fmt: str, root: Path | None = None) -> Path:
+    return (root or cache_root()) / language / f"{key}.{fmt}"
 
 
 def _encode(wav: bytes, fmt: str) -> bytes:
@@ -112,9 +116,12 @@ def render(language: str, text: str, fmt: str = "ogg") -> bytes:
     return _encode(wav, fmt)
 
 
-def cached_audio(language: str, key: str, text: str, fmt: str = "ogg") -> Path:
-    """The file for this prompt, rendered now if it is not on disk yet."""
-    path = cache_path(language, key, fmt)
+def cached_audio(
+    language: str, key: str, text: str, fmt: str = "ogg", root: Path | None = None
+) -> Path:
+    """The file for this prompt, rendered now if it is not on disk yet (``root``: the
+    cache folder, for threads outside the app context)."""
+    path = cache_path(language, key, fmt, root)
     if path.exists():
         return path
     audio = render(language, text, fmt)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import re
 
 from flask import (
@@ -72,7 +73,10 @@ def audio(language: str, key: str, fmt: str) -> Response:
         path = speech.cached_audio(language, key, text, fmt)
     except speech.SpeechUnavailable:
         abort(404)
-    response = send_file(path, mimetype=speech.FORMATS[fmt], etag=key, conditional=True)
+    # A few kilobytes: read whole, so no file handle outlives the request.
+    response = send_file(
+        io.BytesIO(path.read_bytes()), mimetype=speech.FORMATS[fmt], etag=key, conditional=True
+    )
     response.headers["Cache-Control"] = _KEEP
     return response
 
