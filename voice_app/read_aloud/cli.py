@@ -28,8 +28,11 @@ def render_all(languages: list[str], fmt: str) -> dict[str, tuple[int, int]]:
         with ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
             paths = list(
                 pool.map(
-                    lambda item: speech.cached_audio(language, item[0], item[1], fmt, root),
-                    prompts.items(),
+                    lambda key, text, language=language: speech.cached_audio(
+                        language, key, text, fmt, root
+                    ),
+                    prompts.keys(),
+                    prompts.values(),
                 )
             )
         totals[language] = (len(paths), sum(path.stat().st_size for path in paths))
