@@ -28,7 +28,7 @@ def send_take(client, language: str, key: str, audio: bytes, name: str = "take.o
 
 @pytest.fixture
 def interpreter(make_client, tablet):
-    _device, child, sam = tablet
+    _device, _child, sam = tablet
     person = UserFactory(team=sam.team, role=Role.INTERPRETER, name="Aled Jones")
     db.session.commit()
     return make_client(person.email), person
