@@ -63,8 +63,10 @@ WITHOUT_PICTURES = """(root) => {
   const scope = document.querySelector(root);
   for (const el of scope.querySelectorAll("button, .cs-choice, .cs-prompt, a.cs-button")) {
     if (!seen(el) || el.matches(".cs-speak")) continue;
-    const holder = el.matches(".cs-prompt") ? el.parentElement : el;
-    if (![...holder.querySelectorAll("img")].some(seen)) {
+    // A question's picture is its own (.cs-symbol beside it), not the Back button's.
+    const pictures = el.matches(".cs-prompt")
+      ? el.parentElement.querySelectorAll(":scope > .cs-symbol") : el.querySelectorAll("img");
+    if (![...pictures].some(seen)) {
       missing.push(el.textContent.replace(/\\s+/g, " ").trim().slice(0, 40));
     }
   }
