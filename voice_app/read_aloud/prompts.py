@@ -84,8 +84,17 @@ def _label_ids() -> tuple[str, ...]:
     return tuple(normalise(m) for m in _from_labels())
 
 
+def prompt_rows(language: str) -> list[tuple[str, str, str]]:
+    """``(digest, text in language, English source)`` for every prompt, once per distinct
+    text (two sources may share a translation); needs an app context."""
+    rows: dict[str, tuple[str, str, str]] = {}
+    with force_locale(language):
+        for msgid in prompt_ids():
+            text = normalise(gettext(msgid))
+            rows.setdefault(digest(language, text), (digest(language, text), text, msgid))
+    return list(rows.values())
+
+
 def prompts_in(language: str) -> dict[str, str]:
     """``{digest: text}`` for every prompt, in ``language`` (needs an app context)."""
-    with force_locale(language):
-        texts = [normalise(gettext(msgid)) for msgid in prompt_ids()]
-    return {digest(language, text): text for text in texts}
+    return {key: text for key, text, _source in prompt_rows(language)}

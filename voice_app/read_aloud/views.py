@@ -31,7 +31,7 @@ from voice_app.i18n import LANGUAGES
 from voice_app.read_aloud import services, speech
 from voice_app.read_aloud.forms import PublishForm, RecordPromptForm
 from voice_app.read_aloud.models import PromptRecording
-from voice_app.read_aloud.prompts import prompt_ids, prompts_in
+from voice_app.read_aloud.prompts import prompt_ids, prompt_rows, prompts_in
 
 bp = Blueprint("read_aloud", __name__)
 _KEY = re.compile(r"^[0-9a-f]{32}$")
@@ -59,6 +59,7 @@ def index(language: str) -> BaseResponse:
     response = jsonify({"language": language, "prompts": found})
     # A newly published recording should reach tablets soon: revalidate every time.
     response.headers["Cache-Control"] = "private, no-cache"
+    response.add_etag()
     return response.make_conditional(request)
 
 
@@ -101,17 +102,10 @@ def prompts() -> str:
     """Every prompt of the child's space in one language, with its audio and takes."""
     chosen = request.args.get("language", "")
     language = chosen if chosen in LANGUAGES else next(c for c in LANGUAGES if c != "en")
-    in_language = prompts_in(language)
-    english = prompts_in("en")
     recorded = services.published_recordings(language)
     rows = [
-        {
-            "key": key,
-            "text": text,
-            "english": english_text,
-            "published": recorded.get(key),
-        }
-        for (key, text), english_text in zip(in_language.items(), english.values(), strict=False)
+        {"key": key, "text": text, "english": source, "published": recorded.get(key)}
+        for key, text, source in prompt_rows(language)
     ]
     return render_template(
         "read_aloud/prompts.html",

@@ -90,7 +90,7 @@ export class Panel {
     }
     this.setStage("share");
     this.element.querySelector(".cs-sharing input:checked, .cs-sharing input")?.focus();
-    this.reader.speak(this.element.querySelector(".cs-sharing legend").textContent);
+    this.reader.speakElement(this.element.querySelector(".cs-sharing legend"));
   }
 
   setStage(stage) {

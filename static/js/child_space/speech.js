@@ -146,6 +146,11 @@ export class Reader {
     audio.play().catch(next);
   }
 
+  /** Read what `element` shows, part by part where the server has the parts. */
+  speakElement(element, options = {}) {
+    this.speak(spokenParts(element, this), options);
+  }
+
   cancel() {
     this.synth?.cancel();
     if (this.playing) {
@@ -159,10 +164,14 @@ export class Reader {
 /** What `element` says, as the parts the server may have: the whole, or each visible part. */
 function spokenParts(element, reader) {
   const whole = words(element.textContent);
-  if (reader.recordedParts([whole]) || reader.voice !== null || element.children.length === 0) {
+  if (reader.recordedParts([whole]) || reader.voice !== null || element.childNodes.length <= 1) {
     return [whole];
   }
-  return [...element.children].filter((child) => !child.hidden).map((child) => words(child.textContent));
+  // Text and elements in order ("Who can see this? <span>You choose.</span>"), hidden ones left out.
+  return [...element.childNodes]
+    .filter((node) => node.nodeType === Node.TEXT_NODE || (node.nodeType === Node.ELEMENT_NODE && !node.hidden))
+    .map((node) => words(node.textContent))
+    .filter(Boolean);
 }
 
 function promptsUrl() {
