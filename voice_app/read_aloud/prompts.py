@@ -14,6 +14,7 @@ from functools import cache
 from pathlib import Path
 
 from babel.messages.extract import extract_python
+from flask import current_app
 from flask_babel import force_locale, gettext
 from jinja2.ext import babel_extract
 
@@ -86,13 +87,20 @@ def _label_ids() -> tuple[str, ...]:
 
 def prompt_rows(language: str) -> list[tuple[str, str, str]]:
     """``(digest, text in language, English source)`` for every prompt, once per distinct
-    text (two sources may share a translation); needs an app context."""
-    rows: dict[str, tuple[str, str, str]] = {}
-    with force_locale(language):
-        for msgid in prompt_ids():
-            text = normalise(gettext(msgid))
-            rows.setdefault(digest(language, text), (digest(language, text), text, msgid))
-    return list(rows.values())
+    text (two sources may share a translation); needs an app context.
+
+    Kept per app and language: the catalogues do not change while the app runs, and every
+    audio request looks its prompt up here.
+    """
+    known = current_app.extensions.setdefault("read_aloud_prompts", {})
+    if language not in known:
+        rows: dict[str, tuple[str, str, str]] = {}
+        with force_locale(language):
+            for msgid in prompt_ids():
+                text = normalise(gettext(msgid))
+                rows.setdefault(digest(language, text), (digest(language, text), text, msgid))
+        known[language] = list(rows.values())
+    return list(known[language])
 
 
 def prompts_in(language: str) -> dict[str, str]:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from flask import current_app
+from flask import Flask, current_app
 
 #: What a browser is sent; Ogg/Vorbis is about a seventh of the WAV espeak-ng writes.
 #: Devices that cannot play Ogg (older Safari) ask for WAV.
@@ -76,7 +76,11 @@ def speakable(language: str) -> bool:
 
 
 def cache_root() -> Path:
-    return Path(current_app.config["READ_ALOUD_CACHE"])
+    return cache_root_of(current_app)
+
+
+def cache_root_of(app: Flask) -> Path:
+    return Path(app.config["READ_ALOUD_CACHE"])
 
 
 def cache_path(language: str, key: str, fmt: str, root: Path | None = None) -> Path:
