@@ -247,3 +247,78 @@ def test_out_of_symbols_mode_the_questions_have_no_picture(tablet, aloud_app) ->
     # The middle band does not read questions out by itself.
     page.wait_for_timeout(300)
     assert played(page) == []
+
+
+@pytest.mark.parametrize("language", ["en", "ar"])
+def test_an_interpreter_records_a_prompt_from_the_page_listing_them(
+    browser: Browser, aloud_server: str, aloud_app: Flask, tmp_path, language
+) -> None:
+    """The page lists every prompt with what each language still lacks; a take uploaded
+    there plays back, and once published the prompt says a person recorded it."""
+    with aloud_app.app_context():
+        if accounts.find_user_by_email("aled@aloud.example") is None:
+            sam = accounts.find_user_by_email("sam@aloud.example")
+            assert sam is not None
+            accounts.create_user(
+                email="aled@aloud.example",
+                name="Aled Jones",
+                post_title="Interpreter",
+                role=Role.INTERPRETER,
+                password="correct horse battery staple",
+                team=sam.team,
+            )
+            db.session.commit()
+        db.session.remove()
+    context = browser.new_context(base_url=aloud_server, locale="en-GB")
+    context.set_default_timeout(10_000)
+    try:
+        page = context.new_page()
+        page.goto("/login")
+        page.fill("input[name=email]", "aled@aloud.example")
+        page.fill("input[name=password]", "correct horse battery staple")
+        page.locator("form button[type=submit]").last.click()
+        if language != "en":
+            page.locator(f"form.language-switcher button[value={language}]").first.click()
+            expect(page.locator("html")).to_have_attribute("lang", language)
+        page.get_by_role("link", name=_in(aloud_app, language, "Prompts read aloud")).click()
+        expect(
+            page.locator("[data-coverage] tr[data-language='cy'] [data-without-audio]")
+        ).to_have_text("0")
+        page.goto("/read-aloud/prompts?language=pl")
+        first = page.locator("li.prompt").first
+        key = first.get_attribute("data-prompt")
+        take = tmp_path / "take.ogg"
+        with aloud_app.app_context(), aloud_app.test_request_context():
+            from voice_app.read_aloud.prompts import prompts_in
+
+            text = prompts_in("pl")[key or ""]
+        wav = subprocess.run(
+            ["espeak-ng", "-v", "pl", "--stdout", text], capture_output=True, check=True
+        ).stdout
+        take.write_bytes(
+            subprocess.run(
+                ["sox", "-t", "wav", "-", "-t", "ogg", "-"],
+                input=wav,
+                capture_output=True,
+                check=True,
+            ).stdout
+        )
+        recorded = page.locator(f"li.prompt[data-prompt='{key}'] [data-take]")
+        before = recorded.count()
+        first.locator("input[type=file]").set_input_files(str(take))
+        first.locator("form[data-record-prompt] button[type=submit]").click()
+        expect(recorded).to_have_count(before + 1)
+        newest = recorded.first  # the newest take is listed first
+        expect(newest.locator("audio")).to_be_visible()
+        assert_axe_clean(page, f"the prompts page in {language}")
+        newest.locator("button[type=submit]").click()
+        expect(page.locator(f"li.prompt[data-prompt='{key}'] .prompt__status")).to_have_text(
+            _in(aloud_app, language, "Recorded by a person")
+        )
+    finally:
+        context.close()
+
+
+def _in(app: Flask, language: str, msgid: str) -> str:
+    with app.app_context(), force_locale(language):
+        return gettext(msgid)
