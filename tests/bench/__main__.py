@@ -1,14 +1,14 @@
 """``python -m tests.bench``: every benchmark, one after another.
 
-One alone: ``python -m tests.bench.pages``, ``tests.bench.transcription`` or
-``tests.bench.drawings``.
+One alone: ``python -m tests.bench.pages``, ``tests.bench.transcription``,
+``tests.bench.drawings`` or ``tests.bench.read_aloud``.
 """
 
 from __future__ import annotations
 
 import sys
 
-from tests.bench import audit_lanes, drawings, pages, plans, transcription, uploads
+from tests.bench import audit_lanes, drawings, pages, plans, read_aloud, transcription, uploads
 
 
 def main() -> int:
@@ -32,7 +32,10 @@ def main() -> int:
     status = drawings.main() or status
     print()
     print("== Uploads: slow tablets, synchronous=FULL, the orphan sweep ==", flush=True)
-    return uploads.main() or status
+    status = uploads.main() or status
+    print()
+    print("== Read-aloud: every prompt's audio in every language, rendered and cached ==")
+    return read_aloud.main() or status
 
 
 if __name__ == "__main__":

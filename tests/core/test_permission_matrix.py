@@ -15,6 +15,7 @@ from tests.core import (
     matrix_family,
     matrix_interpreting,
     matrix_plans,
+    matrix_read_aloud,
     matrix_record,
     matrix_replies,
     matrix_reports,
@@ -72,6 +73,7 @@ AREAS = (
     matrix_family,
     matrix_reports,
     matrix_interpreting,
+    matrix_read_aloud,
 )
 
 

@@ -104,4 +104,6 @@ ACTION_LABELS = {
     ),
     AuditAction.INTERPRETING_DONE: _l("An interpreter finished a request"),
     AuditAction.TRANSLATION_ADDED: _l("Added a translation beside the original"),
+    AuditAction.PROMPT_RECORDED: _l("Recorded a prompt of the child's space"),
+    AuditAction.PROMPT_PUBLISHED: _l("Published a recorded prompt for children to hear"),
 }

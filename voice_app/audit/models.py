@@ -120,6 +120,8 @@ class AuditAction(StrEnum):
     INTERPRETING_CONFIDENTIAL_INCLUDED = "interpreting_confidential_included"
     INTERPRETING_DONE = "interpreting_done"
     TRANSLATION_ADDED = "translation_added"
+    PROMPT_RECORDED = "prompt_recorded"
+    PROMPT_PUBLISHED = "prompt_published"
 
 
 class AuditEntry(Base):

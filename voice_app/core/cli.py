@@ -18,6 +18,7 @@ def register_cli(app: Flask) -> None:
     from voice_app.core.media_keys import media_cli
     from voice_app.i18n.cli import i18n_cli
     from voice_app.interpreting.cli import interpreting_cli
+    from voice_app.read_aloud.cli import speech_cli
     from voice_app.record.cli import records_cli
     from voice_app.transcription.cli import transcribe_command
 
@@ -31,6 +32,7 @@ def register_cli(app: Flask) -> None:
         media_cli,
         backup_cli,
         interpreting_cli,
+        speech_cli,
     ):
         app.cli.add_command(command)
     say_which_database(app)

@@ -54,6 +54,8 @@ class Permission(StrEnum):
     INTERPRETING_REQUEST = "interpreting:request"
     #: Work on the requests sent to oneself: what each needs, and nothing else.
     INTERPRETING_WORK = "interpreting:work"
+    #: Record the child's-space prompts of a language in one's own voice, and publish them.
+    PROMPTS_RECORD = "prompts:record"
 
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
@@ -76,6 +78,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.REPORT_READ,
             Permission.REPORT_EDIT,
             Permission.INTERPRETING_REQUEST,
+            Permission.PROMPTS_RECORD,
         }
     ),
     Role.MANAGER: frozenset(
@@ -102,12 +105,19 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.REPORT_READ,
             Permission.REPORT_SIGN_OFF,
             Permission.INTERPRETING_REQUEST,
+            Permission.PROMPTS_RECORD,
         }
     ),
     # Interpreters see a plan, a report or a contribution only through a request sent to
     # them (voice_app.interpreting), and only what record.disclosure lets it show.
+    # Recording prompts shows no case at all: only the words of the child's space.
     Role.INTERPRETER: frozenset(
-        {Permission.CASE_LIST, Permission.CASE_READ_INTERPRETING, Permission.INTERPRETING_WORK}
+        {
+            Permission.CASE_LIST,
+            Permission.CASE_READ_INTERPRETING,
+            Permission.INTERPRETING_WORK,
+            Permission.PROMPTS_RECORD,
+        }
     ),
     # Admins run the system; they never open case content.
     Role.ADMIN: frozenset({Permission.USER_MANAGE}),

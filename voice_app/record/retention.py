@@ -47,6 +47,7 @@ BLANKED_FIELDS = (
     "religion",
     "address",
     "communication_needs",
+    "uses_symbols",
     "band_override",
     "band_override_reason",
     "closing_summary",

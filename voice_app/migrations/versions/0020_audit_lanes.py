@@ -1,7 +1,7 @@
 """audit lanes and signed checkpoints: audited requests no longer wait on one lock
 
 Revision ID: 0020
-Revises: 0018
+Revises: 0019
 Create Date: 2026-11-27 09:45:00
 
 """
@@ -13,7 +13,7 @@ import voice_app.core.db
 
 # revision identifiers, used by Alembic.
 revision = '0020'
-down_revision = '0018'
+down_revision = '0019'
 branch_labels = None
 depends_on = None
 
