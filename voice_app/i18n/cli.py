@@ -66,7 +66,12 @@ def update() -> None:
             continue
         po = TRANSLATIONS / locale / "LC_MESSAGES" / "messages.po"
         command = "update" if po.exists() else "init"
-        _pybabel(command, "-i", str(POT), "-d", str(TRANSLATIONS), "-l", locale, "--no-wrap")
+        # No fuzzy matching: a guessed translation of a similar message (with other
+        # placeholders, or another meaning) is a trap for the translator, not a head start.
+        extra = ["--no-fuzzy-matching"] if command == "update" else []
+        _pybabel(
+            command, "-i", str(POT), "-d", str(TRANSLATIONS), "-l", locale, "--no-wrap", *extra
+        )
 
 
 @i18n_cli.command("compile")
