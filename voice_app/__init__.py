@@ -77,11 +77,13 @@ def _init_extensions(app: Flask) -> None:
 def _register_blueprints(app: Flask) -> None:
     # Every area's models, so migrations and the append-only guard see every table even
     # where no view has imported them yet.
+    import voice_app.child_space.report_views  # the child's report copies, on child_space's bp
     import voice_app.child_space.uploads  # the outbox's routes, on child_space's bp
     import voice_app.family.models
     import voice_app.plans.models
     import voice_app.record.models
     import voice_app.replies.models
+    import voice_app.reports.child_copy.models
     import voice_app.reports.models  # noqa: F401
     from voice_app.accounts.views import admin_bp as accounts_admin_bp
     from voice_app.accounts.views import bp as accounts_bp
@@ -104,6 +106,7 @@ def _register_blueprints(app: Flask) -> None:
     from voice_app.record.entries.views import bp as record_bp
     from voice_app.replies.views import bp as replies_bp
     from voice_app.replies.views import team_bp
+    from voice_app.reports.child_copy.views import bp as report_child_copy_bp
     from voice_app.reports.edit_views import bp as report_editing_bp
     from voice_app.reports.family_views import bp as family_reports_bp
     from voice_app.reports.views import bp as reports_bp
@@ -134,6 +137,7 @@ def _register_blueprints(app: Flask) -> None:
         family_staff_bp,
         reports_bp,
         report_editing_bp,
+        report_child_copy_bp,
         family_reports_bp,
     ):
         app.register_blueprint(blueprint)

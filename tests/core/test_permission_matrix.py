@@ -12,6 +12,7 @@ import pytest
 
 from tests.core import (
     matrix_alerts,
+    matrix_child_copy,
     matrix_family,
     matrix_plans,
     matrix_record,
@@ -70,6 +71,7 @@ AREAS = (
     matrix_plans,
     matrix_family,
     matrix_reports,
+    matrix_child_copy,
 )
 
 

@@ -51,6 +51,8 @@ from voice_app.extensions import db
 from voice_app.i18n import LANGUAGES
 from voice_app.record.disclosure import alert_groups
 from voice_app.replies import overdue
+from voice_app.reports.labels import KIND_LABELS
+from voice_app.reports.services import due as report_shares
 
 bp = Blueprint("children", __name__, url_prefix="/children")
 
@@ -82,6 +84,7 @@ def case_list() -> str:
     alert_names = services.names_of({group.child_id for group in alerts})
     children, total = services.case_list(current_user._get_current_object(), search, page, per_page)
     overdue_replies, overdue_more = overdue.overdue_for(reader)
+    report_shares_due = report_shares.shares_due_for(reader)
     db.session.commit()
     return render_template(
         "children/list.html",
@@ -96,6 +99,8 @@ def case_list() -> str:
         alert_names=alert_names,
         overdue_replies=overdue_replies,
         overdue_more=overdue_more,
+        report_shares_due=report_shares_due,
+        report_kind_labels=KIND_LABELS,
     )
 
 
