@@ -75,7 +75,11 @@ def add_line(report: Report, section: ReportSection, body: str | None, by: User)
         raise ReportRefused({"body": _("Please write the line for the child.")})
     if len(text) > LINE_LIMIT:
         raise ReportRefused(
-            {"body": _("Please keep a line for the child short (%(n)d letters at most).", n=300)}
+            {
+                "body": _(
+                    "Please keep a line for the child short (%(n)d letters at most).", n=LINE_LIMIT
+                )
+            }
         )
     return _store(report, ChildCopyLine(report_id=report.id, section=section, body=text), by)
 
