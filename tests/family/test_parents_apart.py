@@ -127,6 +127,20 @@ def test_each_parent_sees_only_their_own_shared_items_on_every_page_and_pdf(
     assert marks["mum"] in mums_copy and marks["dad"] not in mums_copy
 
 
+def test_a_drawing_shared_with_one_parent_is_a_404_for_the_other(app, make_client) -> None:
+    from tests.core.matrix import png_bytes
+    from voice_app.contributions.models import ContributionKind
+
+    scene = report_scene()
+    drawing = add_contribution(scene.child, None, kind=ContributionKind.DRAWING, media=png_bytes())
+    _decide(drawing, scene.practitioner, scene.account.family_member_id)
+    for account, status in ((scene.account, 200), (scene.other_account, 404)):
+        phone = make_client()
+        sign_in(phone, account)
+        for variant in ("original", "thumbnail"):
+            assert phone.get(f"/family/media/{drawing.id}/{variant}").status_code == status
+
+
 def test_the_consent_form_names_one_family_member(client) -> None:
     scene = report_scene()
     father = scene.other_account.family_member_id
