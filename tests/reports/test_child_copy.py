@@ -97,6 +97,8 @@ def test_only_what_is_marked_reaches_the_childs_copy(app, make_client) -> None:
 
     page = staff.get(copy_url).get_data(as_text=True)
     assert marks["line"] in page and marks["quote"] in page
+    listed = page.split('id="child-copy-lines"', 1)[1].split("</ul>", 1)[0]
+    assert marks["quote"] in listed and "A drawing" in listed
     assert marks["secret"] not in page.split("As the child will see it")[1]
 
     device = _child_device(make_client, scene)
@@ -128,6 +130,8 @@ def test_only_what_is_marked_reaches_the_childs_copy(app, make_client) -> None:
     reads = _audits(AuditAction.CHILD_REPORT_VIEWED, scene.child.id)
     assert [entry.details_dict["where"] for entry in reads] == ["page", "pdf"]
     assert reads[0].target == f"report:{scene.report.id}"
+    staff_reads = _audits(AuditAction.REPORT_VIEWED, scene.child.id)
+    assert "child_copy" in {entry.details_dict.get("what") for entry in staff_reads}
     changes = _audits(AuditAction.REPORT_CHANGED, scene.child.id)
     assert {"child_copy_line", "child_copy_given"} <= {e.details_dict["what"] for e in changes}
 
@@ -160,6 +164,8 @@ def test_the_child_sees_the_copy_as_last_given(app, make_client) -> None:
     db.session.commit()
     assert marks["quote"] not in device.get(report_url).get_data(as_text=True)
     assert marks["quote"] not in _pdf(device.get(f"{report_url}/pdf").data)[0]
+    # Nor does the practitioner's page show them to a reader without a grant.
+    assert marks["quote"] not in staff.get(copy_url).get_data(as_text=True)
 
 
 def test_lines_are_checked_and_other_children_get_nothing(app, make_client) -> None:

@@ -10,10 +10,12 @@ from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
 from voice_app.children.services import today
+from voice_app.contributions.models import Contribution
 from voice_app.core.forms import choice_list
 from voice_app.core.permissions import Permission, require
 from voice_app.extensions import db
 from voice_app.plans.services.voices import verbatim
+from voice_app.record.disclosure import disclosure_for
 from voice_app.record.lookup import child_or_404, reader
 from voice_app.reports.child_copy import services
 from voice_app.reports.child_copy.forms import ChildCopyActionForm, ChildItemForm, ChildLineForm
@@ -61,6 +63,13 @@ def show(child_id: int, report_id: int) -> str:
     report = report_or_404(child, report_id)
     lines = services.current_lines(report)
     items = {c.id: c for c in services.choosable_items(report)}
+    # The child's words on a line, as this staff reader may see them (record.disclosure).
+    seen = disclosure_for(reader(), child.id)
+    line_words = {}
+    for line in lines:
+        contribution = db.session.get(Contribution, line.contribution_id or 0)
+        if contribution is not None and seen.may_see_contribution(contribution):
+            line_words[line.id] = verbatim(contribution) or _("A drawing")
     shown = services.preview(report)
     reading.record_read(report, "child_copy", drafting.latest(report))
     db.session.commit()
@@ -69,6 +78,7 @@ def show(child_id: int, report_id: int) -> str:
         child=child,
         report=report,
         lines=lines,
+        line_words=line_words,
         items=items,
         verbatim=verbatim,
         shown=shown,
