@@ -79,6 +79,7 @@ def _init_extensions(app: Flask) -> None:
 def _register_blueprints(app: Flask) -> None:
     # Every area's models, so migrations and the append-only guard see every table even
     # where no view has imported them yet.
+    import voice_app.child_space.report_views  # the child's report copies, on child_space's bp
     import voice_app.child_space.uploads  # the outbox's routes, on child_space's bp
     import voice_app.family.models
     import voice_app.interpreting.models
@@ -86,6 +87,7 @@ def _register_blueprints(app: Flask) -> None:
     import voice_app.read_aloud.models
     import voice_app.record.models
     import voice_app.replies.models
+    import voice_app.reports.child_copy.models
     import voice_app.reports.compare_views  # routes on the reports' blueprints
     import voice_app.reports.meeting_views
     import voice_app.reports.models
@@ -114,6 +116,7 @@ def _register_blueprints(app: Flask) -> None:
     from voice_app.record.entries.views import bp as record_bp
     from voice_app.replies.views import bp as replies_bp
     from voice_app.replies.views import team_bp
+    from voice_app.reports.child_copy.views import bp as report_child_copy_bp
     from voice_app.reports.edit_views import bp as report_editing_bp
     from voice_app.reports.family_views import bp as family_reports_bp
     from voice_app.reports.views import bp as reports_bp
@@ -144,6 +147,7 @@ def _register_blueprints(app: Flask) -> None:
         family_staff_bp,
         reports_bp,
         report_editing_bp,
+        report_child_copy_bp,
         family_reports_bp,
         interpreting_bp,
         interpreter_work_bp,

@@ -12,6 +12,7 @@ import pytest
 
 from tests.core import (
     matrix_alerts,
+    matrix_child_copy,
     matrix_family,
     matrix_interpreting,
     matrix_plans,
@@ -74,6 +75,7 @@ AREAS = (
     matrix_reports,
     matrix_interpreting,
     matrix_read_aloud,
+    matrix_child_copy,
 )
 
 

@@ -138,6 +138,39 @@ def confide(scene) -> None:
     )
 
 
+def _child_copy_of_everything(app, scene) -> int:
+    """A report whose "Words and Pictures" copy, given to the child, names every one of the
+    child's contributions (as if each was marked before the decisions changed)."""
+    from voice_app.reports.child_copy.models import ChildCopyGiven, ChildCopyLine
+    from voice_app.reports.models import ReportKind, ReportSection
+    from voice_app.reports.services import drafting
+
+    by = scene.get("practitioner") or scene["lead"]
+    with app.test_request_context():
+        report = drafting.start_report(
+            scene["child"], ReportKind.CHILD_IN_NEED_REVIEW, scene["child"].created_at.date(), by
+        )
+        lines = [
+            ChildCopyLine(
+                report_id=report.id,
+                section=ReportSection.CHILD_VIEWS,
+                contribution_id=contribution.id,
+                written_by_id=by.id,
+                written_by_label=by.display,
+            )
+            for contribution in scene["contributions"]
+        ]
+        db.session.add_all(lines)
+        db.session.flush()
+        db.session.add(
+            ChildCopyGiven(
+                report_id=report.id, up_to_line_id=max(line.id for line in lines), given_by_id=by.id
+            )
+        )
+        db.session.commit()
+    return report.id
+
+
 def child_space_responses(app, tablet, scene) -> dict[str, bytes]:
     """Every GET endpoint of the child's space, with every contribution id of the child."""
     ids = [c.id for c in scene["contributions"]] + [999999]
@@ -145,6 +178,7 @@ def child_space_responses(app, tablet, scene) -> dict[str, bytes]:
         "contribution_id": ids,
         "variant": ["original", "thumbnail"],
         "token": [scene["token"]],
+        "report_id": [_child_copy_of_everything(app, scene), 999999],
     }
     responses = {}
     for rule in app.url_map.iter_rules():

@@ -66,6 +66,8 @@ ACTION_LABELS = {
     AuditAction.PLAN_PDF_MADE: _l("Made a plan PDF"),
     AuditAction.OVERDUE_REVIEWS_VIEWED: _l("Viewed overdue plan reviews"),
     AuditAction.CHILD_PLAN_VIEWED: _l("A child viewed their plan"),
+    AuditAction.CHILD_REPORT_VIEWED: _l("A child viewed their copy of a report"),
+    AuditAction.REPORT_SHARES_DUE_VIEWED: _l("Report drafts due to share were listed"),
     AuditAction.FAMILY_ACCOUNT_INVITED: _l("Invited a family member to the family space"),
     AuditAction.FAMILY_INVITATION_OPENED: _l("A family member opened their invitation"),
     AuditAction.FAMILY_PASSPHRASE_SET: _l("A family member chose their passphrase"),

@@ -86,6 +86,10 @@ class AuditAction(StrEnum):
     PLAN_PDF_MADE = "plan_pdf_made"
     OVERDUE_REVIEWS_VIEWED = "overdue_reviews_viewed"
     CHILD_PLAN_VIEWED = "child_plan_viewed"
+    #: The child read their "Words and Pictures" copy of a report (page or PDF).
+    CHILD_REPORT_VIEWED = "child_report_viewed"
+    #: Report drafts due or overdue to share, listed on a practitioner's case list.
+    REPORT_SHARES_DUE_VIEWED = "report_shares_due_viewed"
     FAMILY_ACCOUNT_INVITED = "family_account_invited"
     FAMILY_INVITATION_OPENED = "family_invitation_opened"
     FAMILY_PASSPHRASE_SET = "family_passphrase_set"  # noqa: S105 - an action name

@@ -52,6 +52,8 @@ from voice_app.i18n import LANGUAGES
 from voice_app.plans.services import overdue as plan_overdue
 from voice_app.record.disclosure import alert_groups
 from voice_app.replies import overdue
+from voice_app.reports.labels import KIND_LABELS
+from voice_app.reports.services import due as report_shares
 
 bp = Blueprint("children", __name__, url_prefix="/children")
 
@@ -84,6 +86,7 @@ def case_list() -> str:
     children, total = services.case_list(current_user._get_current_object(), search, page, per_page)
     overdue_replies, overdue_more = overdue.overdue_for(reader)
     overdue_reviews, overdue_reviews_more = plan_overdue.overdue_reviews_for(reader)
+    report_shares_due = report_shares.shares_due_for(reader)
     db.session.commit()
     return render_template(
         "children/list.html",
@@ -100,6 +103,8 @@ def case_list() -> str:
         overdue_more=overdue_more,
         overdue_reviews=overdue_reviews,
         overdue_reviews_more=overdue_reviews_more,
+        report_shares_due=report_shares_due,
+        report_kind_labels=KIND_LABELS,
     )
 
 

@@ -128,6 +128,13 @@ class ConsentForm(Form):
         filters=[strip_text],
     )
     share_with_family = BooleanField(_l("Share with the family"))
+    shared_with_member_id = SelectField(
+        # i18n: which family member sees what is shared with the family (parents apart).
+        _l("With whom in the family?"),
+        description=_l("All the family, or one family member only (parents who live apart)."),
+        coerce=int,
+        default=0,
+    )
     share_with_meeting = BooleanField(_l("Share with the meeting (for example a conference)"))
     share_with_agencies = BooleanField(_l("Share with other agencies"))
     agencies = StringField(

@@ -147,6 +147,9 @@ class ConsentDecision(Base):
     #: What information the decision is about, in the practitioner's words.
     information: Mapped[str] = mapped_column(Text)
     share_with_family: Mapped[bool] = mapped_column(default=False)
+    #: When shared with the family: the one family member it is shared with (two parents
+    #: who live apart, say); empty for all the family.
+    shared_with_member_id: Mapped[int | None] = mapped_column(ForeignKey("family_members.id"))
     share_with_meeting: Mapped[bool] = mapped_column(default=False)
     share_with_agencies: Mapped[bool] = mapped_column(default=False)
     #: The agencies by name, when shared with agencies.

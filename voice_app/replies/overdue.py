@@ -36,6 +36,7 @@ from voice_app.replies.services import (
     uk_today,
     working_days_for,
 )
+from voice_app.reports.services import due as report_shares
 
 LIST_LIMIT = 20
 
@@ -169,6 +170,14 @@ TEAM_COUNTS: list[TeamCount] = [
     TeamCount("overdue_replies", _l("Overdue replies"), overdue_replies_by_practitioner),
     TeamCount("overdue_actions", _l("Overdue plan actions"), overdue_plan_actions_by_practitioner),
     TeamCount("overdue_reviews", _l("Overdue plan reviews"), overdue_reviews_by_lead),
+    TeamCount(
+        "overdue_report_shares",
+        report_shares.OVERDUE_LABEL,
+        report_shares.overdue_shares_by_practitioner,
+    ),
+    TeamCount(
+        "due_report_shares", report_shares.DUE_LABEL, report_shares.due_shares_by_practitioner
+    ),
 ]
 
 

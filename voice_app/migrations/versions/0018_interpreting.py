@@ -1,7 +1,7 @@
 """interpreting: interpreters' languages, requests, translations beside originals
 
 Revision ID: 0018
-Revises: 0015
+Revises: 0016
 Create Date: 2026-11-27 09:40:00
 
 """
@@ -13,7 +13,7 @@ import voice_app.core.db
 
 # revision identifiers, used by Alembic.
 revision = '0018'
-down_revision = '0015'
+down_revision = '0016'
 branch_labels = None
 depends_on = None
 

@@ -59,6 +59,8 @@ class ConsentDraft:
     decided_on: date
     family_member_id: int | None = None
     share_with_family: bool = False
+    #: Shared with one family member only (None: all the family).
+    shared_with_member_id: int | None = None
     share_with_meeting: bool = False
     share_with_agencies: bool = False
     agencies: str | None = None
@@ -77,6 +79,14 @@ def check_decision(child: Child, draft: ConsentDraft) -> dict[str, str]:
     }:
         problems["family_member_id"] = _(
             "Please choose the parent or carer, with parental responsibility, who was asked."
+        )
+    if draft.shared_with_member_id is not None and (
+        not draft.share_with_family
+        or draft.shared_with_member_id not in {member.id for member in child.family_members}
+    ):
+        problems["shared_with_member_id"] = _(
+            "To share with one family member, choose someone in this child's family and "
+            "tick sharing with the family."
         )
     if blank(draft.information):
         problems["information"] = _("Please say what information the decision is about.")
@@ -123,6 +133,7 @@ def record_decision(
         else None,
         information=draft.information.strip(),
         share_with_family=draft.share_with_family,
+        shared_with_member_id=draft.shared_with_member_id if draft.share_with_family else None,
         share_with_meeting=draft.share_with_meeting,
         share_with_agencies=draft.share_with_agencies,
         agencies=cleaned(draft.agencies) if draft.share_with_agencies else None,
@@ -146,6 +157,7 @@ def record_decision(
             "decision": decision.id,
             "answer": str(decision.answer),
             "shared_without_consent": without_consent,
+            "family_member": decision.shared_with_member_id,
         },
     )
     return decision

@@ -29,6 +29,9 @@ def _prepare(form: ConsentForm, child: Child) -> None:
         {0: _("Not a parent: the child was asked")}
         | {member.id: member.name for member in parents_with_responsibility(child)}
     )
+    form.shared_with_member_id.choices = choice_list(
+        {0: _("All the family")} | {member.id: member.name for member in child.family_members}
+    )
 
 
 def _draft(form: ConsentForm) -> consent.ConsentDraft:
@@ -38,6 +41,7 @@ def _draft(form: ConsentForm) -> consent.ConsentDraft:
         family_member_id=form.family_member_id.data or None,
         information=form.information.data or "",
         share_with_family=form.share_with_family.data,
+        shared_with_member_id=form.shared_with_member_id.data or None,
         share_with_meeting=form.share_with_meeting.data,
         share_with_agencies=form.share_with_agencies.data,
         agencies=form.agencies.data,
@@ -134,6 +138,7 @@ def new_decision(child_id: int, contribution_id: int) -> Response | str:
             form.family_member_id.data = in_force.family_member_id or 0
             form.information.data = in_force.information
             form.share_with_family.data = in_force.share_with_family
+            form.shared_with_member_id.data = in_force.shared_with_member_id or 0
             form.share_with_meeting.data = in_force.share_with_meeting
             form.share_with_agencies.data = in_force.share_with_agencies
             form.agencies.data = in_force.agencies

@@ -23,8 +23,11 @@ start. The areas built on the record - plans, reports, the family's space, inter
 - ``alert_groups(user, child_ids)`` gives the open "I don't feel safe" alerts, one group per
   child, without the confidential words for readers with no grant.
 - ``contribution_ids_shared_with``, ``current_consent``, ``consent_history``,
-  ``shared_with`` and ``Audience`` answer consent questions; ``confidential_scope`` gives
-  the raw facts (what is in the section and everything that follows it).
+  ``shared_with`` and ``Audience`` answer consent questions (a decision shared with the
+  family may name one family member: then only that member, as ``Reader.family(id)``,
+  sees it; two parents who live apart each see only what is shared with them);
+  ``confidential_scope`` gives the raw facts (what is in the section and everything that
+  follows it).
 """
 
 from __future__ import annotations

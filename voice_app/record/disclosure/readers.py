@@ -151,7 +151,11 @@ class Disclosure:
         if self.reader.kind is ReaderKind.FAMILY or (
             self.reader.kind is ReaderKind.SUBJECT_ACCESS and not self.reader.requester_is_child
         ):
-            stmt = contribution_ids_shared_with(self.child_id, Audience.FAMILY)
+            # A family reader gets what is shared with all the family and with them by name;
+            # a parent's subject-access copy (no member named) only the former.
+            stmt = contribution_ids_shared_with(
+                self.child_id, Audience.FAMILY, self.reader.family_member_id
+            )
             return frozenset(db.session.scalars(stmt))
         return None
 

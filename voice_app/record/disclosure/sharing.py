@@ -45,11 +45,20 @@ def consent_history(contribution_id: int) -> list[ConsentDecision]:
     )
 
 
-def shared_with(decision: ConsentDecision | None, audience: Audience) -> bool:
-    """Whether a decision (the one in force) lets ``audience`` see the contribution."""
+def shared_with(
+    decision: ConsentDecision | None, audience: Audience, family_member_id: int | None = None
+) -> bool:
+    """Whether a decision (the one in force) lets ``audience`` see the contribution.
+
+    For the family: a decision naming one family member shares with that member alone;
+    ``family_member_id`` None asks about the whole family, which such a decision excludes.
+    """
     if decision is None or decision.answer is ConsentAnswer.WITHDRAWN:
         return False
     if not decision.permits_sharing:
+        return False
+    named = decision.shared_with_member_id
+    if audience is Audience.FAMILY and named is not None and named != family_member_id:
         return False
     return {
         Audience.FAMILY: decision.share_with_family,
@@ -58,9 +67,16 @@ def shared_with(decision: ConsentDecision | None, audience: Audience) -> bool:
     }[audience]
 
 
-def contribution_ids_shared_with(child_id: int, audience: Audience) -> Select[Any]:
+def contribution_ids_shared_with(
+    child_id: int, audience: Audience, family_member_id: int | None = None
+) -> Select[Any]:
     """Ids of the child's contributions whose decision in force lets ``audience`` see them,
-    outside the confidential section (and everything that follows it)."""
+    outside the confidential section (and everything that follows it).
+
+    For the family, ``family_member_id`` names the reader: a decision shared with one
+    family member counts for that member only; with None, only decisions shared with all
+    the family count (a copy for "the family" never carries one parent's items).
+    """
     newest = (
         select(func.max(ConsentDecision.id))
         .where(ConsentDecision.child_id == child_id)
@@ -79,9 +95,16 @@ def contribution_ids_shared_with(child_id: int, audience: Audience) -> Select[An
         ),
     )
     hidden = confidential_scope(child_id).contribution_ids
-    return select(ConsentDecision.contribution_id).where(
+    stmt = select(ConsentDecision.contribution_id).where(
         ConsentDecision.id.in_(newest),
         column.is_(True),
         permits,
         ConsentDecision.contribution_id.not_in(sorted(hidden)),
     )
+    if audience is Audience.FAMILY:
+        named = ConsentDecision.shared_with_member_id
+        everyone = named.is_(None)
+        stmt = stmt.where(
+            everyone if family_member_id is None else or_(everyone, named == family_member_id)
+        )
+    return stmt

@@ -1,0 +1,134 @@
+"""Report drafts whose share-by deadline is near or passed and not yet shared: for the
+practitioner's case list and the manager's team view.
+
+The deadline is ``sharing.share_by`` (the kind's working days before the meeting in the
+child's nation). A draft counts until every active family account of the child has it,
+or, when the family has no account yet, until it has been shared with anyone; it stops
+counting once the meeting day has passed or the version is signed off.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+from flask import g
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import Select, select
+
+from voice_app.accounts.models import User
+from voice_app.audit import services as audit
+from voice_app.audit.models import AuditAction
+from voice_app.children.models import Child
+from voice_app.children.services import visible_child_ids
+from voice_app.core.permissions import Permission
+from voice_app.core.working_days import add_working_days
+from voice_app.extensions import db
+from voice_app.replies.services import uk_today
+from voice_app.reports.models import Report, ReportKind
+from voice_app.reports.services.drafting import draft_of
+from voice_app.reports.services.sharing import share_status
+
+#: Working days before the share-by day from which a draft shows as due.
+DUE_SOON_WORKING_DAYS = 2
+#: Meetings further off than this cannot have a near deadline (5 working days back, with
+#: bank holidays and a weekend, plus the warning days, stay well inside it).
+LOOK_AHEAD_DAYS = 28
+
+
+@dataclass(frozen=True)
+class ShareDueItem:
+    child_id: int
+    child_name: str
+    lead_id: int | None
+    report_id: int
+    kind: ReportKind
+    meeting_on: date
+    due_on: date
+    overdue: bool
+
+
+def _candidates(child_ids: Select[Any], today: date) -> list[tuple[Report, Child]]:
+    stmt = (
+        select(Report, Child)
+        .join(Child, Child.id == Report.child_id)
+        .where(
+            Report.child_id.in_(child_ids),
+            Child.closed_at.is_(None),
+            Report.meeting_on >= today,
+            Report.meeting_on <= today + timedelta(days=LOOK_AHEAD_DAYS),
+        )
+        .order_by(Report.meeting_on, Report.id)
+    )
+    return [(row[0], row[1]) for row in db.session.execute(stmt).all()]
+
+
+def shares_due(child_ids: Select[Any], today: date) -> list[ShareDueItem]:
+    """Drafts among these children whose share-by day is near or passed, not yet shared."""
+    found = []
+    for report, child in _candidates(child_ids, today):
+        if draft_of(report) is None:
+            continue
+        status = share_status(report, child, today)
+        not_shared = bool(status.waiting) or not any(s.shared_at for s in status.shared)
+        if not not_shared:
+            continue
+        soon = add_working_days(today, DUE_SOON_WORKING_DAYS, str(child.nation))
+        if status.due_on > soon:
+            continue
+        found.append(
+            ShareDueItem(
+                child.id,
+                child.full_name,
+                child.lead_practitioner_id,
+                report.id,
+                report.kind,
+                report.meeting_on,
+                status.due_on,
+                today > status.due_on,
+            )
+        )
+    return sorted(found, key=lambda item: (not item.overdue, item.due_on, item.report_id))
+
+
+def shares_due_for(user: User) -> list[ShareDueItem]:
+    """For the case list: the drafts due or overdue among the children ``user`` sees;
+    audited when there are any."""
+    if not user.can(Permission.REPORT_READ):
+        return []
+    items = shares_due(visible_child_ids(user), uk_today())
+    if items:
+        audit.record(
+            AuditAction.REPORT_SHARES_DUE_VIEWED,
+            details={"shown": [f"{item.child_id}:{item.report_id}" for item in items]},
+        )
+    return items
+
+
+def _team_items(manager: User) -> list[ShareDueItem]:
+    """Computed once per request for the team view's two columns."""
+    cache: dict[int, list[ShareDueItem]] = g.setdefault("report_shares_due", {})
+    if manager.id not in cache:
+        cache[manager.id] = shares_due(visible_child_ids(manager), uk_today())
+    return cache[manager.id]
+
+
+def _by_lead(items: list[ShareDueItem]) -> dict[int | None, int]:
+    counts: dict[int | None, int] = {}
+    for item in items:
+        counts[item.lead_id] = counts.get(item.lead_id, 0) + 1
+    return counts
+
+
+def overdue_shares_by_practitioner(manager: User) -> dict[int | None, int]:
+    return _by_lead([item for item in _team_items(manager) if item.overdue])
+
+
+def due_shares_by_practitioner(manager: User) -> dict[int | None, int]:
+    return _by_lead([item for item in _team_items(manager) if not item.overdue])
+
+
+#: i18n: columns of the manager's team view: report drafts to give the family to read.
+DUE_LABEL = _l("Report drafts to share soon")
+OVERDUE_LABEL = _l("Report drafts overdue to share")
