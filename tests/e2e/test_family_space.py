@@ -100,12 +100,14 @@ def test_a_grandparent_joins_on_a_phone_and_the_space_is_accessible(
     )
 
 
-def test_the_family_sign_in_page_is_accessible_in_arabic(phone: Page) -> None:
+@pytest.mark.parametrize("locale", ["ar", "ur"])
+def test_the_family_sign_in_page_is_accessible_right_to_left(phone: Page, locale: str) -> None:
     phone.goto("/family/sign-in")
-    phone.locator("form.language-switcher button[name=locale][value=ar]").click()
+    phone.locator(f"form.language-switcher button[name=locale][value={locale}]").click()
+    expect(phone.locator("html")).to_have_attribute("lang", locale)
     expect(phone.locator("html")).to_have_attribute("dir", "rtl")
     fits_the_phone(phone)
-    assert_no_serious_axe_violations(phone, "the family sign-in page (ar)")
+    assert_no_serious_axe_violations(phone, f"the family sign-in page ({locale})")
 
 
 def claire_signs_in(phone: Page) -> None:

@@ -1,5 +1,5 @@
 """The practitioner's pages in real Chromium: signing in, the case list, a child's page in
-English and in Arabic (mirrored, right to left), and axe-core's accessibility checks."""
+English and in Arabic and Urdu (mirrored, right to left), and axe-core's accessibility checks."""
 
 from __future__ import annotations
 
@@ -79,7 +79,10 @@ def test_practitioner_sees_only_their_own_children_on_the_case_list(page: Page) 
     expect(page.locator("header .who__name")).to_have_text("Sam Okafor")
 
 
-def test_child_page_in_arabic_reads_right_to_left_and_mirrors(page: Page) -> None:
+@pytest.mark.parametrize("locale", ["ar", "ur"])
+def test_child_page_in_arabic_or_urdu_reads_right_to_left_and_mirrors(
+    page: Page, locale: str
+) -> None:
     sign_in(page)
     open_child(page, "Omar Al-Sayed")
     html = page.locator("html")
@@ -89,19 +92,19 @@ def test_child_page_in_arabic_reads_right_to_left_and_mirrors(page: Page) -> Non
     assert brand_left_edge(page) < half, "in English the brand link should sit on the left"
     child_url = page.url
 
-    page.locator("form.language-switcher button[name=locale][value=ar]").click()
+    page.locator(f"form.language-switcher button[name=locale][value={locale}]").click()
 
-    expect(html).to_have_attribute("lang", "ar")
+    expect(html).to_have_attribute("lang", locale)
     expect(html).to_have_attribute("dir", "rtl")
     assert page.url == child_url, "switching language should bring the person back to Omar"
     expect(page.get_by_role("heading", level=1)).to_contain_text("Omar Al-Sayed")
-    expect(page.locator("form.language-switcher button[value=ar]")).to_have_attribute(
+    expect(page.locator(f"form.language-switcher button[value={locale}]")).to_have_attribute(
         "aria-current", "true"
     )
     assert page.evaluate("getComputedStyle(document.body).direction") == "rtl"
-    assert brand_left_edge(page) > half, "in Arabic the brand link should sit on the right"
+    assert brand_left_edge(page) > half, f"in {locale} the brand link should sit on the right"
     # The layout mirrors, not just the text: the first navigation link is to the brand's
-    # left in Arabic, where it was to its right in English.
+    # left in Arabic and Urdu, where it was to its right in English.
     nav_box = page.locator("nav.main-nav a").first.bounding_box()
     assert nav_box is not None
     assert nav_box["x"] < brand_left_edge(page)
@@ -109,7 +112,13 @@ def test_child_page_in_arabic_reads_right_to_left_and_mirrors(page: Page) -> Non
 
 @pytest.mark.parametrize(
     ("where", "locale"),
-    [("login", "en"), ("case list", "en"), ("child page", "en"), ("child page", "ar")],
+    [
+        ("login", "en"),
+        ("case list", "en"),
+        ("child page", "en"),
+        ("child page", "ar"),
+        ("child page", "ur"),
+    ],
 )
 def test_pages_have_no_serious_accessibility_problems(page: Page, where: str, locale: str) -> None:
     if where == "login":

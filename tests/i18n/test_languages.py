@@ -29,6 +29,11 @@ def test_accept_language_picks_the_page_language(client):
     assert '<html lang="pl" dir="ltr">' in page.get_data(as_text=True)
 
 
+def test_urdu_pages_are_right_to_left_like_arabic(client):
+    page = client.get("/login", headers={"Accept-Language": "ur-PK,ur;q=0.9,en;q=0.5"})
+    assert '<html lang="ur" dir="rtl">' in page.get_data(as_text=True)
+
+
 def test_the_switcher_beats_the_browser_and_the_account_setting_beats_both(make_client):
     user = UserFactory(locale="cy")
     browser = make_client()
