@@ -1,8 +1,9 @@
 """Run the test suite on SQLite, then again on PostgreSQL when a server answers.
 
 PostgreSQL comes from ``VOICE_APP_TEST_DATABASE_URL`` or the CI machine's server on
-127.0.0.1:5432. The browser tests and the permission matrix run once, on SQLite: they exercise
-pages and who may reach each route, not the database.
+127.0.0.1:5432. The browser tests, the permission matrix and the tests that never touch the
+app's database (speech, images, fonts, prompt audio, servers with databases of their own)
+run once, on SQLite: no database engine changes what they check.
 """
 
 from __future__ import annotations
@@ -12,6 +13,16 @@ import subprocess
 import sys
 
 DEFAULT_POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+#: Run on SQLite only: they check what no database engine changes.
+ENGINE_INDEPENDENT = (
+    "tests/core/test_permission_matrix.py",  # who may reach each route
+    "tests/transcription/test_engine.py",  # the speech model on clips
+    "tests/contributions/test_media.py",  # pictures and recordings, hostile ones too
+    "tests/read_aloud/test_audio.py",  # every prompt's audio in every language
+    "tests/i18n/test_pdf_fonts.py",  # glyphs in PDFs
+    "tests/uploads/test_served.py",  # a gunicorn with a SQLite database of its own
+    "tests/uploads/test_several_hosts.py",  # two hosts sharing a SQLite file and a bucket
+)
 
 
 def reachable_postgres() -> str | None:
@@ -43,12 +54,14 @@ def main() -> int:
         # The role x endpoint matrix (three quarters of the suite's cases) asks who may
         # reach each route, which no database engine changes; it runs on SQLite above.
         # Every area's own tests, the leak tests and the migrations run here too.
-        print("The permission matrix runs on SQLite only.", flush=True)
+        print(
+            "The permission matrix and the engine-independent tests run on SQLite only.", flush=True
+        )
         postgres_status = pytest(
             {"VOICE_APP_TEST_DATABASE_URL": postgres_url},
             "-m",
             "not browser",
-            "--ignore=tests/core/test_permission_matrix.py",
+            *(f"--ignore={path}" for path in ENGINE_INDEPENDENT),
         )
     return 1 if sqlite_status or postgres_status else 0
 
