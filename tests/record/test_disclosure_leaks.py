@@ -172,6 +172,11 @@ def staff_responses(app, browser, scene, request_ids: list[int]) -> dict[str, tu
         # The family's pages (staff are sent to the family sign-in) and their invitations.
         "token": ["not-an-invitation"],
         "member_id": [scene["parent"].id, 999999],
+        # Read-aloud prompts hold no case content; their routes must only stay clean.
+        "language": ["en", "xx"],
+        "key": ["0" * 16],
+        "fmt": ["ogg"],
+        "recording_id": [1, 999999],
     }
     responses = {}
     for rule in app.url_map.iter_rules():
