@@ -39,7 +39,7 @@ from voice_app.family.demo import DEMO_FAMILY_SIGN_IN
 from voice_app.family.models import FamilyAccount
 from voice_app.interpreting.models import InterpretingRequest, RequestKind
 from voice_app.interpreting.services import requests
-from voice_app.reports.models import Report, ReportSection, Stance
+from voice_app.reports.models import Report, ReportComment, ReportSection, Stance
 from voice_app.reports.services import answers
 
 pytestmark = pytest.mark.browser
@@ -184,7 +184,9 @@ def test_an_interpreter_checks_the_machine_draft_of_omars_arabic_recording(
         machine = source.locator(".translation--machine_draft")
         expect(machine).to_contain_text("machine translation, not checked")
         box = source.get_by_label("Your translation into English")
-        assert box.input_value().strip(), "the machine's draft is not offered for checking"
+        machine_words = box.input_value().strip()
+        assert machine_words, "the machine's draft is not offered for checking"
+        expect(machine.locator("blockquote")).to_have_text(machine_words)
         box.fill(ARABIC_IN_ENGLISH)
         source.get_by_role("button", name="Confirm the translation").click()
         expect(work.get_by_text("The translation is confirmed.")).to_be_visible()
@@ -206,6 +208,8 @@ def test_an_interpreter_checks_the_machine_draft_of_omars_arabic_recording(
         f"Translation into English by Yusuf Haddad, Arabic Interpreter, {today()}"
     )
     expect(item).not_to_contain_text("machine translation")
+    if machine_words != ARABIC_IN_ENGLISH:
+        expect(item).not_to_contain_text(machine_words)  # never shown as the translation
     # The original comes first: Omar's recording, then the translation.
     first = item.locator("audio, .translation").first
     expect(first).to_have_js_property("tagName", "AUDIO")
@@ -218,7 +222,9 @@ def test_an_interpreter_checks_the_machine_draft_of_omars_arabic_recording(
         db.session.remove()
 
 
-def test_an_interpreter_translates_claires_polish_comment(page: Page, scene: Scene) -> None:
+def test_an_interpreter_translates_claires_polish_comment(
+    page: Page, live_app: Flask, scene: Scene
+) -> None:
     ask(
         page,
         "Maya Thompson",
@@ -241,6 +247,7 @@ def test_an_interpreter_translates_claires_polish_comment(page: Page, scene: Sce
     main.get_by_role("link", name="A section of a report").click()
     source = page.locator(f"#source-report_comment-{scene.comment_id}")
     expect(source.locator("blockquote.original")).to_have_text(POLISH)
+    assert_no_serious_axe_violations(page, "a report section and comment to translate (en)")
     source.get_by_label("Your translation into English").fill(POLISH_IN_ENGLISH)
     source.get_by_role("button", name="Confirm the translation").click()
     expect(page.get_by_text("The translation is confirmed.")).to_be_visible()
@@ -259,6 +266,9 @@ def test_an_interpreter_translates_claires_polish_comment(page: Page, scene: Sce
     )
     words = comment.inner_text()
     assert words.index(POLISH) < words.index(POLISH_IN_ENGLISH), "the original is not first"
+    with live_app.app_context():
+        assert db.session.get_one(ReportComment, scene.comment_id).body == POLISH
+        db.session.remove()
 
 
 @pytest.fixture
