@@ -78,10 +78,28 @@ def test_a_phrase_the_glossary_marks_as_another_sense_is_not_checked(tmp_path):
     assert len(glossary_problems(GLOSSARY, tmp_path, ["pl"])) == 1
 
 
+def _without_column(glossary: Path, code: str, target: Path) -> Path:
+    """A copy of ``glossary`` without the column headed ``code``."""
+    lines = glossary.read_text(encoding="utf-8").splitlines()
+    header = next(line for line in lines if line.startswith("| en |"))
+    index = [cell.strip() for cell in header.strip().strip("|").split("|")].index(code)
+    copied = []
+    for line in lines:
+        if line.startswith("|"):
+            cells = line.strip()[1:-1].split("|")
+            del cells[index]
+            line = "|" + "|".join(cells) + "|"
+        copied.append(line)
+    target.write_text("\n".join(copied) + "\n", encoding="utf-8")
+    return target
+
+
 def test_a_shipped_language_without_a_glossary_column_fails(tmp_path):
-    # Punjabi has no column yet (Romanian, which this test used to use, now ships).
+    # Every language of the twelve has a column now (Punjabi, which this test used to
+    # use, ships): take Punjabi's out of a copy.
+    glossary = _without_column(GLOSSARY, "pa", tmp_path / "GLOSSARY.md")
     _catalog(tmp_path, "pa", {"Consent": "ਸਹਿਮਤੀ"})
-    problems = glossary_problems(GLOSSARY, tmp_path, ["en", "pa"])
+    problems = glossary_problems(glossary, tmp_path, ["en", "pa"])
     assert "pa: GLOSSARY.md has no rendering of 'consent'" in problems
 
 

@@ -46,7 +46,7 @@ KNOWN_LANGUAGES: dict[str, Language] = {
 #: The languages that ship. Adding one is this line, once its catalog is complete
 #: (`flask i18n check` refuses a shipped language without one) and translations/README.md
 #: and GLOSSARY.md have its row and column.
-SHIPPED = ("en", "cy", "pl", "ro", "ur", "ar", "uk", "pt", "tr")
+SHIPPED = ("en", "cy", "pl", "ro", "ur", "ar", "pa", "bn", "so", "uk", "pt", "tr")
 
 #: Shipped languages, each named in its own language so a reader can always find theirs.
 LANGUAGES: dict[str, str] = {code: KNOWN_LANGUAGES[code].native_name for code in SHIPPED}
