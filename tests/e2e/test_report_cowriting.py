@@ -21,6 +21,7 @@ from datetime import date, timedelta
 
 import pytest
 from flask import Flask
+from flask_babel import force_locale, gettext
 from flask_migrate import upgrade
 from PIL import Image, ImageDraw
 from playwright.sync_api import Browser, BrowserContext, Page, expect
@@ -252,6 +253,10 @@ def test_a_conference_report_is_co_written_with_claire_in_polish_and_printed(
     # In Polish she disagrees with what Sam wrote, and writes the family's section.
     choose_language(claire, "pl")
     worried = claire.locator("#section-worried")
+    with cowriting_app[0].test_request_context(), force_locale("pl"):
+        send = gettext("Send to the social worker")
+    assert send != "Send to the social worker", "no Polish catalogue (pybabel compile)"
+    expect(worried.locator("button[type=submit]")).to_have_text(send)
     worried.locator("#stance-worried-disagree").check()
     worried.locator("#body-worried").fill(CLAIRES_POLISH)
     worried.locator("button[type=submit]").click()
