@@ -1,5 +1,5 @@
 """Permission-matrix rows for safety alerts: a child's alerts page, one response for all,
-and the child's "I pressed it by mistake"."""
+"I don't feel safe" from the pages without the outbox, and "I pressed it by mistake"."""
 
 from __future__ import annotations
 
@@ -36,6 +36,8 @@ ROWS: dict[str, list[Row]] = {
             lambda w: {"note": "Her teacher spoke with her the same morning."},
         )
     ],
+    # "I don't feel safe" on the pages without the outbox: stored, then back to the space.
+    "child_space.tell_unsafe": [Row("POST", lambda w: "/unsafe", child_only(302))],
     "child_space.pressed_by_mistake": [
         Row(
             "POST",
