@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import uuid
 
-from flask import abort, flash, redirect, session, url_for
+from flask import flash, redirect, session, url_for
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
@@ -44,10 +44,10 @@ def tell_unsafe() -> Response:
         child_id, locale = invitation.child_id, None
         author = contributions.Author(AuthorKind.CHILD, invitation_id=invitation.id)
     else:
-        abort(401)
+        return _nobody_to_tell()
     child = get_child(child_id)
     if child is None:
-        abort(401)
+        return _nobody_to_tell()
     pressed = contributions.Submission(
         str(uuid.uuid4()),
         ContributionKind.TEXT,
@@ -65,3 +65,10 @@ def tell_unsafe() -> Response:
     if space is None:
         return redirect(url_for("child_space.enter_pin"))
     return redirect(url_for("child_space.home"))
+
+
+def _nobody_to_tell() -> Response:
+    """The space on this device has ended (or never opened): no error page for a child who
+    pressed the safety button, but the words the space always shows beside it."""
+    flash(_("If you are in danger right now, tell a grown-up who is near you."), "error")
+    return redirect(url_for("child_space.join"))
