@@ -55,12 +55,16 @@ def alerts(app: Flask, child_id: int) -> list[Contribution]:
     return found
 
 
+def settle(page: Page) -> None:
+    """Wait for the page's files (modules load theirs after ``load``): one still coming
+    when the page is left is a file the test server never closes (a ResourceWarning)."""
+    page.wait_for_load_state("networkidle")
+
+
 def visit(page: Page, path: str) -> None:
-    """Go to ``path`` once this page has loaded: a picture still loading when the page is
-    left is a file the test server never closes (a ResourceWarning, an error here)."""
-    page.wait_for_load_state("load")
+    settle(page)
     page.goto(path)
-    page.wait_for_load_state("load")
+    settle(page)
 
 
 def assert_safety_button_in_reach(page: Page, what: str) -> None:
@@ -94,6 +98,7 @@ def test_the_pages_beside_the_space_keep_i_dont_feel_safe_in_view(
         page.locator(f"input[name={field}][value={picture}]").check(force=True)
     page.locator(".picture-pin button[type=submit]").click()
     expect(page).to_have_url(re.compile(r"/me$"))
+    settle(page)
 
     again = device(viewport).new_page()
     again.goto(f"/i/{child.token}")
@@ -103,6 +108,7 @@ def test_the_pages_beside_the_space_keep_i_dont_feel_safe_in_view(
     again.locator(".cs-unsafe").click()
     expect(again).to_have_url(re.compile(r"/pin$"))
     expect(again.locator(".flash--success")).to_have_text(words(screens_app, language, TOLD))
+    settle(again)
     (alert,) = alerts(screens_app, child.id)
     assert alert.text in (None, "")
 
@@ -138,6 +144,7 @@ def test_giving_the_tablet_back_and_the_plan_keep_it_and_it_reaches_the_worker(
     page.locator(".cs-unsafe").click()
     expect(page).to_have_url(re.compile(r"/me$"))
     expect(page.locator(".cs-thing--unsafe")).to_have_count(2)
+    settle(page)
     pressed = alerts(screens_app, child.id)
     assert len(pressed) == 2
     # Given on the worker's own tablet: the alert says so, as one sent from the space does.
@@ -171,11 +178,12 @@ def test_i_pressed_it_by_mistake_is_in_the_childs_list_after_a_reload(
     listed = page.locator(".cs-thing--unsafe")
     expect(listed.locator(".cs-thing__mistake")).to_have_text(said)  # at once
 
-    page.wait_for_load_state("load")
+    settle(page)
     page.reload()
     expect(page.locator(".cs-thing--unsafe")).to_have_count(1)
     expect(page.locator(".cs-thing--unsafe .cs-thing__mistake")).to_have_text(said)
     expect(page.locator(".cs-thing:not(.cs-thing--unsafe) .cs-thing__mistake")).to_have_count(0)
+    settle(page)
     (alert,) = alerts(screens_app, child.id)
     with screens_app.app_context():
         assert db.session.scalar(
