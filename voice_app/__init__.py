@@ -54,6 +54,7 @@ def _init_extensions(app: Flask) -> None:
     from voice_app.core.security import SessionCookies
     from voice_app.i18n import select_locale
     from voice_app.i18n.dates import init_dates
+    from voice_app.i18n.fonts import pdf_font_css
 
     app.session_interface = SessionCookies()
     db.init_app(app)
@@ -61,6 +62,7 @@ def _init_extensions(app: Flask) -> None:
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
     init_dates(app)
+    app.jinja_env.globals["pdf_font_css"] = pdf_font_css
     app.jinja_env.policies["ext.i18n.trimmed"] = True
     limiter.init_app(app)
     login_manager.init_app(app)
@@ -80,10 +82,15 @@ def _register_blueprints(app: Flask) -> None:
     import voice_app.child_space.safety  # "I don't feel safe" without the outbox
     import voice_app.child_space.uploads  # the outbox's routes, on child_space's bp
     import voice_app.family.models
+    import voice_app.interpreting.models
     import voice_app.plans.models
+    import voice_app.read_aloud.models
     import voice_app.record.models
     import voice_app.replies.models
-    import voice_app.reports.models  # noqa: F401
+    import voice_app.reports.compare_views  # routes on the reports' blueprints
+    import voice_app.reports.meeting_views
+    import voice_app.reports.models
+    import voice_app.reports.spoken_views  # noqa: F401
     from voice_app.accounts.views import admin_bp as accounts_admin_bp
     from voice_app.accounts.views import bp as accounts_bp
     from voice_app.audit.views import bp as audit_bp
@@ -97,9 +104,12 @@ def _register_blueprints(app: Flask) -> None:
     from voice_app.family.staff_views import bp as family_staff_bp
     from voice_app.family.views import bp as family_bp
     from voice_app.i18n.views import bp as i18n_bp
+    from voice_app.interpreting.views import bp as interpreting_bp
+    from voice_app.interpreting.work_views import bp as interpreter_work_bp
     from voice_app.plans.edit_views import bp as plan_editing_bp
     from voice_app.plans.review_views import bp as plan_reviews_bp
     from voice_app.plans.views import bp as plans_bp
+    from voice_app.read_aloud.views import bp as read_aloud_bp
     from voice_app.record.confidential.views import bp as record_confidential_bp
     from voice_app.record.consent.views import bp as record_consent_bp
     from voice_app.record.entries.views import bp as record_bp
@@ -136,6 +146,9 @@ def _register_blueprints(app: Flask) -> None:
         reports_bp,
         report_editing_bp,
         family_reports_bp,
+        interpreting_bp,
+        interpreter_work_bp,
+        read_aloud_bp,
     ):
         app.register_blueprint(blueprint)
 
@@ -143,6 +156,7 @@ def _register_blueprints(app: Flask) -> None:
 def _init_request_hooks(app: Flask) -> None:
     from voice_app.core.security import add_security_headers
     from voice_app.i18n import LANGUAGES, text_direction
+    from voice_app.i18n.reviews import is_reviewed
 
     app.after_request(add_security_headers)
 
@@ -172,5 +186,6 @@ def _init_request_hooks(app: Flask) -> None:
             "languages": LANGUAGES,
             "current_locale": locale,
             "text_direction": text_direction(locale),
+            "translation_reviewed": is_reviewed(locale),
             "user": current_user,
         }

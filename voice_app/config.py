@@ -43,6 +43,11 @@ def load_config(instance_path: Path, overrides: dict[str, Any] | None = None) ->
         "QUEUE_URL": queue_url,
         #: Recordings, drawings and exports, encrypted (``core.storage``).
         "MEDIA_ROOT": _env("MEDIA_DIR") or str(instance_path / "media"),
+        #: ``s3://bucket/prefix``: media in an S3-compatible bucket shared by every host,
+        #: instead of ``MEDIA_ROOT`` (credentials from the standard ``AWS_*`` variables).
+        "MEDIA_URL": _env("MEDIA_URL") or "",
+        #: The S3 endpoint for a bucket not on AWS (MinIO, Ceph, ``rclone serve s3``).
+        "S3_ENDPOINT": _env("S3_ENDPOINT") or "",
         #: Media keys, oldest first (hex); the newest seals new files (``core.media_keys``).
         "MEDIA_KEYS": _media_keys(instance_path),
         "WHISPER_MODEL_DIR": _env("WHISPER_MODEL")
@@ -50,6 +55,9 @@ def load_config(instance_path: Path, overrides: dict[str, Any] | None = None) ->
         #: A running transcription renews its lease every third of this; a lease this old
         #: means its worker died, and the stall sweep (every minute) runs it again.
         "TRANSCRIPTION_LEASE_SECONDS": int(_env("TRANSCRIPTION_LEASE_SECONDS", "30") or 30),
+        #: How many audit chains appends spread over (``audit.services``): writers in
+        #: different lanes never wait for each other. 1 is the single chain of old.
+        "AUDIT_LANES": int(_env("AUDIT_LANES", "64") or 64),
         #: Threads the model uses; 0 means one per core this process may use.
         "WHISPER_CPU_THREADS": int(_env("WHISPER_CPU_THREADS", "0") or 0),
         # Shared tablets: a session ends after this long without a request.
@@ -71,6 +79,11 @@ def load_config(instance_path: Path, overrides: dict[str, Any] | None = None) ->
         "MAX_IMAGE_BYTES": 10 * 1024 * 1024,
         #: Resumable uploads: chunks still arriving are kept (sealed) here, at most this big.
         "UPLOAD_ROOT": str(instance_path / "uploads"),
+        #: Prompt audio spoken by espeak-ng, one file per language and text (``read_aloud``).
+        "READ_ALOUD_CACHE": _env("READ_ALOUD_DIR") or str(instance_path / "read_aloud"),
+        #: The longest recorded prompt an interpreter may publish.
+        "MAX_PROMPT_RECORDING_SECONDS": 60,
+        "MAX_PROMPT_RECORDING_BYTES": 2 * 1024 * 1024,
         "UPLOAD_CHUNK_BYTES": 64 * 1024,
         #: An upload nobody has added a chunk to for this long is removed by the sweep.
         "UPLOAD_ABANDONED_AFTER": timedelta(hours=24),
@@ -97,6 +110,9 @@ def load_config(instance_path: Path, overrides: dict[str, Any] | None = None) ->
         #: A reply to the child is due this many working days after they spoke (in their
         #: nation); an "I don't feel safe" press is answered the same day.
         "REPLY_WORKING_DAYS": int(_env("REPLY_WORKING_DAYS", "5") or 5),
+        #: Working days an interpreter needs to translate a report draft: a translation asked
+        #: for later than this before the share-by date arrives too late.
+        "TRANSLATION_WORKING_DAYS": int(_env("TRANSLATION_WORKING_DAYS", "5") or 5),
         "LATE_ENTRY_HOURS": int(_env("LATE_ENTRY_HOURS", "24") or 24),
         # Retention policy: a closed record is destroyed on the later of these two dates.
         "RETENTION_YEARS_AFTER_CLOSURE": int(_env("RETENTION_YEARS_AFTER_CLOSURE", "6") or 6),

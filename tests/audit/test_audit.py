@@ -4,17 +4,24 @@ from __future__ import annotations
 
 from itertools import pairwise
 
-from sqlalchemy import select, text
+from sqlalchemy import func, select, text
 
 from tests.factories import AssignmentFactory, ChildFactory, TeamFactory, UserFactory
 from voice_app.audit import services as audit
-from voice_app.audit.models import GENESIS_HASH, AuditAction, AuditEntry
+from voice_app.audit.models import AuditAction, AuditCheckpoint, AuditEntry, lane_genesis
 from voice_app.core.permissions import Role
 from voice_app.extensions import db
 
 
 def entries() -> list[AuditEntry]:
     return list(db.session.scalars(select(AuditEntry).order_by(AuditEntry.id)))
+
+
+def lanes_of(chain: list[AuditEntry]) -> dict[int, list[AuditEntry]]:
+    by_lane: dict[int, list[AuditEntry]] = {}
+    for entry in chain:
+        by_lane.setdefault(entry.lane, []).append(entry)
+    return by_lane
 
 
 def test_each_entry_links_to_the_one_before(make_client):
@@ -32,9 +39,10 @@ def test_each_entry_links_to_the_one_before(make_client):
         AuditAction.CHILD_VIEWED,
         AuditAction.LOGOUT,
     ]
-    assert chain[0].prev_hash == GENESIS_HASH
-    for before, after in pairwise(chain):
-        assert after.prev_hash == before.hash
+    for lane, in_lane in lanes_of(chain).items():
+        assert in_lane[0].prev_hash == lane_genesis(lane)
+        for before, after in pairwise(in_lane):
+            assert after.prev_hash == before.hash
     assert all(e.actor_label == sam.display for e in chain)
 
 
@@ -124,3 +132,88 @@ def test_concurrent_writers_never_fork_the_chain(app, runner):
     result = runner.invoke(args=["audit", "verify"])
     assert result.exit_code == 0, result.output
     assert "OK: 40 entries verified." in result.output
+    for lane, in_lane in lanes_of(entries()).items():
+        assert in_lane[0].prev_hash == lane_genesis(lane)
+        assert all(after.prev_hash == before.hash for before, after in pairwise(in_lane))
+
+
+def test_one_transaction_appends_to_one_lane_and_transactions_spread_over_lanes(app):
+    for n in range(30):
+        audit.record(AuditAction.SETTINGS_CHANGED, details={"n": n, "first": True})
+        audit.record(AuditAction.SETTINGS_CHANGED, details={"n": n, "first": False})
+        db.session.commit()
+    chain = entries()
+    pairs = list(zip(chain[::2], chain[1::2], strict=True))
+    assert all(first.lane == second.lane for first, second in pairs)
+    assert len({entry.lane for entry in chain}) > 5, "30 transactions drew more than 5 lanes"
+    assert {entry.lane for entry in chain} <= set(range(app.config["AUDIT_LANES"]))
+
+
+def test_one_lane_is_the_single_chain_of_old(app, monkeypatch):
+    monkeypatch.setitem(app.config, "AUDIT_LANES", 1)
+    make_chain(3)
+    make_chain(3)
+    chain = entries()
+    assert {entry.lane for entry in chain} == {0}
+    assert all(after.prev_hash == before.hash for before, after in pairwise(chain))
+
+
+def _delete(entry_id: int) -> None:
+    db.session.execute(text("DELETE FROM audit_entries WHERE id = :id"), {"id": entry_id})
+    db.session.commit()
+
+
+def test_a_checkpoint_shows_a_lanes_newest_entries_cut_off(runner):
+    made = make_chain(4)
+    assert "Checkpoint" in runner.invoke(args=["audit", "checkpoint"]).output
+    assert "Nothing new" in runner.invoke(args=["audit", "checkpoint"]).output
+    assert runner.invoke(args=["audit", "verify"]).exit_code == 0
+
+    # Removing the newest entry of a lane leaves its chain whole; only the checkpoint knows.
+    _delete(made[-1].id)
+
+    result = runner.invoke(args=["audit", "verify"])
+    assert result.exit_code == 1
+    assert f"lane {made[-1].lane} no longer matches checkpoint" in result.output
+
+
+def test_a_checkpoint_changed_or_signed_with_another_key_fails(app, runner, monkeypatch):
+    make_chain(2)
+    runner.invoke(args=["audit", "checkpoint"])
+    make_chain(2)
+    runner.invoke(args=["audit", "checkpoint"])
+    first, second = db.session.scalars(select(AuditCheckpoint).order_by(AuditCheckpoint.id))
+    assert second.prev_hash == first.hash
+
+    monkeypatch.setitem(app.config, "SECRET_KEY", "someone-elses-key")
+    result = runner.invoke(args=["audit", "verify"])
+    assert result.exit_code == 1 and "not signed with this key" in result.output
+    monkeypatch.undo()
+
+    db.session.execute(
+        text("UPDATE audit_checkpoints SET heads = :h WHERE id = :id"),
+        {"h": "{}", "id": first.id},
+    )
+    db.session.commit()
+    result = runner.invoke(args=["audit", "verify"])
+    assert result.exit_code == 1 and f"checkpoint {first.id} was changed" in result.output
+
+
+def test_an_entry_moved_to_another_lane_breaks_both(runner):
+    made = make_chain(3)
+    other = (made[0].lane + 1) % 64
+    db.session.execute(
+        text("UPDATE audit_entries SET lane = :lane WHERE id = :id"),
+        {"lane": other, "id": made[1].id},
+    )
+    db.session.commit()
+    result = runner.invoke(args=["audit", "verify"])
+    assert result.exit_code == 1 and "does not link" in result.output
+
+
+def test_the_worker_makes_a_checkpoint_every_minute(app):
+    from voice_app.audit.tasks import checkpoint_audit_lanes
+
+    make_chain(2)
+    checkpoint_audit_lanes.call_local()
+    assert db.session.scalar(select(func.count()).select_from(AuditCheckpoint)) == 1

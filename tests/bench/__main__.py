@@ -1,19 +1,31 @@
 """``python -m tests.bench``: every benchmark, one after another.
 
 One alone: ``python -m tests.bench.pages``, ``tests.bench.transcription``,
-``tests.bench.drawings`` or ``tests.bench.reports``.
+``tests.bench.drawings``, ``tests.bench.read_aloud`` or ``tests.bench.reports``.
 """
 
 from __future__ import annotations
 
 import sys
 
-from tests.bench import drawings, pages, plans, reports, transcription, uploads
+from tests.bench import (
+    audit_lanes,
+    drawings,
+    pages,
+    plans,
+    read_aloud,
+    reports,
+    transcription,
+    uploads,
+)
 
 
 def main() -> int:
     print("== Pages: the app against a bare Flask app, both under gunicorn ==", flush=True)
     status = pages.main()
+    print()
+    print("== Audited pages on PostgreSQL: one audit chain against 64 lanes ==", flush=True)
+    status = audit_lanes.main() or status
     print()
     print(
         "== A plan with 200 actions, 50 reviews and 40 contributions: page and PDF ==", flush=True
@@ -32,7 +44,10 @@ def main() -> int:
     status = drawings.main() or status
     print()
     print("== Uploads: slow tablets, synchronous=FULL, the orphan sweep ==", flush=True)
-    return uploads.main() or status
+    status = uploads.main() or status
+    print()
+    print("== Read-aloud: every prompt's audio in every language, rendered and cached ==")
+    return read_aloud.main() or status
 
 
 if __name__ == "__main__":

@@ -8,6 +8,7 @@ of another child gets 404 on it.
 
 from __future__ import annotations
 
+import uuid
 from datetime import date
 
 from sqlalchemy import select
@@ -15,10 +16,19 @@ from sqlalchemy import select
 from tests.core.matrix import CASE_READERS, Row, World, family_only, only
 from tests.core.matrix_plans import EDITORS_POST, SIGNERS_POST
 from voice_app.children.models import Child
+from voice_app.contributions.models import (
+    AuthorKind,
+    Contribution,
+    ContributionKind,
+    SharingChoice,
+    Transcript,
+    TranscriptStatus,
+)
 from voice_app.extensions import db
 from voice_app.family.models import FamilyAccount
-from voice_app.reports.models import ReportKind, ReportSection, Stance
-from voice_app.reports.services import answers, drafting, sharing
+from voice_app.reports.meeting_models import SpokenComment
+from voice_app.reports.models import Report, ReportKind, ReportSection, Stance
+from voice_app.reports.services import answers, drafting, sharing, signing
 
 
 def extend_world(world: World) -> None:
@@ -39,8 +49,31 @@ def extend_world(world: World) -> None:
     comment = answers.comment(
         report, account, ReportSection.WORRIED, Stance.DISAGREE, "Matrix disagreement", "en"
     )
+    # A comment she spoke, waiting for her to confirm the words.
+    voice = Contribution(
+        child_id=child.id,
+        client_id=str(uuid.uuid4()),
+        kind=ContributionKind.VOICE,
+        author_kind=AuthorKind.FAMILY_MEMBER,
+        family_member_id=account.family_member_id,
+        language="en",
+        sharing=SharingChoice.MY_WORKER,
+        transcript=Transcript(status=TranscriptStatus.DRAFT, machine_text="Matrix spoken"),
+    )
+    db.session.add(voice)
     db.session.flush()
-    world.extra.update(report=report.id, report_comment=comment.id)
+    version = drafting.latest(report)
+    spoken = SpokenComment(
+        report_id=report.id,
+        version_id=version.id,
+        section=ReportSection.WORRIED,
+        stance=Stance.AGREE,
+        family_member_id=account.family_member_id,
+        contribution_id=voice.id,
+    )
+    db.session.add(spoken)
+    db.session.flush()
+    world.extra.update(report=report.id, report_comment=comment.id, spoken_comment=spoken.id)
 
 
 def _r(w: World) -> str:
@@ -49,6 +82,15 @@ def _r(w: World) -> str:
 
 def _f(w: World) -> str:
     return f"/family/reports/{w.extra['report']}"
+
+
+def _signed_off_pdf(w: World) -> str:
+    """The world's report, signed off (once) by the manager: its chronology entry's PDF."""
+    report = db.session.get_one(Report, w.extra["report"])
+    if drafting.draft_of(report) is not None:
+        signing.sign_off(report, w.users["manager"])
+        db.session.commit()
+    return f"{_r(w)}/versions/{drafting.latest(report).number}/signed-off.pdf"
 
 
 def _post(path: str, data: dict[str, str] | None = None) -> Row:
@@ -95,6 +137,36 @@ ROWS: dict[str, list[Row]] = {
             lambda w: f"{_f(w)}/comments",
             family_only(302, 404, method="POST"),
             lambda w: {"section": "family_views", "body": "Matrix family words"},
+        )
+    ],
+    "reports.compare_versions": [Row("GET", lambda w: f"{_r(w)}/compare", only(CASE_READERS))],
+    "family_reports.compare_versions_for_family": [
+        Row("GET", lambda w: f"{_f(w)}/compare", family_only(200, 404))
+    ],
+    "reports.meeting": [Row("GET", lambda w: f"{_r(w)}/meeting", only(CASE_READERS))],
+    "reports.record_attendance": [
+        _post(
+            "/meeting/attendance",
+            {"family_member_id": "0", "name": "Matrix teacher", "attended": "no"},
+        )
+    ],
+    "reports.give_report": [_post("/meeting/give", {"attendance_id": "0", "how": "posted"})],
+    "reports.chronology_report_pdf": [
+        Row("GET", _signed_off_pdf, only(CASE_READERS)),
+    ],
+    "family_reports.speak_comment": [
+        Row(
+            "POST",
+            lambda w: f"{_f(w)}/spoken-comments",
+            family_only(302, 404, method="POST"),
+            lambda w: {"section": "family_views"},
+        )
+    ],
+    "family_reports.spoken_read_back": [
+        Row(
+            "GET",
+            lambda w: f"{_f(w)}/spoken-comments/{w.extra['spoken_comment']}",
+            family_only(200, 404),
         )
     ],
     "family_reports.final_view": [

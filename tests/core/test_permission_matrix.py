@@ -13,7 +13,9 @@ import pytest
 from tests.core import (
     matrix_alerts,
     matrix_family,
+    matrix_interpreting,
     matrix_plans,
+    matrix_read_aloud,
     matrix_record,
     matrix_replies,
     matrix_reports,
@@ -70,6 +72,8 @@ AREAS = (
     matrix_plans,
     matrix_family,
     matrix_reports,
+    matrix_interpreting,
+    matrix_read_aloud,
 )
 
 

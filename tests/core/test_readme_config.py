@@ -13,21 +13,25 @@ def table_settings() -> set[str]:
     section = readme.split("## Configuration", 1)[1].split("\n### ", 1)[0]
     rows = [line for line in section.splitlines() if line.startswith("| `VOICE_APP_")]
     return {
-        name for row in rows for name in re.findall(r"`(VOICE_APP_[A-Z_]+)`", row.split(" | ")[0])
+        name
+        for row in rows
+        for name in re.findall(r"`(VOICE_APP_[A-Z0-9_]+)`", row.split(" | ")[0])
     }
 
 
 def settings_read_by_the_code() -> set[str]:
     config = (ROOT / "voice_app" / "config.py").read_text(encoding="utf-8")
-    names = {f"VOICE_APP_{n}" for n in re.findall(r'_env(?:_bool)?\(\s*"([A-Z_]+)"', config)}
+    names = {f"VOICE_APP_{n}" for n in re.findall(r'_env(?:_bool)?\(\s*"([A-Z0-9_]+)"', config)}
     for path in (ROOT / "voice_app").rglob("*.py"):
-        names |= set(re.findall(r"VOICE_APP_[A-Z_]+", path.read_text(encoding="utf-8")))
+        names |= set(re.findall(r"VOICE_APP_[A-Z0-9_]+", path.read_text(encoding="utf-8")))
     return names - {"VOICE_APP_"}
 
 
 def test_the_table_lists_every_setting_config_reads():
     config = (ROOT / "voice_app" / "config.py").read_text(encoding="utf-8")
-    from_config = {f"VOICE_APP_{n}" for n in re.findall(r'_env(?:_bool)?\(\s*"([A-Z_]+)"', config)}
+    from_config = {
+        f"VOICE_APP_{n}" for n in re.findall(r'_env(?:_bool)?\(\s*"([A-Z0-9_]+)"', config)
+    }
     assert from_config, "config.py reads its settings through _env()"
     assert from_config - table_settings() == set()
 

@@ -10,12 +10,12 @@ from pathlib import Path
 import pytest
 from flask import Flask
 
-from voice_app.core import storage
 from voice_app.core.storage import (
     FORMAT_VERSION,
     MediaCorrupt,
     MediaNotFound,
     MediaStore,
+    blobs,
     media_key,
     media_store,
 )
@@ -183,7 +183,7 @@ def test_a_failed_put_leaves_nothing_behind(
     def fail(*args: object) -> None:
         raise OSError("disk full")
 
-    monkeypatch.setattr(storage.os, failing, fail)
+    monkeypatch.setattr(blobs.os, failing, fail)
     with pytest.raises(OSError, match="disk full"):
         store.put(MARKER)
     monkeypatch.undo()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 
 import pytest
 from sqlalchemy import select
@@ -68,7 +68,8 @@ def test_a_practitioner_builds_a_plan_and_agrees_it_at_a_review(make_client) -> 
     assert "The child's own words are in this plan." in page
     assert "Visit every Saturday" in page
 
-    held = (date.today() - timedelta(days=1)).isoformat()
+    # Today: a meeting held yesterday is a late entry after 09:00 (more than 24 hours).
+    held = date.today().isoformat()
     response = client.submit(
         f"{base}/reviews/new",
         {
@@ -77,9 +78,9 @@ def test_a_practitioner_builds_a_plan_and_agrees_it_at_a_review(make_client) -> 
             "present": "Maya\nMum\nSam Patel",
             "absent": "Dad",
             "what_changed": "Nan collects from school now.",
-            "decision": "The plan continues.",
-            "decided_by": "Core group",
-            "decision_reasons": "Things are getting safer.",
+            "decisions-0-decision": "The plan continues.",
+            "decisions-0-decided_by": "Core group",
+            "decisions-0-reasons": "Things are getting safer.",
             "agree_plan": "y",
         },
     )

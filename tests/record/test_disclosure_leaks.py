@@ -168,6 +168,7 @@ def staff_responses(app, browser, scene, request_ids: list[int]) -> dict[str, tu
         "action_id": [1, 999999],
         # Reports keep their own leak walk (tests/reports); here their pages must stay clean.
         "report_id": [1, 999999],
+        "spoken_id": [1, 999999],
         # The family's pages (staff are sent to the family sign-in) and their invitations.
         "token": ["not-an-invitation"],
         "member_id": [scene["parent"].id, 999999],

@@ -67,7 +67,7 @@ def test_after_a_purge_no_marker_is_in_any_table_or_the_sqlite_files(
     # A recording still arriving in chunks when the record is destroyed goes with it.
     arriving = upload_sessions.begin(child.id, str(uuid.uuid4()), 10, "0" * 64, 100)
     upload_sessions.add_chunk(arriving, 0, b"Qzxchunk")
-    assert arriving.folder.is_dir()
+    assert (Path(app.config["UPLOAD_ROOT"]) / arriving.prefix).is_dir()
     for browser in (make_client(worker.email), make_client(manager.email)):
         for words in ("Qzxname", "Qzxpref"):
             browser.submit("/children/search", {"q": words})

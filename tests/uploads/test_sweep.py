@@ -86,9 +86,9 @@ def test_the_hourly_task_sweeps_and_clears_abandoned_uploads(app):
 
     session = upload_sessions.begin(1, str(uuid.uuid4()), 10, "0" * 64, 100)
     hours = app.config["UPLOAD_ABANDONED_AFTER"].total_seconds()
-    _age(session.folder / upload_sessions.META, hours + 60)
-    _age(session.folder, hours + 60)
+    folder = Path(app.config["UPLOAD_ROOT"]) / session.prefix
+    _age(folder / upload_sessions.META, hours + 60)
     fresh = upload_sessions.begin(1, str(uuid.uuid4()), 10, "0" * 64, 100)
     tasks.sweep_media.call_local()
-    assert not session.folder.exists()
-    assert fresh.folder.exists()
+    assert upload_sessions.find(1, session.client_id) is None and not folder.exists()
+    assert upload_sessions.find(1, fresh.client_id) == fresh

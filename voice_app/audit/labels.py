@@ -64,6 +64,7 @@ ACTION_LABELS = {
     AuditAction.PLAN_VERSION_SIGNED_OFF: _l("Signed off a plan version"),
     AuditAction.PLAN_REVIEW_RECORDED: _l("Recorded a plan review"),
     AuditAction.PLAN_PDF_MADE: _l("Made a plan PDF"),
+    AuditAction.OVERDUE_REVIEWS_VIEWED: _l("Viewed overdue plan reviews"),
     AuditAction.CHILD_PLAN_VIEWED: _l("A child viewed their plan"),
     AuditAction.FAMILY_ACCOUNT_INVITED: _l("Invited a family member to the family space"),
     AuditAction.FAMILY_INVITATION_OPENED: _l("A family member opened their invitation"),
@@ -88,4 +89,21 @@ ACTION_LABELS = {
     AuditAction.FAMILY_REPORT_VIEWED: _l("A family member read a report shared with them"),
     AuditAction.FAMILY_REPORT_COMMENTED: _l("A family member commented on a report"),
     AuditAction.FAMILY_REPORT_FINAL_VIEW: _l("A family member gave their view of a final report"),
+    AuditAction.REPORT_COMPARED: _l("Compared two versions of a report"),
+    AuditAction.FAMILY_REPORT_COMPARED: _l("A family member compared two versions of a report"),
+    AuditAction.REPORT_ATTENDANCE_RECORDED: _l("Recorded who attended a report's meeting"),
+    AuditAction.REPORT_GIVEN: _l("Gave a signed-off report to someone who did not attend"),
+    AuditAction.REPORT_CHRONOLOGY_PDF_READ: _l("Downloaded a signed-off report's PDF"),
+    AuditAction.INTERPRETING_REQUESTED: _l(
+        "Asked an interpreter for a translation or interpreting"
+    ),
+    AuditAction.INTERPRETING_REQUESTS_VIEWED: _l("Viewed interpreting requests"),
+    AuditAction.INTERPRETING_ITEM_VIEWED: _l("An interpreter opened what a request asks for"),
+    AuditAction.INTERPRETING_CONFIDENTIAL_INCLUDED: _l(
+        "Let a confidential item go to an interpreter"
+    ),
+    AuditAction.INTERPRETING_DONE: _l("An interpreter finished a request"),
+    AuditAction.TRANSLATION_ADDED: _l("Added a translation beside the original"),
+    AuditAction.PROMPT_RECORDED: _l("Recorded a prompt of the child's space"),
+    AuditAction.PROMPT_PUBLISHED: _l("Published a recorded prompt for children to hear"),
 }

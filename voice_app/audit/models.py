@@ -1,4 +1,5 @@
-"""Audit entries: each carries the hash of the one before it."""
+"""Audit entries, each carrying the hash of the one before it in its lane, and the signed
+checkpoints that tie the lanes together (``audit.services`` says why there are lanes)."""
 
 from __future__ import annotations
 
@@ -7,12 +8,21 @@ import json
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import Integer, String, Text
+from sqlalchemy import Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from voice_app.core.db import Base, UTCDateTime, str_enum
 
 GENESIS_HASH = "0" * 64
+
+
+def lane_genesis(lane: int) -> str:
+    """The ``prev_hash`` of a lane's first entry. Lane 0 continues the single chain kept
+    before there were lanes; every other lane starts from its own value, so no two lanes
+    can be spliced together unnoticed (and ``prev_hash`` stays unique)."""
+    if lane == 0:
+        return GENESIS_HASH
+    return hashlib.sha256(f"voice_app audit lane {lane}".encode()).hexdigest()
 
 
 class AuditAction(StrEnum):
@@ -74,6 +84,7 @@ class AuditAction(StrEnum):
     PLAN_VERSION_SIGNED_OFF = "plan_version_signed_off"
     PLAN_REVIEW_RECORDED = "plan_review_recorded"
     PLAN_PDF_MADE = "plan_pdf_made"
+    OVERDUE_REVIEWS_VIEWED = "overdue_reviews_viewed"
     CHILD_PLAN_VIEWED = "child_plan_viewed"
     FAMILY_ACCOUNT_INVITED = "family_account_invited"
     FAMILY_INVITATION_OPENED = "family_invitation_opened"
@@ -98,14 +109,32 @@ class AuditAction(StrEnum):
     FAMILY_REPORT_VIEWED = "family_report_viewed"
     FAMILY_REPORT_COMMENTED = "family_report_commented"
     FAMILY_REPORT_FINAL_VIEW = "family_report_final_view"
+    REPORT_COMPARED = "report_compared"
+    FAMILY_REPORT_COMPARED = "family_report_compared"
+    REPORT_ATTENDANCE_RECORDED = "report_attendance_recorded"
+    REPORT_GIVEN = "report_given"
+    REPORT_CHRONOLOGY_PDF_READ = "report_chronology_pdf_read"
+    INTERPRETING_REQUESTED = "interpreting_requested"
+    INTERPRETING_REQUESTS_VIEWED = "interpreting_requests_viewed"
+    INTERPRETING_ITEM_VIEWED = "interpreting_item_viewed"
+    INTERPRETING_CONFIDENTIAL_INCLUDED = "interpreting_confidential_included"
+    INTERPRETING_DONE = "interpreting_done"
+    TRANSLATION_ADDED = "translation_added"
+    PROMPT_RECORDED = "prompt_recorded"
+    PROMPT_PUBLISHED = "prompt_published"
 
 
 class AuditEntry(Base):
     """One event. Rows are only ever inserted; ``flask audit verify`` proves none changed."""
 
     __tablename__ = "audit_entries"
+    __table_args__ = (Index("ix_audit_entries_lane_id", "lane", "id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    #: Which chain the entry belongs to: each transaction appends to one lane, so writers
+    #: in different lanes never wait for each other. Bound by the chain itself: an entry
+    #: moved to another lane no longer links to the entry before it there.
+    lane: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     occurred_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
     action: Mapped[AuditAction] = mapped_column(str_enum(AuditAction, 40))
     #: Who acted; None for the anonymous (a failed login for an unknown address).
@@ -146,3 +175,34 @@ class AuditEntry(Base):
     def details_dict(self) -> dict[str, object]:
         loaded = json.loads(self.details or "{}")
         return loaded if isinstance(loaded, dict) else {}
+
+
+class AuditCheckpoint(Base):
+    """The head of every lane at one moment, signed, and chained to the checkpoint before.
+
+    A checkpoint says "lane 3 had 1,204 entries up to entry 88,190, whose hash is …": an
+    entry removed or reordered anywhere before it, in any lane, shows at verification. The
+    signature (HMAC under a key derived from the secret key) means someone who can write to
+    the database but does not hold the key cannot make a new checkpoint to hide a change.
+    """
+
+    __tablename__ = "audit_checkpoints"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    made_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    #: Canonical JSON: {"<lane>": [last entry id, its hash, entries in the lane up to it]}.
+    heads: Mapped[str] = mapped_column(Text)
+    prev_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    hash: Mapped[str] = mapped_column(String(64), unique=True)
+    signature: Mapped[str] = mapped_column(String(64))
+
+    def compute_hash(self) -> str:
+        payload = json.dumps(
+            [self.prev_hash, self.made_at.isoformat(), self.heads], separators=(",", ":")
+        )
+        return hashlib.sha256(payload.encode()).hexdigest()
+
+    @property
+    def heads_by_lane(self) -> dict[int, tuple[int, str, int]]:
+        loaded = json.loads(self.heads)
+        return {int(lane): (int(v[0]), str(v[1]), int(v[2])) for lane, v in loaded.items()}

@@ -56,7 +56,17 @@ PIN_PENDING_KEY = "pin_pending"
 
 #: What a device in the child's space may still reach outside the space itself.
 REACHABLE_FROM_CHILD_SPACE = frozenset(
-    {"static", "core.favicon", "i18n.set_language", "health.healthz"}
+    {
+        "static",
+        "core.favicon",
+        "i18n.set_language",
+        "health.healthz",
+        # Prompt audio (only the words of the space itself) and where pictures come from.
+        "read_aloud.index",
+        "read_aloud.audio",
+        "read_aloud.recording",
+        "read_aloud.about",
+    }
 )
 
 
@@ -241,6 +251,7 @@ def home() -> str:
         max_audio_seconds=current_app.config["MAX_AUDIO_SECONDS"],
         child_locale=space.locale,
         child_replies=child_replies,
+        symbols=child.symbols_mode(today()),
     )
 
 

@@ -64,6 +64,13 @@ def not_in_future(form: Form, field: DateField) -> None:
         raise ValidationError(_l("A date of birth cannot be in the future."))
 
 
+def _symbols_choice(value: object) -> bool | None:
+    """The symbols setting as stored: None follows the band; "yes" and "no" are chosen."""
+    if value in (None, "", "None"):
+        return None
+    return value is True or value in ("yes", "True")
+
+
 class ChildForm(Form):
     reference = StringField(
         _l("Reference number"), validators=[required(), max_length(40)], filters=[strip_text]
@@ -98,6 +105,23 @@ class ChildForm(Form):
         description=_l("For example: uses Makaton, prefers pictures, needs an interpreter."),
         validators=[optional()],
         filters=[strip_text],
+    )
+    uses_symbols = SelectField(
+        # i18n: a setting of the child's communication needs, for the child's own space.
+        _l("Pictures and symbols"),
+        description=_l(
+            "Symbols mode shows a large picture with every question, choice and button, "
+            "and reads each question out, for children who prefer pictures or use symbols."
+        ),
+        choices=choice_list(
+            {
+                "": _l("As for the child's age band (on for the youngest)"),
+                "yes": _l("Symbols mode: pictures first"),
+                "no": _l("Words first"),
+            }
+        ),
+        coerce=_symbols_choice,
+        default=None,
     )
     nation = SelectField(
         _l("UK nation"),

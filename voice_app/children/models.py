@@ -70,6 +70,9 @@ class Child(Base):
     #: Interface language for the child's own space (a code from voice_app.i18n.LANGUAGES).
     preferred_language: Mapped[str] = mapped_column(String(10), default="en")
     communication_needs: Mapped[str | None] = mapped_column(Text)
+    #: Symbols mode in the child's space (pictures first, words small, prompts read out):
+    #: None follows the band (on for the early band); True or False is chosen for the child.
+    uses_symbols: Mapped[bool | None] = mapped_column()
     #: The UK nation whose bank holidays count in the child's working-day deadlines.
     nation: Mapped[Nation] = mapped_column(
         str_enum(Nation, 20), default=Nation.ENGLAND_AND_WALES, server_default="england_wales"
@@ -106,6 +109,12 @@ class Child(Base):
     def band(self, today: date) -> DevelopmentalBand:
         """The band in use: the practitioner's override if any, else the one for the age."""
         return self.band_override or band_for_age(self.age(today))
+
+    def symbols_mode(self, today: date) -> bool:
+        """Whether the child's space shows pictures first: their setting, else their band's."""
+        if self.uses_symbols is not None:
+            return self.uses_symbols
+        return self.band(today) is DevelopmentalBand.EARLY
 
 
 class FamilyMember(Base):

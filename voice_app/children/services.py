@@ -38,6 +38,7 @@ DETAIL_FIELDS = (
     "address",
     "preferred_language",
     "communication_needs",
+    "uses_symbols",
     "nation",
     "lead_practitioner_id",
 )

@@ -49,6 +49,7 @@ from voice_app.core.permissions import Permission, Role, require
 from voice_app.core.view_helpers import commit_or_show
 from voice_app.extensions import db
 from voice_app.i18n import LANGUAGES
+from voice_app.plans.services import overdue as plan_overdue
 from voice_app.record.disclosure import alert_groups
 from voice_app.replies import overdue
 
@@ -82,6 +83,7 @@ def case_list() -> str:
     alert_names = services.names_of({group.child_id for group in alerts})
     children, total = services.case_list(current_user._get_current_object(), search, page, per_page)
     overdue_replies, overdue_more = overdue.overdue_for(reader)
+    overdue_reviews, overdue_reviews_more = plan_overdue.overdue_reviews_for(reader)
     db.session.commit()
     return render_template(
         "children/list.html",
@@ -96,6 +98,8 @@ def case_list() -> str:
         alert_names=alert_names,
         overdue_replies=overdue_replies,
         overdue_more=overdue_more,
+        overdue_reviews=overdue_reviews,
+        overdue_reviews_more=overdue_reviews_more,
     )
 
 

@@ -1,8 +1,9 @@
 """Resumable uploads: a recording or drawing sent in chunks, joined only once it is whole.
 
 A weak link drops connections; a chunk lost at 90 % is sent again, not the whole file.
-Each chunk is kept sealed with the media key under
-``UPLOAD_ROOT/<child id>/<client id>/<offset>`` until the tablet finishes the item. Then
+Each chunk is kept sealed with the media key as ``<child id>/<client id>/<offset>`` in the
+upload store (``core.storage.upload_blobs``: ``UPLOAD_ROOT`` on this host, or the media
+bucket that every host shares) until the tablet finishes the item. Then
 the chunks are joined, checked against the size and SHA-256 the tablet declared when it
 began, and handed to ``add_contribution`` as any upload is: its checks run, and the
 contribution is stored once (keyed on the client id). Nothing of a half-sent item reaches
@@ -15,18 +16,15 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import re
-import shutil
-import tempfile
 import time
 import uuid
 from dataclasses import dataclass
-from pathlib import Path
 
 from flask import current_app
 
-from voice_app.core.storage import MediaCorrupt, media_store, seal_overhead
+from voice_app.core.storage import SEAL_OVERHEAD, BlobMissing, MediaCorrupt, media_store
+from voice_app.core.storage import upload_blobs as _blobs
 
 _SHA256 = re.compile(r"[0-9a-f]{64}")
 _CHUNK_NAME = re.compile(r"[0-9]{12}")
@@ -59,20 +57,16 @@ class UploadSession:
     sha256: str
 
     @property
-    def folder(self) -> Path:
-        return _folder(self.child_id, self.client_id)
+    def prefix(self) -> str:
+        return _prefix(self.child_id, self.client_id)
 
     def label(self, offset: int) -> str:
         return f"upload:{self.child_id}:{self.client_id}:{offset:012d}"
 
 
-def _root() -> Path:
-    return Path(current_app.config["UPLOAD_ROOT"])
-
-
-def _folder(child_id: int, client_id: str) -> Path:
-    # The client id comes from the tablet: it must be a UUID before it becomes a path.
-    return _root() / str(int(child_id)) / str(uuid.UUID(client_id))
+def _prefix(child_id: int, client_id: str) -> str:
+    # The client id comes from the tablet: it must be a UUID before it becomes a key.
+    return f"{int(child_id)}/{uuid.UUID(client_id)}"
 
 
 def begin(child_id: int, client_id: str, size: int, sha256: str, max_bytes: int) -> UploadSession:
@@ -90,18 +84,16 @@ def begin(child_id: int, client_id: str, size: int, sha256: str, max_bytes: int)
         return existing
     if existing is not None:
         discard(existing)
-    session.folder.mkdir(mode=0o700, parents=True, exist_ok=True)
     meta = {"size": size, "sha256": sha256}
-    _write_whole(session.folder / META, json.dumps(meta).encode())
+    _blobs().write(f"{session.prefix}/{META}", json.dumps(meta).encode())
     return session
 
 
 def find(child_id: int, client_id: str) -> UploadSession | None:
     """The upload in progress for this item, if there is one."""
     try:
-        folder = _folder(child_id, client_id)
-        meta = json.loads((folder / META).read_text())
-    except (ValueError, OSError):
+        meta = json.loads(_blobs().read(f"{_prefix(child_id, client_id)}/{META}"))
+    except (ValueError, BlobMissing):
         return None
     return UploadSession(child_id, str(uuid.UUID(client_id)), int(meta["size"]), meta["sha256"])
 
@@ -109,10 +101,10 @@ def find(child_id: int, client_id: str) -> UploadSession | None:
 def received(session: UploadSession) -> int:
     """How many bytes from the start have arrived without a gap."""
     offset = 0
-    for start, path in _chunks(session):
+    for start, size in _chunks(session):
         if start != offset:
             break
-        offset += path.stat().st_size - seal_overhead(path)
+        offset += size - SEAL_OVERHEAD
     return min(offset, session.size)
 
 
@@ -128,7 +120,7 @@ def add_chunk(session: UploadSession, offset: int, data: bytes) -> int:
     if offset + len(data) > session.size:
         raise UploadTooLarge(offset + len(data))
     sealed = media_store().seal(session.label(offset), data)
-    _write_whole(session.folder / f"{offset:012d}", sealed)
+    _blobs().write(f"{session.prefix}/{offset:012d}", sealed)
     return offset + len(data)
 
 
@@ -138,13 +130,13 @@ def assemble(session: UploadSession) -> bytes:
         raise UploadIncomplete(received(session))
     parts: list[bytes] = []
     offset = 0
-    store = media_store()
-    for start, path in _chunks(session):
+    store, blobs = media_store(), _blobs()
+    for start, _size in _chunks(session):
         if start != offset or offset >= session.size:
             break
         try:
-            part = store.unseal(session.label(start), path.read_bytes())
-        except MediaCorrupt:
+            part = store.unseal(session.label(start), blobs.read(f"{session.prefix}/{start:012d}"))
+        except (MediaCorrupt, BlobMissing):
             discard(session)
             raise UploadDamaged(session.client_id) from None
         parts.append(part)
@@ -158,44 +150,40 @@ def assemble(session: UploadSession) -> bytes:
 
 def discard(session: UploadSession) -> None:
     """Remove the upload's chunks (the item was stored, or is being sent again)."""
-    shutil.rmtree(session.folder, ignore_errors=True)
+    _blobs().delete_under(session.prefix)
+
+
+def discard_child(child_id: int) -> int:
+    """Remove every upload of a child still arriving (a purge); returns how many there were."""
+    blobs = _blobs()
+    items = {listed.key.split("/")[1] for listed in blobs.list_under(str(int(child_id)))}
+    if items:
+        blobs.delete_under(str(int(child_id)))
+    return len(items)
 
 
 def remove_abandoned(now: float | None = None) -> list[str]:
     """Remove uploads with no new chunk for ``UPLOAD_ABANDONED_AFTER``; returns their keys."""
     cutoff = (now or time.time()) - current_app.config["UPLOAD_ABANDONED_AFTER"].total_seconds()
-    removed: list[str] = []
-    root = _root()
-    if not root.is_dir():
-        return removed
-    for child_folder in root.iterdir():
-        if not child_folder.is_dir():
-            continue
-        for folder in child_folder.iterdir():
-            newest = max((p.stat().st_mtime for p in folder.iterdir()), default=0.0)
-            newest = max(newest, folder.stat().st_mtime)
-            if newest < cutoff:
-                shutil.rmtree(folder, ignore_errors=True)
-                removed.append(f"{child_folder.name}/{folder.name}")
+    blobs = _blobs()
+    newest: dict[str, float] = {}
+    for listed in blobs.list_under(""):
+        child, _, rest = listed.key.partition("/")
+        item, _, name = rest.partition("/")
+        if child.isdigit() and item and name:
+            key = f"{child}/{item}"
+            newest[key] = max(newest.get(key, 0.0), listed.modified)
+    removed = sorted(key for key, modified in newest.items() if modified < cutoff)
+    for key in removed:
+        blobs.delete_under(key)
     return removed
 
 
-def _chunks(session: UploadSession) -> list[tuple[int, Path]]:
-    try:
-        names = os.listdir(session.folder)
-    except FileNotFoundError:
-        return []
-    found = [(int(name), session.folder / name) for name in names if _CHUNK_NAME.fullmatch(name)]
+def _chunks(session: UploadSession) -> list[tuple[int, int]]:
+    """(offset, stored size) of each chunk that has arrived, in order."""
+    found = [
+        (int(listed.name), listed.size)
+        for listed in _blobs().list_under(session.prefix)
+        if _CHUNK_NAME.fullmatch(listed.name)
+    ]
     return sorted(found)
-
-
-def _write_whole(path: Path, data: bytes) -> None:
-    """Write to a temporary name, then rename: a chunk is there whole or not at all."""
-    fd, temp_name = tempfile.mkstemp(dir=path.parent, prefix=".", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.replace(temp_name, path)
-    except BaseException:
-        Path(temp_name).unlink(missing_ok=True)
-        raise

@@ -39,6 +39,8 @@ from voice_app.core.db import utcnow
 from voice_app.core.forms import choice_list
 from voice_app.core.permissions import Permission, require
 from voice_app.extensions import db
+from voice_app.interpreting.models import SourceKind
+from voice_app.interpreting.services.translations import confirmed_translations
 from voice_app.record.lookup import contribution_or_404, seen_by_reader
 from voice_app.record.models import EntryKind
 from voice_app.replies import services as replies
@@ -93,10 +95,13 @@ def timeline(child_id: int) -> str:
         if item.flagged_unsafe and (found := alerts.mistake_for(item.id)) is not None
     }
     reply_statuses = replies.statuses(child, items)
+    # Confirmed translations, beside the originals this reader already sees.
+    translated = confirmed_translations(SourceKind.CONTRIBUTION, {item.id for item in items})
     db.session.commit()
     return render_template(
         "contributions/timeline.html",
         child=child,
+        translated=translated,
         form=form,
         items=items,
         confirm_form=ConfirmTranscriptForm(),

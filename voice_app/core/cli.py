@@ -13,9 +13,12 @@ from sqlalchemy.engine import make_url
 def register_cli(app: Flask) -> None:
     from voice_app.accounts.cli import users_cli
     from voice_app.audit.cli import audit_cli
+    from voice_app.core.backup import backup_cli
     from voice_app.core.demo import demo_command
     from voice_app.core.media_keys import media_cli
     from voice_app.i18n.cli import i18n_cli
+    from voice_app.interpreting.cli import interpreting_cli
+    from voice_app.read_aloud.cli import speech_cli
     from voice_app.record.cli import records_cli
     from voice_app.transcription.cli import transcribe_command
 
@@ -27,13 +30,16 @@ def register_cli(app: Flask) -> None:
         transcribe_command,
         records_cli,
         media_cli,
+        backup_cli,
+        interpreting_cli,
+        speech_cli,
     ):
         app.cli.add_command(command)
     say_which_database(app)
 
 
 def say_which_database(app: Flask) -> None:
-    """Every ``flask`` command says (on stderr) which database and queue it uses.
+    """Every ``flask`` command says (on stderr) which database, queue and media store it uses.
 
     A command run without the deployment's ``VOICE_APP_DATABASE_URL`` would otherwise
     quietly read the SQLite file in ``instance/`` ("audit verify: OK" about the wrong
@@ -43,7 +49,8 @@ def say_which_database(app: Flask) -> None:
         return
     click.echo(
         f"voice_app: database {_shown(app.config['SQLALCHEMY_DATABASE_URI'])}, "
-        f"queue {_shown(app.config['QUEUE_URL'])}",
+        f"queue {_shown(app.config['QUEUE_URL'])}, "
+        f"media {app.config.get('MEDIA_URL') or app.config['MEDIA_ROOT']}",
         err=True,
     )
 

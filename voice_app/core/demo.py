@@ -15,6 +15,7 @@ from voice_app.core.db import utcnow
 from voice_app.core.permissions import Role
 from voice_app.extensions import db
 from voice_app.family.demo import DEMO_FAMILY_PASSPHRASE, DEMO_FAMILY_SIGN_IN, seed_family
+from voice_app.interpreting.demo import seed_interpreting
 from voice_app.plans.demo import seed_plan
 from voice_app.record.demo import seed_chronology
 from voice_app.replies.demo import seed_reply
@@ -121,6 +122,7 @@ def seed_demo() -> dict[str, User]:
         utcnow() + timedelta(days=90),
         staff["manager@demo.example"],
     )
+    seed_interpreting(omar, sam, staff["interpreter@demo.example"])
     ethan = children.create_child(
         _child("RCT-2026-0203", "Ethan Wright", "", _born_years_ago(14), "en", gender="Boy"),
         staff["colleague@demo.example"],

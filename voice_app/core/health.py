@@ -1,7 +1,8 @@
 """``GET /healthz``: whether the app is ready to serve, and the state of each part.
 
-Ready means: the database answers, its schema is at the newest migration, a worker has
-written its heartbeat recently, and — on a demo database (``VOICE_APP_DEMO``, set by
+Ready means: the database answers, its schema is at the newest migration, the media store
+(a folder or an S3 bucket) can be written, a worker has written its heartbeat recently,
+and — on a demo database (``VOICE_APP_DEMO``, set by
 ``make run``) — the demo accounts are seeded. Anything else answers 503 and names the
 failing parts, so a load balancer or a script waits until sign-in works. The speech model
 only degrades the app (transcripts wait), so it is reported but not required.
@@ -19,6 +20,7 @@ from sqlalchemy import func, select, text
 from werkzeug.wrappers import Response
 
 from voice_app.core.queue import queue_status
+from voice_app.core.storage import media_store
 from voice_app.extensions import db, limiter
 from voice_app.transcription.engine import model_status
 
@@ -76,6 +78,13 @@ def demo_status() -> str:
     return "seeded" if found == len(emails) else "not_seeded"
 
 
+def media_status() -> str:
+    try:
+        return "ok" if media_store().blobs.check() else "unavailable"
+    except Exception:  # a store that cannot even be built (a malformed MEDIA_URL)
+        return "unavailable"
+
+
 @bp.get("/healthz")
 @limiter.exempt
 def healthz() -> tuple[Response, int]:
@@ -84,11 +93,13 @@ def healthz() -> tuple[Response, int]:
     demo = demo_status() if schema["status"] == "at_head" else "unknown"
     queue = queue_status()
     speech_model = model_status(current_app.config["WHISPER_MODEL_DIR"])
+    media = media_status()
     failing = [
         part
         for part, ok in (
             ("database", database == "ok"),
             ("schema", schema["status"] == "at_head"),
+            ("media", media == "ok"),
             ("queue", queue["status"] != "unavailable"),
             ("worker", queue["status"] == "ok"),
             ("demo", demo == "seeded" or not current_app.config["DEMO"]),
@@ -105,6 +116,7 @@ def healthz() -> tuple[Response, int]:
         "schema": schema,
         "demo": demo,
         "queue": queue,
+        "media": media,
         "speech_model": speech_model,
     }
     return jsonify(body), 503 if failing else 200

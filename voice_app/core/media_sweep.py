@@ -1,10 +1,12 @@
 """The orphan-media sweep: files in the media store that no row owns are removed.
 
-``MediaStore.put`` writes a file whole (temporary name, fsync, rename) before the row that
-names it is committed. A worker killed in between leaves an encrypted file nobody owns;
-one killed mid-write leaves a ``.tmp``. The sweep removes both once they are older than
-``MEDIA_SWEEP_GRACE`` (an upload in progress writes its files moments before its row
-commits), and logs what it removed by path and id only: nothing personal.
+``MediaStore.put`` writes a file whole (in a folder: temporary name, fsync, rename; in a
+bucket: one object upload) before the row that names it is committed. A worker killed in
+between leaves an encrypted file nobody owns; one killed mid-write to a folder leaves a
+``.tmp``. The sweep removes both once they are older than ``MEDIA_SWEEP_GRACE`` (an
+upload in progress writes its files moments before its row commits), and logs what it
+removed by path and id only: nothing personal. It reads the store's own listing, so it
+works on a folder and on a bucket alike.
 
 Which rows own media is read from the models themselves: every mapped column whose name
 ends in ``media_id``, so a new table holding media is covered without anyone listing it.
@@ -12,10 +14,8 @@ ends in ``media_id``, so a new table holding media is covered without anyone lis
 
 from __future__ import annotations
 
-import os
 import re
 import time
-from pathlib import Path
 
 from flask import current_app
 from sqlalchemy import Column, select
@@ -49,44 +49,20 @@ def owned_media_ids() -> set[str]:
 def sweep_orphan_media(now: float | None = None) -> list[str]:
     """Remove unowned media files and leftover ``.tmp`` files past the grace period.
 
-    Returns the removed files as ``<fan-out>/<name>`` paths under the media root. The
-    files are listed before the owners are read, so a row committed while the sweep runs
-    is seen, and a file newer than the grace period is never touched.
+    Returns the removed files as ``<fan-out>/<name>`` keys in the store. The files are
+    listed before the owners are read, so a row committed while the sweep runs is seen,
+    and a file newer than the grace period is never touched.
     """
-    root = media_store().root
+    blobs = media_store().blobs
     cutoff = (now or time.time()) - current_app.config["MEDIA_SWEEP_GRACE"].total_seconds()
-    candidates = [path for path in _files(root) if _mtime(path) < cutoff]
+    candidates = [listed for listed in blobs.listing() if listed.modified < cutoff]
     owned = owned_media_ids() if candidates else set()
     removed: list[str] = []
-    for path in candidates:
-        temporary = _TEMP_NAME.fullmatch(path.name) is not None
-        if not temporary and (not _MEDIA_NAME.fullmatch(path.name) or path.name in owned):
+    for listed in candidates:
+        temporary = _TEMP_NAME.fullmatch(listed.name) is not None
+        if not temporary and (not _MEDIA_NAME.fullmatch(listed.name) or listed.name in owned):
             continue
-        path.unlink(missing_ok=True)
-        name = f"{path.parent.name}/{path.name}"
-        removed.append(name)
-        current_app.logger.info("media sweep removed %s", name)
+        blobs.delete(listed.key)
+        removed.append(listed.key)
+        current_app.logger.info("media sweep removed %s", listed.key)
     return removed
-
-
-def _files(root: Path) -> list[Path]:
-    found: list[Path] = []
-    try:
-        folders = list(os.scandir(root))
-    except FileNotFoundError:
-        return found
-    for folder in folders:
-        if folder.is_dir(follow_symlinks=False) and len(folder.name) == 2:
-            found.extend(
-                Path(entry.path)
-                for entry in os.scandir(folder.path)
-                if entry.is_file(follow_symlinks=False)
-            )
-    return found
-
-
-def _mtime(path: Path) -> float:
-    try:
-        return path.stat().st_mtime
-    except FileNotFoundError:
-        return float("inf")  # gone already: nothing to do

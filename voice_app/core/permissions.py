@@ -50,6 +50,12 @@ class Permission(StrEnum):
     REPORT_EDIT = "report:edit"
     REPORT_SIGN_OFF = "report:sign_off"
     USER_MANAGE = "user:manage"
+    #: Ask an interpreter for a translation or for interpreting at a session.
+    INTERPRETING_REQUEST = "interpreting:request"
+    #: Work on the requests sent to oneself: what each needs, and nothing else.
+    INTERPRETING_WORK = "interpreting:work"
+    #: Record the child's-space prompts of a language in one's own voice, and publish them.
+    PROMPTS_RECORD = "prompts:record"
 
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
@@ -71,6 +77,8 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.PLAN_EDIT,
             Permission.REPORT_READ,
             Permission.REPORT_EDIT,
+            Permission.INTERPRETING_REQUEST,
+            Permission.PROMPTS_RECORD,
         }
     ),
     Role.MANAGER: frozenset(
@@ -96,10 +104,21 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.PLAN_SIGN_OFF,
             Permission.REPORT_READ,
             Permission.REPORT_SIGN_OFF,
+            Permission.INTERPRETING_REQUEST,
+            Permission.PROMPTS_RECORD,
         }
     ),
-    # Interpreters see a plan only when a task asks them to (issue 11): none yet, so none.
-    Role.INTERPRETER: frozenset({Permission.CASE_LIST, Permission.CASE_READ_INTERPRETING}),
+    # Interpreters see a plan, a report or a contribution only through a request sent to
+    # them (voice_app.interpreting), and only what record.disclosure lets it show.
+    # Recording prompts shows no case at all: only the words of the child's space.
+    Role.INTERPRETER: frozenset(
+        {
+            Permission.CASE_LIST,
+            Permission.CASE_READ_INTERPRETING,
+            Permission.INTERPRETING_WORK,
+            Permission.PROMPTS_RECORD,
+        }
+    ),
     # Admins run the system; they never open case content.
     Role.ADMIN: frozenset({Permission.USER_MANAGE}),
 }

@@ -18,6 +18,9 @@ bp = Blueprint("core", __name__)
 def index() -> Response:
     if not current_user.is_authenticated:
         return redirect(url_for("accounts.login"))
+    if current_user.can(Permission.INTERPRETING_WORK):
+        # An interpreter's home is their queue of requests.
+        return redirect(url_for("interpreter_work.queue"))
     if current_user.can(Permission.CASE_LIST):
         return redirect(url_for("children.case_list"))
     return redirect(url_for("admin.users"))

@@ -36,7 +36,7 @@ from voice_app.family.session import FamilySpace, enter
 from voice_app.i18n import LANGUAGES
 from voice_app.i18n import SESSION_KEY as LOCALE_KEY
 from voice_app.reports.labels import KIND_LABELS as REPORT_KIND_LABELS
-from voice_app.reports.services.sharing import reports_shared_with
+from voice_app.reports.services.distribution import readable_reports
 from voice_app.transcription.tasks import transcribe_recording
 
 bp = Blueprint("family", __name__, url_prefix="/family")
@@ -52,7 +52,8 @@ def home() -> str:
     space, account = signed_in()
     items = sharing.readable(account)
     child = get_child(account.child_id)
-    shared_reports = reports_shared_with(account)
+    # Drafts shared with them, and final reports given to them after the meeting.
+    shared_reports = readable_reports(account)
     db.session.commit()
     own = [i for i in items if i.family_member_id == account.family_member_id]
     shared = [i for i in items if i.family_member_id != account.family_member_id]

@@ -2,20 +2,57 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from flask import current_app, request, session
 from flask_login import current_user
 
 from voice_app.core.actor import CHILD_SPACE_KEY as CHILD_SPACE_KEY
 from voice_app.core.actor import FAMILY_SPACE_KEY as FAMILY_SPACE_KEY
 
-#: Shipped languages, each named in its own language so a reader can always find theirs.
-LANGUAGES: dict[str, str] = {
-    "en": "English",
-    "cy": "Cymraeg",
-    "pl": "Polski",
-    "ar": "العربية",
+
+@dataclass(frozen=True)
+class Language:
+    """A language the app knows how to show: its own name, direction and script."""
+
+    code: str
+    #: The language's name in itself, so a reader can always find theirs in the picker.
+    native_name: str
+    english_name: str
+    #: ISO 15924 script: which PDF fonts it needs (voice_app.i18n.fonts).
+    script: str
+    direction: str = "ltr"
+
+
+#: Every language of the twelve, ready to ship once its catalog is complete.
+KNOWN_LANGUAGES: dict[str, Language] = {
+    language.code: language
+    for language in (
+        Language("en", "English", "English", "Latn"),
+        Language("cy", "Cymraeg", "Welsh", "Latn"),
+        Language("pl", "Polski", "Polish", "Latn"),
+        Language("ro", "Română", "Romanian", "Latn"),
+        Language("ur", "اردو", "Urdu", "Arab", "rtl"),
+        Language("ar", "العربية", "Arabic", "Arab", "rtl"),
+        Language("pa", "ਪੰਜਾਬੀ", "Punjabi (Gurmukhi)", "Guru"),
+        Language("bn", "বাংলা", "Bengali", "Beng"),
+        Language("so", "Soomaali", "Somali", "Latn"),
+        Language("uk", "Українська", "Ukrainian", "Cyrl"),
+        Language("pt", "Português", "Portuguese", "Latn"),
+        Language("tr", "Türkçe", "Turkish", "Latn"),
+    )
 }
-RIGHT_TO_LEFT = frozenset({"ar"})
+
+#: The languages that ship. Adding one is this line, once its catalog is complete
+#: (`flask i18n check` refuses a shipped language without one) and translations/README.md
+#: and GLOSSARY.md have its row and column.
+SHIPPED = ("en", "cy", "pl", "ar")
+
+#: Shipped languages, each named in its own language so a reader can always find theirs.
+LANGUAGES: dict[str, str] = {code: KNOWN_LANGUAGES[code].native_name for code in SHIPPED}
+RIGHT_TO_LEFT = frozenset(
+    code for code, language in KNOWN_LANGUAGES.items() if language.direction == "rtl"
+)
 SESSION_KEY = "locale"
 
 
@@ -44,4 +81,5 @@ def select_locale() -> str:
 
 
 def text_direction(locale: str) -> str:
-    return "rtl" if locale in RIGHT_TO_LEFT else "ltr"
+    """``rtl`` for Arabic and Urdu (also as ``ar_EG`` or ``ur-PK``), else ``ltr``."""
+    return "rtl" if locale.replace("-", "_").split("_")[0] in RIGHT_TO_LEFT else "ltr"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
 
 import click
@@ -13,6 +14,8 @@ from flask.cli import AppGroup
 
 from voice_app.config import ROOT
 from voice_app.i18n import LANGUAGES
+from voice_app.i18n.glossary import glossary_problems
+from voice_app.i18n.reviews import provenance_problems
 
 TRANSLATIONS = ROOT / "translations"
 POT = TRANSLATIONS / "messages.pot"
@@ -35,6 +38,10 @@ def _extract(target: Path) -> None:
         "--no-location",
         "--sort-output",
         "--omit-header",
+        # Babel skips folders starting with "_" by default, which left the strings of
+        # templates/_macros (the language picker, the pager) out of every catalog.
+        "--ignore-dirs",
+        ".* __pycache__",
         "-o",
         str(target),
         "voice_app",
@@ -50,14 +57,21 @@ def extract() -> None:
 
 @i18n_cli.command("update")
 def update() -> None:
-    """Extract, then merge new messages into every shipped language's catalog."""
+    """Extract, then merge new messages into every shipped language's catalog, and into
+    the catalogs of languages still being translated (so they never fall behind)."""
     _extract(POT)
-    for locale in LANGUAGES:
+    begun = {po.parent.parent.name for po in TRANSLATIONS.glob("*/LC_MESSAGES/messages.po")}
+    for locale in sorted({*LANGUAGES, *begun}):
         if locale == "en":
             continue
         po = TRANSLATIONS / locale / "LC_MESSAGES" / "messages.po"
         command = "update" if po.exists() else "init"
-        _pybabel(command, "-i", str(POT), "-d", str(TRANSLATIONS), "-l", locale, "--no-wrap")
+        # No fuzzy matching: a guessed translation of a similar message (with other
+        # placeholders, or another meaning) is a trap for the translator, not a head start.
+        extra = ["--no-fuzzy-matching"] if command == "update" else []
+        _pybabel(
+            command, "-i", str(POT), "-d", str(TRANSLATIONS), "-l", locale, "--no-wrap", *extra
+        )
 
 
 @i18n_cli.command("compile")
@@ -67,21 +81,33 @@ def compile_catalogs() -> None:
 
 
 def catalog_problems() -> list[str]:
-    """Why the catalogs are not ready to ship: a stale template, or an untranslated message."""
+    """Why the catalogs are not ready to ship: a stale template, an untranslated message,
+    a glossary term translated two ways, or a language nobody says who translated."""
     problems = []
     with tempfile.TemporaryDirectory() as tmp:
         fresh = Path(tmp) / "messages.pot"
         _extract(fresh)
         if not POT.exists() or fresh.read_text() != POT.read_text():
             problems.append("translations/messages.pot is stale: run `flask i18n update`.")
-    with POT.open("rb") as handle:
+    problems.extend(completeness_problems(TRANSLATIONS, LANGUAGES))
+    problems.extend(glossary_problems(TRANSLATIONS / "GLOSSARY.md", TRANSLATIONS, LANGUAGES))
+    problems.extend(provenance_problems(TRANSLATIONS / "README.md", LANGUAGES))
+    return problems
+
+
+def completeness_problems(translations: Path, languages: Iterable[str]) -> list[str]:
+    """Each shipped language without a catalog, or with a message missing, fuzzy or empty."""
+    problems = []
+    with (translations / "messages.pot").open("rb") as handle:
         wanted = {message.id for message in read_po(handle) if message.id}
-    for locale in LANGUAGES:
+    for locale in languages:
         if locale == "en":
             continue
-        po = TRANSLATIONS / locale / "LC_MESSAGES" / "messages.po"
+        po = translations / locale / "LC_MESSAGES" / "messages.po"
         if not po.exists():
-            problems.append(f"{locale}: no catalog")
+            problems.append(
+                f"{locale}: shipped but has no catalog ({po.relative_to(translations)})"
+            )
             continue
         with po.open("rb") as handle:
             catalog = read_po(handle, locale=locale)
@@ -100,7 +126,8 @@ def catalog_problems() -> list[str]:
 
 @i18n_cli.command("check")
 def check() -> None:
-    """Fail when messages.pot is stale or a shipped language is not fully translated."""
+    """Fail when messages.pot is stale, a shipped language is not fully translated, a
+    glossary term is translated two ways, or translations/README.md misses a language."""
     problems = catalog_problems()
     for problem in problems:
         click.echo(problem, err=True)

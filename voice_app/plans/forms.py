@@ -7,7 +7,16 @@ The forms check what a form can; the rules live in the services, whose messages
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, DateField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms import (
+    BooleanField,
+    DateField,
+    FieldList,
+    FormField,
+    IntegerField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import NumberRange
 
 from voice_app.core.forms import Form, max_length, optional, required, strip_text
@@ -87,6 +96,31 @@ class PlaceWordsForm(Form):
     show_to_child = BooleanField(_l("Show this in the child's version"))
 
 
+#: Empty decision rows the review form offers at first; "Add another decision" adds one.
+DECISION_ROWS = 3
+#: The most rows one review form takes.
+MAX_DECISION_ROWS = 30
+
+
+class DecisionRowForm(Form):
+    """One decision made at a review; a row left empty is no decision."""
+
+    class Meta:
+        csrf = False  # part of the review form, whose token covers it
+
+    decision = TextAreaField(_l("Decision"))
+    decided_by = StringField(
+        _l("Who made the decision"), filters=[strip_text], validators=[max_length(400)]
+    )
+    reasons = TextAreaField(_l("Why"))
+
+    @property
+    def is_blank(self) -> bool:
+        return not any(
+            (f.data or "").strip() for f in (self.decision, self.decided_by, self.reasons)
+        )
+
+
 class ReviewForm(Form):
     kind = SelectField(
         _l("Kind of review"), choices=_choices(REVIEW_KIND_LABELS), validators=[required()]
@@ -95,12 +129,10 @@ class ReviewForm(Form):
     present = TextAreaField(_l("Who took part (one per line)"), validators=[required()])
     absent = TextAreaField(_l("Invited but absent (one per line)"))
     what_changed = TextAreaField(_l("What changed"), validators=[required()])
-    decision = TextAreaField(_l("Decision"))
-    decided_by = StringField(
-        _l("Who made the decision"), filters=[strip_text], validators=[max_length(400)]
+    decisions = FieldList(
+        FormField(DecisionRowForm), min_entries=DECISION_ROWS, max_entries=MAX_DECISION_ROWS
     )
-    decision_reasons = TextAreaField(_l("Why"))
-    late_reason = TextAreaField(_l("Why the decision is recorded late (if it is)"))
+    late_reason = TextAreaField(_l("Why the decisions are recorded late (if they are)"))
     agree_plan = BooleanField(_l("The draft plan was agreed at this meeting"), default=True)
 
 

@@ -15,6 +15,8 @@ from voice_app.core.permissions import Permission, require
 from voice_app.core.view_helpers import commit_or_show
 from voice_app.extensions import db
 from voice_app.i18n import text_direction
+from voice_app.interpreting.models import SourceKind
+from voice_app.interpreting.services.translations import confirmed_translations
 from voice_app.plans import chart, pdf
 from voice_app.plans.forms import NextReviewForm, ScaleForm, SignOffForm, StartPlanForm
 from voice_app.plans.labels import (
@@ -30,6 +32,9 @@ from voice_app.plans.services.voices import shareable_words
 from voice_app.record.lookup import child_or_404, reader
 
 bp = Blueprint("plans", __name__, url_prefix="/children")
+
+#: Reviews shown in full on the plan page, newest first; the versions page lists them all.
+RECENT_REVIEWS = 5
 
 
 def plan_or_404(child: Child) -> Plan:
@@ -82,6 +87,12 @@ def page_context(plan: Plan, version: PlanVersion) -> dict[str, Any]:
         **chart_context(plan, reading.scale_series(plan, shareable)),
         **resolved_labels(),
         "day": day_formatter(),
+        # Confirmed translations, beside the words this version shows.
+        "translated": confirmed_translations(
+            SourceKind.CONTRIBUTION,
+            {w.contribution.id for c in shown.columns for sec in c.sections for w in sec.words},
+        ),
+        "recent_reviews": RECENT_REVIEWS,
     }
 
 
@@ -96,7 +107,7 @@ def show(child_id: int) -> str:
         return render_template(
             "plans/start.html", child=child, form=StartPlanForm(), **reading_context
         )
-    version = drafting.draft_of(plan)
+    version = drafting.current_version(plan)
     context = page_context(plan, version)
     placed = {p.contribution_id for p in version.words}
     waiting = [
@@ -147,7 +158,13 @@ def history(child_id: int) -> str:
     reading.record_read(plan, "history")
     db.session.commit()
     return render_template(
-        "plans/history.html", child=child, plan=plan, form=SignOffForm(), **LABELS
+        "plans/history.html",
+        child=child,
+        plan=plan,
+        form=SignOffForm(),
+        shown_reviews=list(reversed(plan.reviews)),
+        day=day_formatter(),
+        **resolved_labels(),
     )
 
 
@@ -216,13 +233,11 @@ def version_pdf(child_id: int, number: int) -> Response:
     child = child_or_404(child_id)
     plan = plan_or_404(child)
     shown_version = version_or_404(plan, number)
+    context = page_context(plan, shown_version)
     html = render_template(
-        "plans/pdf.html",
-        child=child,
-        is_draft=not shown_version.agreed,
-        **page_context(plan, shown_version),
+        "plans/pdf.html", child=child, is_draft=not shown_version.agreed, **context
     )
-    document = pdf.render_pdf(html)
+    document = pdf.render_pdf(html, context["shown"])
     pdf.record_made(plan, shown_version)
     db.session.commit()
     return Response(

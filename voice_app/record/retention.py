@@ -2,7 +2,11 @@
 
 This is the one place that removes the append-only rows (entries, consent decisions,
 placements) and reaches across areas: the whole record goes, so every table holding part
-of it is emptied for the child with bulk statements. The child's row stays with only its
+of it is emptied for the child with bulk statements. Which tables those are is read from
+the models, not listed by hand: every table with a ``child_id`` column, and every table
+whose foreign key points at a row that is the child's (a report's versions, a plan's
+actions, a family member's account), however deep. A new area's tables are therefore
+destroyed with the record the day they are written. The child's row stays with only its
 reference, team and dates, and the audit log gets a ``record_purged`` entry with counts,
 never content. The audit trail itself is never touched, so ``flask audit verify`` holds.
 
@@ -12,33 +16,25 @@ whereas rows removed before their files would leave files nobody can find to des
 
 from __future__ import annotations
 
-import shutil
 from dataclasses import dataclass
 from datetime import date
-from pathlib import Path
 from typing import Any
 
-from flask import current_app
-from sqlalchemy import Delete, delete, select
+from sqlalchemy import ColumnElement, Table, delete, or_, select
 
-from voice_app.accounts.models import Invitation
 from voice_app.audit import services as audit
 from voice_app.audit.models import AuditAction, AuditEntry
 from voice_app.children.closure import retention_policy
-from voice_app.children.models import CaseAssignment, Child, FamilyMember
-from voice_app.contributions.models import Contribution, SafetyResponse, Transcript
-from voice_app.core.db import utcnow
+from voice_app.children.models import Child
+from voice_app.contributions import upload_sessions
+from voice_app.core.db import Base, utcnow
 from voice_app.core.storage import media_store
 from voice_app.extensions import db
-from voice_app.record.models import (
-    ConfidentialAccessGrant,
-    ConfidentialPlacement,
-    ConsentDecision,
-    RecordEntry,
-    SubjectAccessRequest,
-)
-from voice_app.replies.models import ChildReply
-from voice_app.subject_access.services import export_media_ids
+
+#: Tables a purge leaves alone: the audit trail must outlive the record it describes
+#: (its ``child_id`` is deliberately not a foreign key), and the child's own row stays as
+#: the tombstone, emptied of everything personal.
+KEPT_AFTER_PURGE = frozenset({"audit_entries", "audit_checkpoints", "children"})
 
 #: What a purged child's NOT NULL personal columns hold instead.
 PURGED_NAME = "—"
@@ -51,6 +47,7 @@ BLANKED_FIELDS = (
     "religion",
     "address",
     "communication_needs",
+    "uses_symbols",
     "band_override",
     "band_override_reason",
     "closing_summary",
@@ -67,53 +64,42 @@ class Purged:
 
 def _discard_uploads(child_id: int) -> int:
     """Remove the child's chunked uploads still arriving (``contributions.upload_sessions``)."""
-    folder = Path(current_app.config["UPLOAD_ROOT"]) / str(int(child_id))
-    if not folder.is_dir():
-        return 0
-    items = sum(1 for path in folder.iterdir() if path.is_dir())
-    shutil.rmtree(folder)
-    return items
+    return upload_sessions.discard_child(child_id)
+
+
+def owned_tables(child_id: int) -> dict[str, ColumnElement[bool]]:
+    """Every table holding part of the child's record, with the condition that picks the
+    child's rows, in an order the foreign keys allow deleting them (dependents first)."""
+    children = Base.metadata.tables["children"]
+    owned: dict[str, ColumnElement[bool]] = {"children": children.c.id == child_id}
+    for table in Base.metadata.sorted_tables:  # parents before the tables that point at them
+        if table.name in KEPT_AFTER_PURGE:
+            continue
+        links: list[ColumnElement[bool]] = []
+        if "child_id" in table.c:
+            links.append(table.c.child_id == child_id)
+        for key in table.foreign_keys:
+            parent = key.column.table
+            if parent.name in owned and parent is not table:
+                links.append(key.parent.in_(select(key.column).where(owned[parent.name])))
+        if links:
+            owned[table.name] = or_(*links)
+    del owned["children"]
+    return dict(reversed(owned.items()))
 
 
 def media_ids_of(child_id: int) -> list[str]:
-    """Every stored file belonging to the child's record."""
-    rows = db.session.execute(
-        select(Contribution.media_id, Contribution.thumbnail_media_id).where(
-            Contribution.child_id == child_id
-        )
-    )
-    return [media_id for row in rows for media_id in row if media_id] + export_media_ids(child_id)
-
-
-def _statements(child_id: int) -> list[tuple[str, Delete]]:
-    """Bulk deletes in an order the foreign keys allow."""
-    contribution_ids = select(Contribution.id).where(Contribution.child_id == child_id)
-    return [
-        (
-            "confidential_placements",
-            delete(ConfidentialPlacement).where(ConfidentialPlacement.child_id == child_id),
-        ),
-        (
-            "confidential_access_grants",
-            delete(ConfidentialAccessGrant).where(ConfidentialAccessGrant.child_id == child_id),
-        ),
-        (
-            "subject_access_requests",
-            delete(SubjectAccessRequest).where(SubjectAccessRequest.child_id == child_id),
-        ),
-        ("record_entries", delete(RecordEntry).where(RecordEntry.child_id == child_id)),
-        ("consent_decisions", delete(ConsentDecision).where(ConsentDecision.child_id == child_id)),
-        ("transcripts", delete(Transcript).where(Transcript.contribution_id.in_(contribution_ids))),
-        (
-            "safety_responses",
-            delete(SafetyResponse).where(SafetyResponse.contribution_id.in_(contribution_ids)),
-        ),
-        ("child_replies", delete(ChildReply).where(ChildReply.child_id == child_id)),
-        ("contributions", delete(Contribution).where(Contribution.child_id == child_id)),
-        ("invitations", delete(Invitation).where(Invitation.child_id == child_id)),
-        ("family_members", delete(FamilyMember).where(FamilyMember.child_id == child_id)),
-        ("case_assignments", delete(CaseAssignment).where(CaseAssignment.child_id == child_id)),
-    ]
+    """Every stored file belonging to the child's record: whatever any of its rows names in
+    a column ending ``media_id`` (as the orphan sweep reads owners)."""
+    found: set[str] = set()
+    for name, condition in owned_tables(child_id).items():
+        table: Table = Base.metadata.tables[name]
+        for column in table.c:
+            if column.key.endswith("media_id"):
+                found.update(
+                    value for value in db.session.scalars(select(column).where(condition)) if value
+                )
+    return sorted(found)
 
 
 def _policy_at_closure(child_id: int) -> dict[str, object]:
@@ -166,9 +152,11 @@ def purge_child(child: Child) -> Purged:
         "media_files": len(media_ids),
         "uploads_in_progress": _discard_uploads(child.id),
     }
-    for name, statement in _statements(child.id):
+    for name, condition in owned_tables(child.id).items():
+        statement = delete(Base.metadata.tables[name]).where(condition)
         result: Any = db.session.execute(statement.execution_options(synchronize_session=False))
-        counts[name] = result.rowcount
+        if result.rowcount:
+            counts[name] = result.rowcount
     db.session.expire(child, ["family_members", "assignments"])
     for name in BLANKED_FIELDS:
         setattr(child, name, None)

@@ -25,6 +25,7 @@ from voice_app.contributions.models import Contribution
 from voice_app.core.permissions import Permission, Role
 from voice_app.core.working_days import Nation, add_working_days, latest_start_due_before
 from voice_app.extensions import db
+from voice_app.plans.services.overdue import overdue_reviews_by_lead
 from voice_app.plans.services.reading import overdue_actions_by_lead
 from voice_app.replies import access
 from voice_app.replies.models import ChildReply
@@ -167,6 +168,7 @@ def overdue_plan_actions_by_practitioner(manager: User) -> dict[int | None, int]
 TEAM_COUNTS: list[TeamCount] = [
     TeamCount("overdue_replies", _l("Overdue replies"), overdue_replies_by_practitioner),
     TeamCount("overdue_actions", _l("Overdue plan actions"), overdue_plan_actions_by_practitioner),
+    TeamCount("overdue_reviews", _l("Overdue plan reviews"), overdue_reviews_by_lead),
 ]
 
 

@@ -21,14 +21,15 @@ from voice_app.record.disclosure import Reader
 from voice_app.reports import forms, pdf
 from voice_app.reports.labels import LABELS
 from voice_app.reports.models import SECTIONS, Report, ReportSection, Stance
-from voice_app.reports.services import answers, drafting, reading, sharing
+from voice_app.reports.services import answers, distribution, drafting, reading
 from voice_app.reports.services.voices import Readers
 
 bp = Blueprint("family_reports", __name__, url_prefix="/family/reports")
 
 
 def _shared_report(account: FamilyAccount, report_id: int) -> Report:
-    for report in sharing.reports_shared_with(account):
+    """A report shared with this family member as a draft, or given to them as final."""
+    for report in distribution.readable_reports(account):
         if report.id == report_id:
             return report
     abort(404)
@@ -38,7 +39,7 @@ def _shown(account: FamilyAccount, report: Report) -> reading.ShownReport:
     member = account.family_member_id
     return reading.shown_report(
         report,
-        drafting.latest(report),
+        distribution.family_version(account, report),
         Reader.family(member),
         Readers(family=True, family_member_id=member),
         all_comments=False,
@@ -75,6 +76,10 @@ def comment(report_id: int) -> Response:
     report = _shared_report(account, report_id)
     form = forms.CommentForm()
     sections = {s.value for s in SECTIONS[report.kind]}
+    if not distribution.draft_shared_with(account, report):
+        # Given the final report after the meeting, not asked about a draft.
+        flash(_("This report is final: you can say whether you agree."), "error")
+        return redirect(url_for("family_reports.show", report_id=report.id))
     if not form.validate_on_submit() or form.section.data not in sections:
         flash(_("Please say what you think, in your own words."), "error")
         return redirect(url_for("family_reports.show", report_id=report.id))

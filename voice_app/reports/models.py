@@ -294,3 +294,8 @@ def guard_reports(session: Session, flush_context: Any, instances: Any) -> None:
             raise ReportHistoryChanged(f"{type(obj).__name__} {obj.id} is signed off")
         if isinstance(obj, ReportVersion) and obj in session.deleted:
             raise ReportHistoryChanged(f"report version {obj.id} is never deleted")
+
+
+# The tables around the meeting live beside these; importing them here puts them in the
+# metadata wherever the report models are loaded.
+from voice_app.reports import meeting_models  # noqa: E402,F401

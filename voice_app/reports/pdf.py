@@ -2,11 +2,13 @@
 
 The document fetches nothing from outside itself: its only fetcher serves the drawings
 the page chose (``report-picture:<contribution id>``), which the caller has already
-asked ``record.disclosure`` about, and refuses every other address.
+asked ``record.disclosure`` about, and refuses every other address. Plans' PDFs use the
+same two functions (``drawing_pictures``, ``render_pdf``).
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from voice_app.audit import services as audit
@@ -19,16 +21,22 @@ from voice_app.reports.services.voices import Chosen
 SCHEME = "report-picture:"
 
 
+def drawing_pictures(drawings: Iterable[Contribution]) -> dict[str, tuple[bytes, str]]:
+    """The decrypted pictures of ``drawings`` (already disclosed to the reader), by the
+    address the HTML gives them."""
+    found: dict[str, tuple[bytes, str]] = {}
+    for contribution in drawings:
+        media = open_media(contribution, "original")
+        if media is not None:
+            found[f"{SCHEME}{contribution.id}"] = media
+    return found
+
+
 def pictures_of(words: list[Chosen]) -> dict[str, tuple[bytes, str]]:
     """The shown drawings' pictures, by the address the HTML gives them."""
-    found: dict[str, tuple[bytes, str]] = {}
-    for chosen in words:
-        contribution: Contribution = chosen.words.contribution
-        if chosen.words.is_drawing:
-            media = open_media(contribution, "original")
-            if media is not None:
-                found[f"{SCHEME}{contribution.id}"] = media
-    return found
+    return drawing_pictures(
+        chosen.words.contribution for chosen in words if chosen.words.is_drawing
+    )
 
 
 def render_pdf(html: str, pictures: dict[str, tuple[bytes, str]]) -> bytes:
@@ -39,7 +47,7 @@ def render_pdf(html: str, pictures: dict[str, tuple[bytes, str]]) -> bytes:
     class Fetcher(URLFetcher):
         def fetch(self, url: str, headers: Any = None) -> URLFetcherResponse:
             if url not in pictures:
-                raise ValueError("a report fetches only its own pictures")
+                raise ValueError("a PDF fetches only its own pictures")
             body, content_type = pictures[url]
             return URLFetcherResponse(url, body=body, headers={"Content-Type": content_type})
 

@@ -16,6 +16,8 @@ from voice_app.core.forms import choice_list
 from voice_app.core.permissions import Permission, require
 from voice_app.extensions import db
 from voice_app.i18n import text_direction
+from voice_app.interpreting.labels import language_name
+from voice_app.interpreting.services import deadlines
 from voice_app.plans.labels import HOW_LABELS
 from voice_app.plans.services.voices import as_words
 from voice_app.record.disclosure import Reader
@@ -108,6 +110,8 @@ def page(child: Child, report: Report, version: ReportVersion, **forms_given: An
         is_draft=draft is not None and draft.id == version.id,
         choosable=[as_words(c) for c in voices.choosable(report) if c.id not in chosen],
         share=sharing.share_status(report, child, today()),
+        translation=deadlines.report_translation(report, child, today()),
+        language_name=language_name,
         share_form=share_form,
         section_form=forms.SectionForm(),
         point_form=forms_given.pop("point_form", None) or forms.PointForm(),
@@ -159,8 +163,8 @@ def as_pdf(child_id: int, report_id: int) -> Response:
     return Response(body, mimetype="application/pdf")
 
 
-def render_pdf_of(child: Child, shown: reading.ShownReport) -> bytes:
-    locale = str(get_locale() or "en")
+def render_pdf_of(child: Child, shown: reading.ShownReport, locale: str | None = None) -> bytes:
+    locale = locale or str(get_locale() or "en")
     html = render_template(
         "reports/pdf.html",
         child=child,

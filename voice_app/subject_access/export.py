@@ -37,6 +37,8 @@ from voice_app.contributions.models import Contribution, TranscriptStatus
 from voice_app.contributions.services import open_media
 from voice_app.extensions import db
 from voice_app.i18n import LANGUAGES, text_direction
+from voice_app.interpreting.models import SourceKind
+from voice_app.interpreting.services.translations import confirmed_translations
 from voice_app.record.disclosure import ConfidentialScope, Disclosure, Reader, disclosure_for
 from voice_app.record.models import (
     ConfidentialReason,
@@ -270,6 +272,12 @@ def render_html(content: ExportContent, produced_at: datetime) -> str:
             house_labels=HOUSES,
             direction_of=direction_of,
             isolate=isolate,
+            # Confirmed translations, only beside words this copy already gives.
+            translated=confirmed_translations(
+                SourceKind.CONTRIBUTION,
+                {item.contribution.id for item in content.contributions}
+                | {e.contribution_id for e in content.entries if e.contribution_id is not None},
+            ),
         )
 
 

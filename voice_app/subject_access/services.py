@@ -159,13 +159,3 @@ def open_download(request: SubjectAccessRequest, kind: str) -> bytes | None:
         details={"file": kind},
     )
     return data
-
-
-def export_media_ids(child_id: int) -> list[str]:
-    """Every stored export file of a child's requests (for the retention purge)."""
-    rows = db.session.execute(
-        select(SubjectAccessRequest.pdf_media_id, SubjectAccessRequest.zip_media_id).where(
-            SubjectAccessRequest.child_id == child_id
-        )
-    )
-    return [media_id for row in rows for media_id in row if media_id]

@@ -157,6 +157,23 @@ class WhisperEngine:
             finally:
                 self._model.ready = None
 
+    def translate(self, audio: str | Path, language: str | None = None) -> str:
+        """A draft English translation of ``audio`` (Whisper's ``task="translate"``), spoken
+        in ``language`` (detected when None): for an interpreter to check, never final."""
+        with self._lock:
+            model = self._model
+            model.window, model.ready = FULL_WINDOW_FRAMES, None
+            raw, _info = model.transcribe(
+                # A wider beam than transcription's: greedy translation of short clips
+                # drifts into invented sentences far more often.
+                str(audio),
+                language=language,
+                task="translate",
+                beam_size=5,
+                vad_filter=True,
+            )
+            return " ".join(segment.text.strip() for segment in raw).strip()
+
     def _transcribe(
         self, audio: str | Path, language: str | None, hint: str | None, started: float
     ) -> Transcription:

@@ -41,9 +41,13 @@ export class Panel {
     this.sendButton?.addEventListener("click", () => this.send());
     element.addEventListener("change", (event) => {
       if (event.target.name?.startsWith("sharing-")) this.sharingError.hidden = true;
-      // Early band: a picture chosen is a picture named, for children who do not read yet.
+    });
+    // Early band and symbols mode: a picture touched is a picture named (every touch, even
+    // of the one already chosen), for children who do not read yet.
+    element.addEventListener("click", (event) => {
+      if (!event.target.matches?.(".cs-choice__input")) return;
       const label = event.target.closest(".cs-choice")?.querySelector(".cs-choice__label");
-      if (this.band === "early" && label) this.reader.speak(label.textContent);
+      if ((this.band === "early" || this.reader.autoSpeak) && label) this.reader.speak(label.textContent);
     });
     this.setStage("make");
   }
@@ -86,7 +90,7 @@ export class Panel {
     }
     this.setStage("share");
     this.element.querySelector(".cs-sharing input:checked, .cs-sharing input")?.focus();
-    this.reader.speak(this.element.querySelector(".cs-sharing legend").textContent);
+    this.reader.speakElement(this.element.querySelector(".cs-sharing legend"));
   }
 
   setStage(stage) {

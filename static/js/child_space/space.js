@@ -40,6 +40,7 @@ function main(root) {
   const reader = setUpReadAloud(document.body, root.dataset.speechLang, {
     rate: band === "early" ? 0.9 : 1,
     notice: root.querySelector("[data-speech-notice]"),
+    autoSpeak: band === "early" || root.dataset.symbols === "true",
   });
 
   const endedBanner = root.querySelector("[data-session-ended]");
@@ -98,7 +99,7 @@ function main(root) {
       panel.heading.focus();
       panel.element.scrollIntoView({ block: "start" });
     }
-    if (speak && band === "early") reader.speak(panel.heading.textContent);
+    if (speak && reader.autoSpeak) reader.speak(panel.heading.textContent);
   }
 
   function home() {
@@ -157,7 +158,7 @@ function main(root) {
       } catch {
         showUnsafeState("waiting");
       }
-      reader.speak(unsafePanel.querySelector("#unsafe-message").textContent.replace(/\s+/g, " "));
+      reader.speak([...unsafePanel.querySelectorAll("#unsafe-message > p:not([hidden])")].map((p) => p.textContent));
     });
   }
   unsafePanel.querySelector("[data-action='back']").addEventListener("click", home);

@@ -96,6 +96,18 @@ def draft_of(plan: Plan) -> PlanVersion:
     return draft
 
 
+def current_version(plan: Plan) -> PlanVersion:
+    """The draft, read alone: the plan page needs no other version's rows."""
+    draft = db.session.scalar(
+        select(PlanVersion)
+        .where(PlanVersion.plan_id == plan.id)
+        .order_by(PlanVersion.number.desc())
+        .limit(1)
+    )
+    assert draft is not None and draft.agreed_at is None, "a plan always has a draft"
+    return draft
+
+
 def agreed_versions(plan: Plan) -> list[PlanVersion]:
     return [v for v in plan.versions if v.agreed]
 

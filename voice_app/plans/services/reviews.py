@@ -76,6 +76,17 @@ def _check(draft: ReviewDraft) -> dict[str, str]:
         problems["what_changed"] = _("Please say what changed.")
     if not draft.present:
         problems["present"] = _("Please say who took part.")
+    for index, decision in enumerate(draft.decisions):
+        # Every decision is checked before anything is stored: a review is kept whole.
+        row = f"decisions-{index}-"
+        if not clean(decision.decision):
+            problems[row + "decision"] = _("Please write the decision, or empty this row.")
+        if not clean(decision.decided_by):
+            problems[row + "decided_by"] = _("Please say who made this decision.")
+        elif len(decision.decided_by.strip()) > 400:
+            problems[row + "decided_by"] = _("Please use at most %(max)d characters.", max=400)
+        if not clean(decision.reasons):
+            problems[row + "reasons"] = _("Please say why this decision was made.")
     for scale in draft.scales:
         if not 0 <= scale.value <= 10:
             problems["scales"] = _("A scale runs from 0 to 10.")

@@ -11,13 +11,15 @@
 from __future__ import annotations
 
 import calendar
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Protocol
 
 from voice_app.children.models import Child
 from voice_app.core.working_days import Nation, add_working_days
 from voice_app.extensions import db
-from voice_app.plans.models import Plan, PlanKind, PlanReview, ReviewKind
+from voice_app.plans.models import Plan, PlanKind, ReviewKind
 
 
 def add_months(start: date, months: int) -> date:
@@ -40,12 +42,22 @@ class Due:
     overdue: bool
 
 
-def _held(reviews: list[PlanReview], kind: ReviewKind) -> list[date]:
+class Held(Protocol):
+    """What the timetable needs of a review held: a ``PlanReview``, or a row of the two."""
+
+    @property
+    def kind(self) -> ReviewKind: ...
+
+    @property
+    def held_on(self) -> date: ...
+
+
+def _held(reviews: Sequence[Held], kind: ReviewKind) -> list[date]:
     return sorted(r.held_on for r in reviews if r.kind is kind)
 
 
 def _child_protection(
-    plan: Plan, held: list[PlanReview], nation: str
+    plan: Plan, held: Sequence[Held], nation: str
 ) -> list[tuple[ReviewKind, date]]:
     conferences = _held(held, ReviewKind.REVIEW_CONFERENCE)
     if conferences:
@@ -62,7 +74,7 @@ def _child_protection(
     return [(ReviewKind.REVIEW_CONFERENCE, conference_due), (ReviewKind.CORE_GROUP, group_due)]
 
 
-def _looked_after(plan: Plan, held: list[PlanReview], nation: str) -> list[tuple[ReviewKind, date]]:
+def _looked_after(plan: Plan, held: Sequence[Held], nation: str) -> list[tuple[ReviewKind, date]]:
     reviews = _held(held, ReviewKind.LOOKED_AFTER_REVIEW)
     if not reviews:
         due = add_working_days(plan.started_on, 20, nation)
@@ -73,9 +85,13 @@ def _looked_after(plan: Plan, held: list[PlanReview], nation: str) -> list[tuple
     return [(ReviewKind.LOOKED_AFTER_REVIEW, due)]
 
 
-def due_reviews(plan: Plan, reviews: list[PlanReview], today: date) -> list[Due]:
-    """The next review of each kind the plan needs, and whether it is overdue."""
-    nation = nation_of_plan(plan)
+def due_reviews(
+    plan: Plan, reviews: Sequence[Held], today: date, nation: str | None = None
+) -> list[Due]:
+    """The next review of each kind the plan needs, and whether it is overdue.
+
+    ``nation``: the child's, when the caller has it (lists across cases); else looked up."""
+    nation = nation or nation_of_plan(plan)
     if plan.kind is PlanKind.CHILD_PROTECTION:
         dates = _child_protection(plan, reviews, nation)
     elif plan.kind is PlanKind.LOOKED_AFTER:

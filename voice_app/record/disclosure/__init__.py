@@ -14,6 +14,10 @@ start. The areas built on the record - plans, reports, the family's space, inter
   (the reader's gapless numbering; the true sequence only with a grant),
   ``entry_placement``/``contribution_placement`` (only with a grant), and
   ``record_confidential_read`` (the audit entry for every confidential read).
+- ``Reader.interpreter(user, InterpreterScope(...))``: an interpreter sees only the items
+  their requests name, while assigned, never an entry, and a confidential contribution
+  only when a manager with a live grant included it (``may_include_confidential``);
+  ``interpreter_may_see('report'|'plan', id)`` answers for a requested report or plan.
 - ``hidden_contribution_ids(user, child_ids)`` gives what a staff reader may not see
   across several cases at once (lists such as overdue replies).
 - ``alert_groups(user, child_ids)`` gives the open "I don't feel safe" alerts, one group per
@@ -26,6 +30,11 @@ start. The areas built on the record - plans, reports, the family's space, inter
 from __future__ import annotations
 
 from voice_app.record.disclosure.alerts import AlertGroup, AlertItem, alert_groups
+from voice_app.record.disclosure.interpreting import (
+    InterpreterScope,
+    interpreter_assigned,
+    may_include_confidential,
+)
 from voice_app.record.disclosure.readers import (
     CHILDS_OWN,
     Disclosure,
@@ -52,6 +61,7 @@ __all__ = [
     "Audience",
     "ConfidentialScope",
     "Disclosure",
+    "InterpreterScope",
     "Reader",
     "ReaderKind",
     "alert_groups",
@@ -62,6 +72,8 @@ __all__ = [
     "disclosure_for",
     "has_live_grant",
     "hidden_contribution_ids",
+    "interpreter_assigned",
+    "may_include_confidential",
     "may_read_confidential",
     "shared_with",
 ]

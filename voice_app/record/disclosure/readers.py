@@ -25,6 +25,11 @@ from voice_app.audit.models import AuditAction
 from voice_app.contributions.models import AuthorKind, Contribution, SharingChoice
 from voice_app.core.permissions import Permission
 from voice_app.extensions import db
+from voice_app.record.disclosure.interpreting import (
+    InterpreterScope,
+    interpreter_assigned,
+    visible_contribution_ids,
+)
 from voice_app.record.disclosure.scope import ConfidentialScope, confidential_scope
 from voice_app.record.disclosure.sharing import Audience, contribution_ids_shared_with
 from voice_app.record.models import ConfidentialAccessGrant, ConfidentialPlacement, RecordEntry
@@ -46,6 +51,8 @@ class ReaderKind(StrEnum):
     FAMILY = "family"
     #: A subject-access copy for the child (``requester_is_child``) or a parent.
     SUBJECT_ACCESS = "subject_access"
+    #: An interpreter: only what their requests name, while assigned (``interpreting``).
+    INTERPRETER = "interpreter"
 
 
 @dataclass(frozen=True)
@@ -54,6 +61,7 @@ class Reader:
     user: User | None = None
     family_member_id: int | None = None
     requester_is_child: bool = False
+    interpreting: InterpreterScope | None = None
 
     @classmethod
     def staff(cls, user: User) -> Reader:
@@ -70,6 +78,11 @@ class Reader:
     @classmethod
     def subject_access(cls, *, for_child: bool) -> Reader:
         return cls(ReaderKind.SUBJECT_ACCESS, requester_is_child=for_child)
+
+    @classmethod
+    def interpreter(cls, user: User, scope: InterpreterScope) -> Reader:
+        """An interpreter, through what their requests for this child name."""
+        return cls(ReaderKind.INTERPRETER, user=user, interpreting=scope)
 
 
 def has_live_grant(user: User, child_id: int) -> bool:
@@ -125,6 +138,14 @@ class Disclosure:
     # Contributions, with their media, thumbnails and transcripts.
 
     @cached_property
+    def _interpreter_ids(self) -> frozenset[int]:
+        """For an interpreter: the requested contributions they may see now."""
+        user, scope = self.reader.user, self.reader.interpreting
+        if user is None or scope is None:
+            return frozenset()
+        return visible_contribution_ids(user, self.child_id, scope, self.scope.contribution_ids)
+
+    @cached_property
     def _audience_ids(self) -> frozenset[int] | None:
         """For family readers and a parent's copy: the contributions consent shares."""
         if self.reader.kind is ReaderKind.FAMILY or (
@@ -137,6 +158,9 @@ class Disclosure:
     def contribution_filter(self) -> ColumnElement[bool]:
         """SQL condition on ``Contribution``: the ones this reader may see."""
         condition: ColumnElement[bool] = true()
+        if self.reader.kind is ReaderKind.INTERPRETER:
+            ids = sorted(self._interpreter_ids)
+            return Contribution.id.in_(ids) if ids else false()
         if not self.with_grant:
             condition = Contribution.id.not_in(sorted(self.scope.contribution_ids))
         if self.reader.kind is ReaderKind.CHILD:
@@ -162,6 +186,8 @@ class Disclosure:
         """Its words, media, thumbnail and transcript, all or nothing."""
         if contribution.child_id != self.child_id:
             return False
+        if self.reader.kind is ReaderKind.INTERPRETER:
+            return contribution.id in self._interpreter_ids
         if not self.with_grant and self.scope.contribution_is_confidential(contribution.id):
             return False
         if self.reader.kind is ReaderKind.CHILD:
@@ -188,6 +214,8 @@ class Disclosure:
     # Record entries, and their numbers.
 
     def _entry_visible(self, entry: RecordEntry) -> bool:
+        if self.reader.kind is ReaderKind.INTERPRETER:
+            return False  # an interpreter works on items, never on the record itself
         if self.scope.entry_is_confidential(entry.id):
             return self.with_grant
         if self.reader.kind is ReaderKind.STAFF:
@@ -241,6 +269,14 @@ class Disclosure:
     def entry_for_contribution(self, contribution_id: int) -> RecordEntry | None:
         """The visible entry that carries a contribution into the record, if any."""
         return next((e for e in self._entries if e.contribution_id == contribution_id), None)
+
+    def interpreter_may_see(self, what: str, item_id: int) -> bool:
+        """An interpreter: the report or plan (``what``) a request names, while assigned."""
+        user, scope = self.reader.user, self.reader.interpreting
+        if self.reader.kind is not ReaderKind.INTERPRETER or user is None or scope is None:
+            return False
+        named = scope.report_ids if what == "report" else scope.plan_ids
+        return item_id in named and interpreter_assigned(user, self.child_id)
 
     # The audit of confidential reads.
 

@@ -15,6 +15,8 @@ from voice_app.contributions.labels import AUTHOR_LABELS, KIND_LABELS, SHARING_L
 from voice_app.core.db import utcnow
 from voice_app.core.permissions import Permission, require
 from voice_app.extensions import db
+from voice_app.interpreting.models import SourceKind
+from voice_app.interpreting.services.translations import confirmed_translations
 from voice_app.record.entries import chronology as reading
 from voice_app.record.entries import services as entries
 from voice_app.record.forms import (
@@ -78,10 +80,14 @@ def chronology(child_id: int) -> str:
     )
     seen = seen_by_reader(child)
     shown = reading.chronology(seen, filters)
+    # Confirmed translations beside the contributions the reader already sees here.
+    carried = {i.entry.contribution_id for i in shown if i.entry.contribution_id is not None}
+    translated = confirmed_translations(SourceKind.CONTRIBUTION, carried)
     db.session.commit()
     return render_template(
         "record/chronology.html",
         child=child,
+        translated=translated,
         form=form,
         shown=shown,
         filtered=filters != reading.Filters(),

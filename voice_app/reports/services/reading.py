@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from voice_app.audit import services as audit
 from voice_app.audit.models import AuditAction
 from voice_app.extensions import db
+from voice_app.interpreting.models import SourceKind
+from voice_app.interpreting.services.translations import Shown, confirmed_translations
 from voice_app.record.disclosure import Disclosure, Reader, disclosure_for
 from voice_app.record.models import RecordEntry
 from voice_app.reports.models import (
@@ -54,6 +56,12 @@ class ShownReport:
     decisions: list[ReportDecision]
     comments: dict[ReportSection, list[ShownComment]] = field(default_factory=dict)
     final_views: list[ReportFinalView] = field(default_factory=list)
+    #: Confirmed translations beside the child's words (contribution id -> translations).
+    translated_words: dict[int, list[Shown]] = field(default_factory=dict)
+    #: Confirmed translations of each section's current text, for the family.
+    translated_texts: dict[ReportSection, list[Shown]] = field(default_factory=dict)
+    #: Confirmed English translations of the family's comments (comment id -> them).
+    translated_comments: dict[int, list[Shown]] = field(default_factory=dict)
 
     @property
     def family_section(self) -> list[ShownComment]:
@@ -89,7 +97,9 @@ def shown_report(
     member's) the child's words come from. ``all_comments`` False: the family member's own
     comments only."""
     seen = _seen(report, reader)
-    texts = {s: t.body for s, t in current_texts(version).items()}
+    current = current_texts(version)
+    texts = {s: t.body for s, t in current.items()}
+    by_text = confirmed_translations(SourceKind.REPORT_TEXT, {t.id for t in current.values()})
     comments: dict[ReportSection, list[ShownComment]] = {}
     rows = answers.comments_on(version)
     if not all_comments:
@@ -97,16 +107,23 @@ def shown_report(
     found = answers.answers_to([c.id for c in rows])
     for row in rows:
         comments.setdefault(row.section, []).append(ShownComment(row, found[row.id]))
+    words = shown_words(version, report.child_id, readers)
     return ShownReport(
         report=report,
         version=version,
         sections=SECTIONS[report.kind],
         texts=texts,
-        words=shown_words(version, report.child_id, readers),
+        words=words,
         points=_points(version, seen),
         decisions=list(version.decisions),
         comments=comments,
         final_views=answers.final_views(version),
+        # Only beside words this reader already sees: translations follow their original.
+        translated_words=confirmed_translations(
+            SourceKind.CONTRIBUTION, {c.words.contribution.id for c in words}
+        ),
+        translated_texts={s: by_text[t.id] for s, t in current.items() if t.id in by_text},
+        translated_comments=confirmed_translations(SourceKind.REPORT_COMMENT, {c.id for c in rows}),
     )
 
 

@@ -1,4 +1,5 @@
-"""A manager signs off the newest version; it then goes into the chronology as an entry."""
+"""A manager signs off the newest version; it then goes into the chronology as an entry
+with its PDF."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from voice_app.core.db import utcnow
 from voice_app.record.entries.services import EntryDraft, add_entry
 from voice_app.record.models import Classification, EntryKind, Source
 from voice_app.reports.models import Report, ReportVersion
+from voice_app.reports.services.chronology_pdf import store_signed_off_pdf
 from voice_app.reports.services.drafting import ReportRefused, draft_of
 
 KIND_NAMES = {
@@ -48,6 +50,8 @@ def sign_off(report: Report, by: User) -> ReportVersion:
     version.signed_off_by_id = by.id
     version.signed_off_by_label = by.display
     version.record_entry_id = entry.id
+    # The entry carries the signed-off report as a PDF (chronology_pdf serves it safely).
+    store_signed_off_pdf(report, version, entry, by)
     audit.record(
         AuditAction.REPORT_SIGNED_OFF,
         child_id=report.child_id,

@@ -12,17 +12,17 @@ the secret key among them. The media id and the header are bound as associated d
 a file copied or renamed to another id, or a header edited, fails to decrypt instead of
 quietly showing one child's drawing in another child's record.
 
-Files live at ``<root>/<id[:2]>/<id>``: the two-character fan-out keeps folders small
-when there are hundreds of thousands of contributions.
+The sealed bytes are kept by a blob backend (``blobs``): a folder on this host,
+``<root>/<id[:2]>/<id>`` (the default), or an S3-compatible bucket chosen by
+``VOICE_APP_MEDIA_URL=s3://bucket/prefix``, so several app hosts share one store. Either
+way the store encrypts before anything leaves the process: the bucket never sees plain media.
 """
 
 from __future__ import annotations
 
 import hashlib
-import os
 import re
 import secrets
-import tempfile
 import uuid
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -33,6 +33,14 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from flask import current_app
+
+from voice_app.core.storage.blobs import (
+    BlobMissing,
+    Blobs,
+    FolderBlobs,
+    S3Blobs,
+    s3_blobs_from_url,
+)
 
 FORMAT_VERSION = 2
 LEGACY_VERSION = 1
@@ -63,33 +71,45 @@ class MediaCorrupt(MediaError):
 
 
 class MediaStore:
-    """Encrypted files under ``root``, addressed by random hex ids."""
+    """Encrypted files addressed by random hex ids, kept by a blob backend."""
 
-    def __init__(self, root: Path, key: bytes, older: Sequence[bytes] = ()) -> None:
-        """``key`` seals new files; ``older`` keys still open the files sealed with them."""
+    def __init__(self, where: Path | str | Blobs, key: bytes, older: Sequence[bytes] = ()) -> None:
+        """``where``: a folder, or a blob backend. ``key`` seals new files; ``older`` keys
+        still open the files sealed with them."""
         for each in (key, *older):
             if len(each) != KEY_BYTES:
                 raise ValueError(f"the media key must be {KEY_BYTES} bytes, not {len(each)}")
-        self.root = Path(root)
+        self.blobs: Blobs = FolderBlobs(Path(where)) if isinstance(where, (str, Path)) else where
         self.key_id = key_id(key)
         self._keys = {key_id(each): AESGCM(each) for each in (*older, key)}
         self._aead = self._keys[self.key_id]
 
+    @property
+    def root(self) -> Path:
+        """The folder of a folder-backed store (tests and the CLI read files there)."""
+        if not isinstance(self.blobs, FolderBlobs):
+            raise TypeError(f"media are not in a folder here but in {self.blobs.describe()}")
+        return self.blobs.root
+
     def path_for(self, media_id: str) -> Path:
-        """Where ``media_id`` lives; refuses anything that is not 32 lowercase hex digits.
+        """Where ``media_id`` lives in a folder-backed store (``key_for`` checks the id)."""
+        return self.root / self.key_for(media_id)
+
+    @staticmethod
+    def key_for(media_id: str) -> str:
+        """The blob name of ``media_id``; refuses anything that is not 32 lowercase hex digits.
 
         The id reaches here from URLs and database rows, so it is checked every time: a
-        value such as ``../../etc/passwd`` must never become a path.
+        value such as ``../../etc/passwd`` must never become a path or an object key.
         """
         if not isinstance(media_id, str) or not _MEDIA_ID.fullmatch(media_id):
             raise ValueError(f"not a media id: {media_id!r}")
-        return self.root / media_id[:2] / media_id
+        return f"{media_id[:2]}/{media_id}"
 
     def put(self, data: bytes) -> str:
         """Encrypt and store ``data`` under a new id, which is returned.
 
-        The file appears whole or not at all: it is written to a temporary file in the
-        same folder, flushed to disk, then renamed over its final name.
+        The file appears whole or not at all (the blob backend guarantees it).
         """
         media_id = uuid.uuid4().hex
         self._write(media_id, data)
@@ -99,54 +119,43 @@ class MediaStore:
         """Seal the file again under the newest key; False if it already was."""
         if self.under_newest_key(media_id):
             return False
-        self._write(media_id, self._open(media_id, self.path_for(media_id).read_bytes()))
+        self._write(media_id, self._open(media_id, self._read(media_id)))
         return True
 
     def under_newest_key(self, media_id: str) -> bool:
         """Whether the file is already sealed with the newest key (read from its header)."""
-        with self.path_for(media_id).open("rb") as handle:
-            header = handle.read(1 + KEY_ID_BYTES)
+        try:
+            header = self.blobs.read_head(self.key_for(media_id), 1 + KEY_ID_BYTES)
+        except BlobMissing:
+            raise MediaNotFound(media_id) from None
         return header == bytes([FORMAT_VERSION]) + self.key_id
 
     def media_ids(self) -> list[str]:
         """Every file in the store, by id."""
-        if not self.root.is_dir():
-            return []
-        return sorted(p.name for p in self.root.glob("??/*") if _MEDIA_ID.fullmatch(p.name))
+        return sorted(
+            listed.name for listed in self.blobs.listing() if _MEDIA_ID.fullmatch(listed.name)
+        )
 
     def _write(self, media_id: str, data: bytes) -> None:
-        path = self.path_for(media_id)
-        sealed = self._seal(media_id, data)
-        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-        # mkstemp creates the file readable by its owner only.
-        fd, temp_name = tempfile.mkstemp(dir=path.parent, prefix=".", suffix=".tmp")
+        self.blobs.write(self.key_for(media_id), self._seal(media_id, data))
+
+    def _read(self, media_id: str) -> bytes:
         try:
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(sealed)
-                handle.flush()
-                os.fsync(handle.fileno())
-            os.replace(temp_name, path)
-        except BaseException:
-            Path(temp_name).unlink(missing_ok=True)
-            raise
-        _fsync_directory(path.parent)
+            return self.blobs.read(self.key_for(media_id))
+        except BlobMissing:
+            raise MediaNotFound(media_id) from None
 
     def get(self, media_id: str) -> bytes:
         """The decrypted contents; ``MediaNotFound`` if absent, ``MediaCorrupt`` if tampered."""
-        path = self.path_for(media_id)
-        try:
-            sealed = path.read_bytes()
-        except FileNotFoundError:
-            raise MediaNotFound(media_id) from None
-        return self._open(media_id, sealed)
+        return self._open(media_id, self._read(media_id))
 
     def delete(self, media_id: str) -> None:
         """Remove the file; deleting one that is already gone is not an error."""
-        self.path_for(media_id).unlink(missing_ok=True)
+        self.blobs.delete(self.key_for(media_id))
 
     def exists(self, media_id: str) -> bool:
         """Whether a file is stored under ``media_id`` (it is not decrypted)."""
-        return self.path_for(media_id).is_file()
+        return self.blobs.exists(self.key_for(media_id))
 
     def seal(self, label: str, data: bytes) -> bytes:
         """Encrypt ``data`` bound to ``label`` (ASCII), for files kept outside the store.
@@ -204,18 +213,6 @@ def _associated_data(header: bytes, media_id: str) -> bytes:
     return header[:-NONCE_BYTES] + media_id.encode("ascii")
 
 
-def _fsync_directory(folder: Path) -> None:
-    """Make the rename itself durable, so a power cut cannot lose a stored file."""
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return  # platforms that cannot open folders (Windows) make renames durable themselves
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
 def media_key(secret_key: str | bytes, media_key_hex: str | None = None) -> bytes:
     """A 32-byte media key: ``media_key_hex`` when given, else the legacy key derived from
     the secret key (what every file written before separate media keys was sealed with).
@@ -242,21 +239,36 @@ def media_store() -> MediaStore:
 
     New files are sealed with the newest key of ``MEDIA_KEYS`` (``core.media_keys``); the
     older ones and the legacy key derived from ``SECRET_KEY`` still open what they sealed.
-    It is rebuilt if ``MEDIA_ROOT`` or the keys change, so a test that points it elsewhere
-    gets a store that writes there.
+    Files go to the bucket of ``MEDIA_URL`` (``s3://bucket/prefix``) when it is set, else
+    to the folder ``MEDIA_ROOT``. It is rebuilt if either or the keys change, so a test
+    that points it elsewhere gets a store that writes there.
     """
     config = current_app.config
+    url = config.get("MEDIA_URL") or ""
+    endpoint = config.get("S3_ENDPOINT") or None
     root = Path(config["MEDIA_ROOT"])
     configured = [media_key("", hex_key) for hex_key in configured_media_keys(config)]
     legacy = media_key(config["SECRET_KEY"])
     newest = configured[-1] if configured else legacy
-    fingerprint = (root, tuple(configured), legacy)
+    fingerprint = (url, endpoint, root, tuple(configured), legacy)
     store = current_app.extensions.get("media_store")
     if not isinstance(store, MediaStore) or current_app.extensions.get("media_keys") != fingerprint:
-        store = MediaStore(root, newest, older=[legacy, *configured[:-1]])
+        where: Path | Blobs = s3_blobs_from_url(url, endpoint) if url else root
+        store = MediaStore(where, newest, older=[legacy, *configured[:-1]])
         current_app.extensions["media_store"] = store
         current_app.extensions["media_keys"] = fingerprint
     return store
+
+
+def upload_blobs() -> Blobs:
+    """Where chunks of uploads still arriving are kept: beside the media, so that a tablet
+    whose chunks land on different app hosts still finishes its item. A bucket keeps them
+    under ``<prefix>/uploads/``; the folder store under ``UPLOAD_ROOT``. They are sealed by
+    ``MediaStore.seal`` before they get here."""
+    blobs = media_store().blobs
+    if isinstance(blobs, S3Blobs):
+        return S3Blobs(blobs.client, blobs.bucket, f"{blobs.prefix}/uploads".strip("/"))
+    return FolderBlobs(Path(current_app.config["UPLOAD_ROOT"]))
 
 
 def configured_media_keys(config: Mapping[str, Any]) -> list[str]:

@@ -1,0 +1,47 @@
+"""Media at rest: sealed by ``store.MediaStore``, kept by a backend in ``blobs``."""
+
+from voice_app.core.storage.blobs import BlobMissing, Blobs, FolderBlobs, Listed, S3Blobs
+from voice_app.core.storage.store import (
+    FORMAT_VERSION,
+    KEY_BYTES,
+    KEY_ID_BYTES,
+    LEGACY_VERSION,
+    NONCE_BYTES,
+    SEAL_OVERHEAD,
+    TAG_BYTES,
+    MediaCorrupt,
+    MediaError,
+    MediaNotFound,
+    MediaStore,
+    configured_media_keys,
+    key_id,
+    media_key,
+    media_store,
+    seal_overhead,
+    upload_blobs,
+)
+
+__all__ = [
+    "FORMAT_VERSION",
+    "KEY_BYTES",
+    "KEY_ID_BYTES",
+    "LEGACY_VERSION",
+    "NONCE_BYTES",
+    "SEAL_OVERHEAD",
+    "TAG_BYTES",
+    "BlobMissing",
+    "Blobs",
+    "FolderBlobs",
+    "Listed",
+    "MediaCorrupt",
+    "MediaError",
+    "MediaNotFound",
+    "MediaStore",
+    "S3Blobs",
+    "configured_media_keys",
+    "key_id",
+    "media_key",
+    "media_store",
+    "seal_overhead",
+    "upload_blobs",
+]

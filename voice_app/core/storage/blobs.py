@@ -1,0 +1,280 @@
+"""Where sealed media bytes live: a folder on this host, or an S3-compatible bucket.
+
+The media store (``store.MediaStore``) encrypts; a blob backend only keeps opaque sealed
+bytes under a name. Names are ``<id[:2]>/<id>``: the two-character fan-out keeps folders
+small on disk and spreads keys over a bucket's partitions.
+
+Both backends make a write appear whole or not at all: the folder writes a temporary file
+and renames it; S3 makes an object visible only when its upload completes.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from stat import S_ISREG
+from typing import Any, Protocol
+
+
+class BlobMissing(Exception):
+    """Nothing is stored under this name."""
+
+
+@dataclass(frozen=True)
+class Listed:
+    """One stored object as a listing sees it, for the orphan sweep."""
+
+    #: ``<fan-out>/<name>``: the name the sweep logs and removes.
+    key: str
+    #: The last part of the key: a media id, or a leftover temporary file's name.
+    name: str
+    #: Seconds since the epoch when it was last written.
+    modified: float
+    #: Its size in bytes.
+    size: int = 0
+
+
+class Blobs(Protocol):
+    """What the media store needs from wherever the sealed bytes are kept."""
+
+    def write(self, key: str, data: bytes) -> None: ...
+    def read(self, key: str) -> bytes: ...
+    def read_head(self, key: str, size: int) -> bytes: ...
+    def delete(self, key: str) -> None: ...
+    def exists(self, key: str) -> bool: ...
+    def listing(self) -> Iterator[Listed]: ...
+    def describe(self) -> str: ...
+    def check(self) -> bool: ...
+    def list_under(self, prefix: str) -> Iterator[Listed]: ...
+    def delete_under(self, prefix: str) -> None: ...
+
+
+class FolderBlobs:
+    """Sealed files in a folder on this host: the embedded default of ``make run``."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = Path(root)
+
+    def path(self, key: str) -> Path:
+        return self.root / key
+
+    def write(self, key: str, data: bytes) -> None:
+        path = self.path(key)
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        # mkstemp creates the file readable by its owner only.
+        fd, temp_name = tempfile.mkstemp(dir=path.parent, prefix=".", suffix=".tmp")
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(data)
+                handle.flush()
+                os.fsync(handle.fileno())
+            os.replace(temp_name, path)
+        except BaseException:
+            Path(temp_name).unlink(missing_ok=True)
+            raise
+        _fsync_directory(path.parent)
+
+    def read(self, key: str) -> bytes:
+        try:
+            return self.path(key).read_bytes()
+        except FileNotFoundError:
+            raise BlobMissing(key) from None
+
+    def read_head(self, key: str, size: int) -> bytes:
+        try:
+            with self.path(key).open("rb") as handle:
+                return handle.read(size)
+        except FileNotFoundError:
+            raise BlobMissing(key) from None
+
+    def delete(self, key: str) -> None:
+        self.path(key).unlink(missing_ok=True)
+
+    def exists(self, key: str) -> bool:
+        return self.path(key).is_file()
+
+    def listing(self) -> Iterator[Listed]:
+        try:
+            folders = list(os.scandir(self.root))
+        except FileNotFoundError:
+            return
+        for folder in folders:
+            if not (folder.is_dir(follow_symlinks=False) and len(folder.name) == 2):
+                continue
+            for entry in os.scandir(folder.path):
+                if not entry.is_file(follow_symlinks=False):
+                    continue
+                try:
+                    modified = entry.stat(follow_symlinks=False).st_mtime
+                except FileNotFoundError:
+                    continue  # removed while listing: nothing to sweep
+                yield Listed(f"{folder.name}/{entry.name}", entry.name, modified)
+
+    def list_under(self, prefix: str) -> Iterator[Listed]:
+        """Every file whose key starts with ``prefix/`` (any depth; ``""``: every file),
+        temporary ones too."""
+        base = self.path(prefix)
+        if not base.is_dir():
+            return
+        for path in base.rglob("*"):
+            try:
+                stat = path.lstat()
+            except FileNotFoundError:
+                continue
+            if S_ISREG(stat.st_mode):
+                key = path.relative_to(self.root).as_posix()
+                yield Listed(key, path.name, stat.st_mtime, stat.st_size)
+
+    def delete_under(self, prefix: str) -> None:
+        if not prefix.strip("/"):
+            raise ValueError("refusing to delete the whole store")
+        shutil.rmtree(self.path(prefix), ignore_errors=True)
+
+    def describe(self) -> str:
+        return str(self.root)
+
+    def check(self) -> bool:
+        """Whether files can be written here now (for ``/healthz``)."""
+        try:
+            self.root.mkdir(mode=0o700, parents=True, exist_ok=True)
+        except OSError:
+            return False
+        return os.access(self.root, os.W_OK | os.X_OK)
+
+
+class S3Blobs:
+    """Sealed objects in an S3-compatible bucket (AWS, MinIO, Ceph, ``rclone serve s3``).
+
+    Every app host and worker reads and writes the same bucket, so a drawing stored through
+    one host is served by any other. The bucket only ever sees sealed bytes.
+    """
+
+    def __init__(self, client: Any, bucket: str, prefix: str = "") -> None:
+        self.client = client
+        self.bucket = bucket
+        self.prefix = prefix.strip("/")
+
+    def _object(self, key: str) -> str:
+        return f"{self.prefix}/{key}" if self.prefix else key
+
+    def write(self, key: str, data: bytes) -> None:
+        self.client.put_object(Bucket=self.bucket, Key=self._object(key), Body=data)
+
+    def read(self, key: str) -> bytes:
+        return self._get(key)
+
+    def read_head(self, key: str, size: int) -> bytes:
+        return self._get(key, Range=f"bytes=0-{max(size - 1, 0)}")[:size]
+
+    def _get(self, key: str, **extra: Any) -> bytes:
+        try:
+            response = self.client.get_object(Bucket=self.bucket, Key=self._object(key), **extra)
+        except self.client.exceptions.NoSuchKey:
+            raise BlobMissing(key) from None
+        return bytes(response["Body"].read())
+
+    def delete(self, key: str) -> None:
+        # S3 deletes are idempotent: removing a missing key succeeds.
+        self.client.delete_object(Bucket=self.bucket, Key=self._object(key))
+
+    def exists(self, key: str) -> bool:
+        try:
+            self.client.head_object(Bucket=self.bucket, Key=self._object(key))
+        except self.client.exceptions.ClientError as error:
+            if error.response.get("Error", {}).get("Code") in {"404", "NoSuchKey", "NotFound"}:
+                return False
+            raise
+        return True
+
+    def listing(self) -> Iterator[Listed]:
+        start = f"{self.prefix}/" if self.prefix else ""
+        pages = self.client.get_paginator("list_objects_v2").paginate(
+            Bucket=self.bucket, Prefix=start
+        )
+        for page in pages:
+            for item in page.get("Contents", []):
+                key = item["Key"][len(start) :]
+                folder, _, name = key.partition("/")
+                if len(folder) == 2 and name and "/" not in name:
+                    yield Listed(key, name, item["LastModified"].timestamp())
+
+    def list_under(self, prefix: str) -> Iterator[Listed]:
+        under = prefix.strip("/")
+        everything = f"{self.prefix}/" if self.prefix else ""
+        start = f"{self._object(under)}/" if under else everything
+        pages = self.client.get_paginator("list_objects_v2").paginate(
+            Bucket=self.bucket, Prefix=start
+        )
+        cut = len(everything)
+        for page in pages:
+            for item in page.get("Contents", []):
+                key = item["Key"][cut:]
+                yield Listed(
+                    key, key.rsplit("/", 1)[-1], item["LastModified"].timestamp(), item["Size"]
+                )
+
+    def delete_under(self, prefix: str) -> None:
+        if not prefix.strip("/"):
+            raise ValueError("refusing to delete the whole store")
+        keys = [listed.key for listed in self.list_under(prefix)]
+        for first in range(0, len(keys), 1000):  # the API takes at most 1,000 at a time
+            batch = [{"Key": self._object(key)} for key in keys[first : first + 1000]]
+            self.client.delete_objects(Bucket=self.bucket, Delete={"Objects": batch})
+
+    def check(self) -> bool:
+        """Whether the bucket answers with these credentials (for ``/healthz``)."""
+        try:
+            self.client.head_bucket(Bucket=self.bucket)
+        except Exception:  # unreachable, refused, no such bucket: this host cannot serve media
+            return False
+        return True
+
+    def describe(self) -> str:
+        where = f"s3://{self.bucket}/{self.prefix}".rstrip("/")
+        endpoint = getattr(self.client.meta, "endpoint_url", "")
+        return f"{where} at {endpoint}" if endpoint else where
+
+
+def s3_blobs_from_url(url: str, endpoint: str | None = None) -> S3Blobs:
+    """``s3://bucket/prefix``: credentials and region come from the standard AWS
+    environment (``AWS_ACCESS_KEY_ID``, ``AWS_SECRET_ACCESS_KEY``, ``AWS_REGION``), the
+    endpoint from ``endpoint`` (``VOICE_APP_S3_ENDPOINT``) or ``AWS_ENDPOINT_URL``.
+    """
+    import boto3  # only deployments on object storage pay for importing it
+    from botocore.config import Config
+
+    if not url.startswith("s3://"):
+        raise ValueError(f"not an s3:// URL: {url!r}")
+    bucket, _, prefix = url[len("s3://") :].partition("/")
+    if not bucket:
+        raise ValueError(f"no bucket in {url!r}")
+    client = boto3.client(
+        "s3",
+        endpoint_url=endpoint or None,
+        config=Config(
+            # Checksums only where the API demands them: S3-compatible servers differ in
+            # which response checksums they send for ranged reads.
+            request_checksum_calculation="when_required",
+            response_checksum_validation="when_required",
+            retries={"max_attempts": 5, "mode": "standard"},
+            # A bucket that does not answer fails fast, so /healthz can take the host out.
+            connect_timeout=3,
+        ),
+    )
+    return S3Blobs(client, bucket, prefix)
+
+
+def _fsync_directory(folder: Path) -> None:
+    """Make the rename itself durable, so a power cut cannot lose a stored file."""
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return  # platforms that cannot open folders (Windows) make renames durable themselves
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)

@@ -1,0 +1,1 @@
+"""Interpreting: requests to interpreters, and translations kept beside the originals."""

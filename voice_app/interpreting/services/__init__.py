@@ -1,0 +1,1 @@
+"""Interpreting services: requests and queues, translations, report deadlines."""

@@ -1,0 +1,108 @@
+"""The prompts of the child's space: every fixed string a child may hear read aloud.
+
+They are found where they are written (the child's-space templates and Python modules),
+by Babel's own extractors, so a prompt added to a template is in the catalogue at once.
+Strings with placeholders (a name, a number) are left out: they cannot be spoken ahead.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Iterable
+from functools import cache
+from pathlib import Path
+
+from babel.messages.extract import extract_python
+from flask import current_app
+from flask_babel import force_locale, gettext
+from jinja2.ext import babel_extract
+
+from voice_app.config import ROOT
+
+TEMPLATES = ROOT / "templates" / "child_space"
+PYTHON_MODULES = (
+    ROOT / "voice_app" / "child_space" / "views.py",
+    ROOT / "voice_app" / "child_space" / "labels.py",
+)
+_KEYWORDS = {"_": None, "_l": None, "gettext": None, "lazy_gettext": None}
+
+
+def normalise(text: str) -> str:
+    """The text as the page reads it out: runs of white space as one space."""
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def digest(language: str, text: str) -> str:
+    """The key of one spoken string: its language and its words."""
+    return hashlib.sha256(f"{language}\n{normalise(text)}".encode()).hexdigest()[:32]
+
+
+def _from_templates() -> Iterable[str]:
+    options = {"trimmed": "true", "extensions": "jinja2.ext.do"}
+    for path in sorted(TEMPLATES.glob("*.html")):
+        with path.open("rb") as handle:
+            for _line, _function, message, _comments in babel_extract(
+                handle, ("gettext", "_"), [], options
+            ):
+                if isinstance(message, str):
+                    yield message
+
+
+def _from_python(path: Path) -> Iterable[str]:
+    with path.open("rb") as handle:
+        for _line, function, message, _comments in extract_python(handle, _KEYWORDS, [], {}):
+            if function in _KEYWORDS and isinstance(message, str):
+                yield message
+
+
+def _from_labels() -> Iterable[str]:
+    """Feelings and houses, named in the contributions area."""
+    from voice_app.contributions.labels import FEELINGS, HOUSES
+
+    with force_locale("en"):
+        yield from (str(label) for label in (*FEELINGS.values(), *HOUSES.values()))
+
+
+@cache
+def _msgids() -> tuple[str, ...]:
+    found: dict[str, None] = {}
+    sources = [_from_templates(), *(_from_python(p) for p in PYTHON_MODULES)]
+    for source in sources:
+        for message in source:
+            if "%(" not in message and normalise(message):
+                found[normalise(message)] = None
+    return tuple(found)
+
+
+def prompt_ids() -> tuple[str, ...]:
+    """Every prompt's English source text (its gettext message id)."""
+    return _msgids() + tuple(m for m in _label_ids() if m not in _msgids())
+
+
+@cache
+def _label_ids() -> tuple[str, ...]:
+    return tuple(normalise(m) for m in _from_labels())
+
+
+def prompt_rows(language: str) -> list[tuple[str, str, str]]:
+    """``(digest, text in language, English source)`` for every prompt, once per distinct
+    text (two sources may share a translation); needs an app context.
+
+    Kept per app and language: the catalogues do not change while the app runs, and every
+    audio request looks its prompt up here.
+    """
+    known = current_app.extensions.setdefault("read_aloud_prompts", {})
+    if language not in known:
+        rows: dict[str, tuple[str, str, str]] = {}
+        with force_locale(language):
+            for msgid in prompt_ids():
+                text = normalise(gettext(msgid))
+                rows.setdefault(digest(language, text), (digest(language, text), text, msgid))
+        known[language] = list(rows.values())
+    return list(known[language])
+
+
+def prompts_in(language: str) -> dict[str, str]:
+    """``{digest: text}`` for every prompt, in ``language`` (needs an app context)."""
+    return {key: text for key, text, _source in prompt_rows(language)}
