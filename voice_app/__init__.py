@@ -80,6 +80,7 @@ def _register_blueprints(app: Flask) -> None:
     # Every area's models, so migrations and the append-only guard see every table even
     # where no view has imported them yet.
     import voice_app.child_space.report_views  # the child's report copies, on child_space's bp
+    import voice_app.child_space.safety  # "I don't feel safe" without the outbox
     import voice_app.child_space.uploads  # the outbox's routes, on child_space's bp
     import voice_app.family.models
     import voice_app.interpreting.models

@@ -1,14 +1,23 @@
 """``python -m tests.bench``: every benchmark, one after another.
 
 One alone: ``python -m tests.bench.pages``, ``tests.bench.transcription``,
-``tests.bench.drawings`` or ``tests.bench.read_aloud``.
+``tests.bench.drawings``, ``tests.bench.read_aloud`` or ``tests.bench.reports``.
 """
 
 from __future__ import annotations
 
 import sys
 
-from tests.bench import audit_lanes, drawings, pages, plans, read_aloud, transcription, uploads
+from tests.bench import (
+    audit_lanes,
+    drawings,
+    pages,
+    plans,
+    read_aloud,
+    reports,
+    transcription,
+    uploads,
+)
 
 
 def main() -> int:
@@ -22,6 +31,9 @@ def main() -> int:
         "== A plan with 200 actions, 50 reviews and 40 contributions: page and PDF ==", flush=True
     )
     status = status or plans.main()
+    print()
+    print("== A 20-page report with 10 drawings as a PDF; the family's home page ==", flush=True)
+    status = reports.main() or status
     print()
     print("== Transcription: the app's path against bare faster-whisper ==", flush=True)
     status = transcription.main() or status

@@ -1,11 +1,19 @@
 """Permission-matrix rows for safety alerts: a child's alerts page, one response for all,
-and the child's "I pressed it by mistake"."""
+"I don't feel safe" from the pages without the outbox, and "I pressed it by mistake"."""
 
 from __future__ import annotations
 
 import uuid
 
-from tests.core.matrix import CASE_EDITORS_POST, CASE_READERS, Row, World, child_only, only
+from tests.core.matrix import (
+    CASE_EDITORS_POST,
+    CASE_READERS,
+    Row,
+    World,
+    child_only,
+    everyone,
+    only,
+)
 from voice_app.children.models import Child
 from voice_app.contributions.models import AuthorKind, ContributionKind, SharingChoice
 from voice_app.contributions.services import Author, Submission, add_contribution
@@ -36,6 +44,9 @@ ROWS: dict[str, list[Row]] = {
             lambda w: {"note": "Her teacher spoke with her the same morning."},
         )
     ],
+    # "I don't feel safe" on the pages without the outbox: stored, then back to the space;
+    # with no child's space open, the join page says to tell a grown-up nearby.
+    "child_space.tell_unsafe": [Row("POST", lambda w: "/unsafe", everyone(302))],
     "child_space.pressed_by_mistake": [
         Row(
             "POST",

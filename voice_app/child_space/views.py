@@ -196,6 +196,9 @@ def _item(contribution: Contribution) -> dict[str, Any]:
         house=str(contribution.house) if contribution.house else None,
         scale_value=contribution.scale_value,
         flagged_unsafe=contribution.flagged_unsafe,
+        # "I pressed it by mistake" stays in the child's list after a reload, as it is.
+        mistake_said=contribution.flagged_unsafe
+        and safety.mistake_for(contribution.id) is not None,
         # The child's list shows it as it is: their language's own date and time formats.
         created_label=format_moment(contribution.created_at),
     )

@@ -190,7 +190,15 @@ function main(root) {
     const key = response && response.ok ? "[data-mistake-said]" : "[data-mistake-failed]";
     said.textContent = mistake.querySelector(key).content.textContent.trim();
     if (!(response && response.ok)) event.currentTarget.disabled = false;
+    else markMistake(lastAlertId);
   });
+  // The child's list says it too, as it does after a reload.
+  function markMistake(id) {
+    const listed = root.querySelector(`.cs-thing[data-id="${id}"]`);
+    if (!listed || listed.querySelector(".cs-thing__mistake")) return;
+    const note = document.getElementById("tpl-thing-mistake").content.firstElementChild;
+    listed.querySelector(".cs-thing__head").after(note.cloneNode(true));
+  }
   outbox.addEventListener("sent", ({ detail }) => {
     if (!unsafeIds.has(detail.item.client_id)) return;
     showUnsafeState("sent");
