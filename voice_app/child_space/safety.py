@@ -13,6 +13,7 @@ from __future__ import annotations
 import uuid
 
 from flask import flash, redirect, session, url_for
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
@@ -57,11 +58,14 @@ def tell_unsafe() -> Response:
     )
     contributions.add_contribution(child, pressed, author)
     db.session.commit()
-    # i18n: shown to a child (any age) after they pressed "I don't feel safe".
-    flash(
-        _("Thank you for telling us. A grown-up has been told. They will help to keep you safe."),
-        "success",
-    )
+    # In the child's language even before their space is open (the picture-PIN page has
+    # no child session yet, so the request's own language would be the browser's).
+    with force_locale(locale or child.preferred_language):
+        # i18n: shown to a child (any age) after they pressed "I don't feel safe".
+        thanks = _(
+            "Thank you for telling us. A grown-up has been told. They will help to keep you safe."
+        )
+    flash(thanks, "success")
     if space is None:
         return redirect(url_for("child_space.enter_pin"))
     return redirect(url_for("child_space.home"))

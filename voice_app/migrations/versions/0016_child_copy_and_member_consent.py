@@ -59,13 +59,13 @@ def upgrade():
     with op.batch_alter_table('report_child_copies', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_report_child_copies_report_id'), ['report_id'], unique=False)
 
-    with op.batch_alter_table('consent_decisions', schema=None) as batch_op:
+    with op.batch_alter_table('consent_decisions', schema=None, table_kwargs={'sqlite_autoincrement': True}) as batch_op:
         batch_op.add_column(sa.Column('shared_with_member_id', sa.Integer(), nullable=True))
         batch_op.create_foreign_key(batch_op.f('fk_consent_decisions_shared_with_member_id_family_members'), 'family_members', ['shared_with_member_id'], ['id'])
 
 
 def downgrade():
-    with op.batch_alter_table('consent_decisions', schema=None) as batch_op:
+    with op.batch_alter_table('consent_decisions', schema=None, table_kwargs={'sqlite_autoincrement': True}) as batch_op:
         batch_op.drop_constraint(batch_op.f('fk_consent_decisions_shared_with_member_id_family_members'), type_='foreignkey')
         batch_op.drop_column('shared_with_member_id')
 
