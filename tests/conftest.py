@@ -74,8 +74,32 @@ def speak(text: str, voice: str, target: Path) -> Path:
 def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
     configured = os.environ.get("VOICE_APP_TEST_DATABASE_URL")
     if configured:
-        return configured
+        return _database_of_this_worker(configured)
     return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
+
+
+def _database_of_this_worker(url: str) -> str:
+    """With pytest-xdist, each worker gets a PostgreSQL database of its own (``test_gw0``…),
+    made on first use: two workers emptying one database's tables would wipe each other's."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if not worker or not url.startswith("postgresql"):
+        return url
+    from sqlalchemy import create_engine
+    from sqlalchemy.engine import make_url
+
+    given = make_url(url)
+    mine = given.set(database=f"{given.database}_{worker}")
+    admin = create_engine(given, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as connection:
+            exists = connection.execute(
+                text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": mine.database}
+            ).first()
+            if not exists:
+                connection.execute(text(f'CREATE DATABASE "{mine.database}"'))
+    finally:
+        admin.dispose()
+    return mine.render_as_string(hide_password=False)
 
 
 @pytest.fixture(scope="session")

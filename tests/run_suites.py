@@ -38,6 +38,11 @@ def reachable_postgres() -> str | None:
         return None
 
 
+#: Test processes side by side (pytest-xdist): one per core, as CI's two cores allow. Each
+#: has its own SQLite file, PostgreSQL database, instance folder, Chromium and model.
+WORKERS = os.environ.get("VOICE_APP_TEST_WORKERS") or str(min(os.cpu_count() or 1, 4))
+
+
 def pytest(extra_env: dict[str, str], *args: str) -> int:
     env = {**os.environ, **extra_env}
     return subprocess.call([sys.executable, "-m", "pytest", *args], env=env)
@@ -46,7 +51,7 @@ def pytest(extra_env: dict[str, str], *args: str) -> int:
 def main() -> int:
     print("== Test suite on SQLite ==", flush=True)
     env = {k: v for k, v in os.environ.items() if k != "VOICE_APP_TEST_DATABASE_URL"}
-    sqlite_status = subprocess.call([sys.executable, "-m", "pytest"], env=env)
+    sqlite_status = subprocess.call([sys.executable, "-m", "pytest", "-n", WORKERS], env=env)
     postgres_url = reachable_postgres()
     postgres_status = 0
     if postgres_url:
@@ -59,6 +64,8 @@ def main() -> int:
         )
         postgres_status = pytest(
             {"VOICE_APP_TEST_DATABASE_URL": postgres_url},
+            "-n",
+            WORKERS,
             "-m",
             "not browser",
             *(f"--ignore={path}" for path in ENGINE_INDEPENDENT),
