@@ -60,7 +60,9 @@ def test_a_recorded_prompt_is_heard_first_once_published(tablet, interpreter):
     assert heard.status_code == 200 and heard.data == take_audio
     assert heard.mimetype == "audio/ogg"
     actions = db.session.scalars(
-        select(AuditEntry.action).where(AuditEntry.target == f"prompt_recording:{take.id}")
+        select(AuditEntry.action)
+        .where(AuditEntry.target == f"prompt_recording:{take.id}")
+        .order_by(AuditEntry.id)
     ).all()
     assert actions == [AuditAction.PROMPT_RECORDED, AuditAction.PROMPT_PUBLISHED]
 
