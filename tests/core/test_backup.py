@@ -22,7 +22,12 @@ MARKER = b"Qzx-the-drawing-Maya-made-of-the-shed"
 def _contents() -> dict[str, list[dict[str, object]]]:
     """Every row of every table, by table, as the app reads them."""
     return {
-        table.name: [dict(row) for row in db.session.execute(select(table)).mappings()]
+        table.name: [
+            dict(row)
+            for row in db.session.execute(
+                select(table).order_by(*table.primary_key.columns)
+            ).mappings()
+        ]
         for table in Base.metadata.sorted_tables
     }
 
