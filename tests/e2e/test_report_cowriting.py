@@ -244,8 +244,9 @@ def test_a_conference_report_is_co_written_with_claire_in_polish_and_printed(
     expect(child_views.locator("blockquote.childs-words")).to_have_text([MAYAS_WORDS])
     drawing = child_views.get_by_role("img", name=CAPTION)
     expect(drawing).to_be_visible()
-    assert claire.evaluate(
-        "(img) => img.complete && img.naturalWidth > 0", drawing.element_handle()
+    # The picture really arrives (waited for: on a busy machine it is still loading here).
+    claire.wait_for_function(
+        "(img) => img.complete && img.naturalWidth > 0", arg=drawing.element_handle()
     )
     page_html = claire.content()
     for name, secret in scene.markers.items():
