@@ -143,3 +143,16 @@ def test_the_site_icon_is_served_where_browsers_ask_for_it(client):
         assert response.mimetype == "image/vnd.microsoft.icon"
         assert response.data[:4] == b"\x00\x00\x01\x00"  # an ICO file's header
     assert '<link rel="icon" href="/favicon.ico"' in client.get("/login").get_data(as_text=True)
+
+
+def test_static_files_never_carry_the_session_cookie(make_client):
+    # A stylesheet still loading when a person signs out on a shared tablet must not put
+    # the old session back, and a response with a cookie on it is one no cache may keep.
+    practitioner = UserFactory(role="practitioner")
+    browser = make_client(practitioner.email)
+    page = browser.get("/children/")
+    assert page.status_code == 200 and "Set-Cookie" in page.headers
+    for path in ("/static/css/app.css", "/favicon.ico"):
+        with browser.get(path) as response:
+            assert response.status_code == 200
+            assert "Set-Cookie" not in response.headers, path

@@ -23,6 +23,7 @@ from tests.e2e.test_practitioner_pages import (
     choose_language,
     open_child,
     sign_in,
+    sign_out,
 )
 from tests.record.helpers import add_contribution
 from voice_app.accounts import services as accounts
@@ -243,7 +244,7 @@ def test_an_interpreter_translates_claires_polish_comment(
     )
     expect(page.get_by_text("The request is sent to Zofia Nowak")).to_be_visible()
 
-    page.context.clear_cookies()
+    sign_out(page)
     interpreter_signs_in(page, ZOFIA)
     main = page.locator("main")
     expect(main.locator("li")).to_have_count(1)  # her one request, and nobody else's
@@ -259,7 +260,7 @@ def test_an_interpreter_translates_claires_polish_comment(
     page.get_by_role("button", name="Mark this request as done").click()
     expect(page.get_by_text("The request is marked as done.")).to_be_visible()
 
-    page.context.clear_cookies()
+    sign_out(page)
     sign_in(page)
     page.goto(f"/children/{scene.maya_id}/reports/{scene.report_id}")
     comment = page.locator(".report-comment", has_text=POLISH)
@@ -339,7 +340,7 @@ def test_the_interpreters_pages_and_the_request_form_are_accessible(
     expect(page.locator("table.two-languages")).to_be_visible()
     assert_no_serious_axe_violations(page, f"the two-languages page ({locale})")
 
-    page.context.clear_cookies()
+    sign_out(page)
     sign_in(page)
     open_child(page, "Omar Al-Sayed")
     page.get_by_role("link", name="Interpreting and translation").click()

@@ -31,6 +31,13 @@ def sign_in(page: Page, email: str = PRACTITIONER) -> None:
     expect(page.get_by_role("heading", level=1, name="Children")).to_be_visible()
 
 
+def sign_out(page: Page) -> None:
+    """Press the header's "Sign out" (in whatever language the page is in), as a person
+    handing the device on would."""
+    page.locator("header form[action$='/logout'] button[type=submit]").click()
+    expect(page.locator("main input[name=email]")).to_be_visible()
+
+
 def choose_language(page: Page, code: str) -> None:
     """Press a language button in the header, if that language is not already showing."""
     if page.locator("html").get_attribute("lang") == code:

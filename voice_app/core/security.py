@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask import Flask, Response, request
-from flask.sessions import SecureCookieSessionInterface
+from flask.sessions import SecureCookieSessionInterface, SessionMixin
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -30,11 +30,25 @@ SECURITY_HEADERS = {
 }
 
 
+# Files that are the same for everyone: their responses never carry the session cookie.
+SESSIONLESS_ENDPOINTS = frozenset({"static", "core.favicon"})
+
+
 class SessionCookies(SecureCookieSessionInterface):
-    """Signed-cookie sessions whose cookie is ``Secure`` whenever the request came over https."""
+    """Signed-cookie sessions whose cookie is ``Secure`` whenever the request came over https.
+
+    Static files get no refreshed cookie: a stylesheet still loading when a person signs out
+    (or a shared tablet's cookies are cleared) would otherwise put the old session back, and
+    a response with a cookie on it is one no cache may keep.
+    """
 
     def get_cookie_secure(self, app: Flask) -> bool:
         return bool(app.config["SESSION_COOKIE_SECURE"] or request.is_secure)
+
+    def should_set_cookie(self, app: Flask, session: SessionMixin) -> bool:
+        if request.endpoint in SESSIONLESS_ENDPOINTS:
+            return False
+        return super().should_set_cookie(app, session)
 
 
 def add_security_headers(response: Response) -> Response:
