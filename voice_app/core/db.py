@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
 
 from flask import g, has_request_context
-from sqlalchemy import DateTime, Dialect, Enum, MetaData, event
+from sqlalchemy import DateTime, Dialect, Enum, MetaData, event, inspect
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Session, scoped_session
 from sqlalchemy.types import TypeDecorator
@@ -170,3 +172,68 @@ def _no_writes_while_reading(session: Session, flush_context: Any, instances: An
     """A deferred SQLite transaction must never write: the upgrade can fail mid-request."""
     if has_request_context() and g.get(READING) == "read":
         raise WriteWhileReading("a read-first request may only write its audit entry")
+
+
+@dataclass(frozen=True)
+class _AppendOnly:
+    models: tuple[type[Base], ...]
+    error: type[Exception]
+    changed: str
+    deleted: str
+    fill_once: frozenset[str]
+
+
+_APPEND_ONLY: list[_AppendOnly] = []
+
+
+def append_only(
+    *models: type[Base],
+    error: type[Exception],
+    changed: str = "{name} {id} is never changed",
+    deleted: str | None = None,
+    fill_once: Iterable[str] = (),
+) -> None:
+    """Refuse ORM updates and deletes of these models' rows: history is never rewritten.
+
+    A flush that changes or deletes one raises ``error`` with ``changed`` (or ``deleted``,
+    which defaults to it), formatted with ``name`` (the class) and ``id``; the flush is
+    refused before any SQL runs, so the session is left as it was. ``fill_once`` names
+    columns that may be filled in later, once, from empty; nothing else about the row may
+    change. The retention purge (``record/retention``) removes these rows with bulk
+    ``DELETE`` statements, which no flush sees, so it needs no way through.
+    """
+    _APPEND_ONLY.append(
+        _AppendOnly(models, error, changed, deleted or changed, frozenset(fill_once))
+    )
+
+
+def _rule_for(obj: object) -> _AppendOnly | None:
+    return next((rule for rule in _APPEND_ONLY if isinstance(obj, rule.models)), None)
+
+
+def _described(message: str, obj: object) -> str:
+    return message.format(name=type(obj).__name__, id=getattr(obj, "id", None))
+
+
+def _rewritten(obj: object, fill_once: frozenset[str]) -> bool:
+    """Whether a loaded row has a change other than filling in a ``fill_once`` column."""
+    for attr in inspect(obj).attrs:
+        history = attr.history
+        if not history.has_changes():
+            continue
+        if attr.key not in fill_once or any(v is not None for v in history.deleted):
+            return True
+    return False
+
+
+@event.listens_for(Session, "before_flush")
+def _refuse_rewrites(session: Session, flush_context: Any, instances: Any) -> None:
+    """The one guard behind ``append_only``."""
+    for obj in session.dirty:
+        rule = _rule_for(obj)
+        if rule is not None and _rewritten(obj, rule.fill_once):
+            raise rule.error(_described(rule.changed, obj))
+    for obj in session.deleted:
+        rule = _rule_for(obj)
+        if rule is not None:
+            raise rule.error(_described(rule.deleted, obj))

@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import Date, ForeignKey, String, Text, UniqueConstraint, event, inspect
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
-from voice_app.core.db import Base, UTCDateTime, str_enum, utcnow
+from voice_app.core.db import Base, UTCDateTime, append_only, str_enum, utcnow
 
 AUTOINCREMENT = {"sqlite_autoincrement": True}
 
@@ -319,13 +319,14 @@ class AgreedVersionChanged(RuntimeError):
     """Code tried to change an agreed version or a review: history is never rewritten."""
 
 
-NEVER_CHANGED = (
+append_only(
     PlanReview,
     ReviewParticipant,
     ReviewDecision,
     ScaleRating,
     PlanSignOff,
     WordsTakenOut,
+    error=AgreedVersionChanged,
 )
 IN_A_VERSION = (PlanItem, PlanAction, PlacedWords)
 
@@ -338,8 +339,8 @@ def _was_agreed(version: PlanVersion) -> bool:
 
 @event.listens_for(Session, "before_flush")
 def guard_agreed_versions(session: Session, flush_context: Any, instances: Any) -> None:
-    """Refuse changes to what was agreed (lines added, changed or removed), to reviews and
-    to sign-offs."""
+    """Refuse changes to what was agreed: lines added, changed or removed (reviews and
+    sign-offs are never changed at all: ``append_only`` above)."""
     for obj in session.new:
         if isinstance(obj, IN_A_VERSION):
             version = session.get(PlanVersion, obj.version_id)
@@ -347,8 +348,6 @@ def guard_agreed_versions(session: Session, flush_context: Any, instances: Any) 
                 raise AgreedVersionChanged(f"{type(obj).__name__} added to an agreed version")
     changed = [o for o in session.dirty if session.is_modified(o)] + list(session.deleted)
     for obj in changed:
-        if isinstance(obj, NEVER_CHANGED):
-            raise AgreedVersionChanged(f"{type(obj).__name__} {obj.id} is never changed")
         if isinstance(obj, PlanVersion) and _was_agreed(obj):
             raise AgreedVersionChanged(f"plan version {obj.id} was agreed")
         if isinstance(obj, IN_A_VERSION):

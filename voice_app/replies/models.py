@@ -7,12 +7,11 @@ history. The newest reply to a contribution is the one the child sees.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
-from sqlalchemy import ForeignKey, Index, String, Text, event
-from sqlalchemy.orm import Mapped, Session, mapped_column
+from sqlalchemy import ForeignKey, Index, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
 
-from voice_app.core.db import Base, UTCDateTime, utcnow
+from voice_app.core.db import Base, UTCDateTime, append_only, utcnow
 
 
 class ChildReply(Base):
@@ -49,12 +48,5 @@ class ReplyRewritten(RuntimeError):
     """Code tried to change or delete a reply: a new reply supersedes it instead."""
 
 
-@event.listens_for(Session, "before_flush")
-def guard_replies(session: Session, flush_context: Any, instances: Any) -> None:
-    """Refuse ORM updates and deletes of replies: the history is never rewritten."""
-    for obj in session.dirty:
-        if isinstance(obj, ChildReply) and session.is_modified(obj):
-            raise ReplyRewritten(f"reply {obj.id} is append-only")
-    for obj in session.deleted:
-        if isinstance(obj, ChildReply):
-            raise ReplyRewritten(f"reply {obj.id} is append-only")
+# History is never rewritten.
+append_only(ChildReply, error=ReplyRewritten, changed="reply {id} is append-only")

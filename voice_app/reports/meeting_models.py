@@ -8,12 +8,11 @@ All append-only: a correction is a new row. The one value ever filled in later i
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
-from sqlalchemy import ForeignKey, String, Text, UniqueConstraint, event, inspect
-from sqlalchemy.orm import Mapped, Session, mapped_column
+from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
 
-from voice_app.core.db import Base, UTCDateTime, str_enum, utcnow
+from voice_app.core.db import Base, UTCDateTime, append_only, str_enum, utcnow
 from voice_app.reports.models import AUTOINCREMENT, ReportHistoryChanged, ReportSection, Stance
 
 
@@ -100,26 +99,12 @@ class SignedOffPdf(Base):
     made_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
-APPEND_ONLY = (MeetingAttendance, ReportGiving, SignedOffPdf)
-
-
-@event.listens_for(Session, "before_flush")
-def guard_meeting_rows(session: Session, flush_context: Any, instances: Any) -> None:
-    """Nothing here is changed or deleted, but a spoken comment's link to its comment is
-    filled in once."""
-    for obj in list(session.dirty) + list(session.deleted):
-        if isinstance(obj, APPEND_ONLY) and (obj in session.deleted or session.is_modified(obj)):
-            raise ReportHistoryChanged(f"{type(obj).__name__} {obj.id} is never changed")
-        if isinstance(obj, SpokenComment):
-            if obj in session.deleted:
-                raise ReportHistoryChanged(f"spoken comment {obj.id} is never deleted")
-            _only_comment_filled(obj)
-
-
-def _only_comment_filled(obj: SpokenComment) -> None:
-    for attr in inspect(obj).attrs:
-        changed = attr.history
-        if not changed.has_changes():
-            continue
-        if attr.key != "comment_id" or any(v is not None for v in changed.deleted):
-            raise ReportHistoryChanged(f"spoken comment {obj.id} is never changed")
+append_only(MeetingAttendance, ReportGiving, SignedOffPdf, error=ReportHistoryChanged)
+# A spoken comment's link to its comment is filled in once, when the words are confirmed.
+append_only(
+    SpokenComment,
+    error=ReportHistoryChanged,
+    changed="spoken comment {id} is never changed",
+    deleted="spoken comment {id} is never deleted",
+    fill_once={"comment_id"},
+)

@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import Date, ForeignKey, String, Text, UniqueConstraint, event
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
-from voice_app.core.db import Base, UTCDateTime, str_enum, utcnow
+from voice_app.core.db import Base, UTCDateTime, append_only, str_enum, utcnow
 
 AUTOINCREMENT = {"sqlite_autoincrement": True}
 
@@ -271,7 +271,7 @@ class ReportHistoryChanged(RuntimeError):
     """Code tried to rewrite a report's history or a family member's words."""
 
 
-NEVER_CHANGED = (ReportText, ReportComment, ReportAnswer, ReportFinalView)
+append_only(ReportText, ReportComment, ReportAnswer, ReportFinalView, error=ReportHistoryChanged)
 IN_A_VERSION = (ReportText, AnalysisPoint, ReportDecision, ReportWords)
 
 
@@ -282,14 +282,13 @@ def _signed(session: Session, version_id: int | None) -> bool:
 
 @event.listens_for(Session, "before_flush")
 def guard_reports(session: Session, flush_context: Any, instances: Any) -> None:
-    """Refuse changes to a signed-off version and to anything written into the history."""
+    """Refuse changes to a signed-off version (what is never changed at all is refused by
+    ``append_only``)."""
     for obj in session.new:
         if isinstance(obj, IN_A_VERSION) and _signed(session, obj.version_id):
             raise ReportHistoryChanged(f"{type(obj).__name__} added to a signed-off report")
     changed = [o for o in session.dirty if session.is_modified(o)] + list(session.deleted)
     for obj in changed:
-        if isinstance(obj, NEVER_CHANGED):
-            raise ReportHistoryChanged(f"{type(obj).__name__} {obj.id} is never changed")
         if isinstance(obj, IN_A_VERSION) and _signed(session, obj.version_id):
             raise ReportHistoryChanged(f"{type(obj).__name__} {obj.id} is signed off")
         if isinstance(obj, ReportVersion) and obj in session.deleted:
