@@ -4,16 +4,9 @@
 // file (the phone's recorder or camera) keeps working everywhere.
 
 import { DrawingPad } from "../child_space/drawing.js";
-import { VoiceRecorder, canRecord } from "../child_space/recorder.js";
+import { putFile, recordIntoForm } from "./record_into_form.js";
 
 const form = document.querySelector("form[data-family-words]");
-
-function putFile(blob, filename) {
-  const input = form.querySelector("input[type=file]");
-  const files = new DataTransfer();
-  files.items.add(new File([blob], filename, { type: blob.type }));
-  input.files = files.files;
-}
 
 function choose(kind) {
   const radio = form.querySelector(`input[name=kind][value=${kind}]`);
@@ -28,46 +21,14 @@ function showFor(kind) {
 }
 
 if (form) {
-  const status = form.querySelector("[data-words-status]");
-  const say = (text) => {
-    if (status) status.textContent = text;
-  };
   form.querySelectorAll("input[name=kind]").forEach((radio) => {
     radio.addEventListener("change", () => showFor(radio.value));
   });
   const checked = form.querySelector("input[name=kind]:checked");
   showFor(checked ? checked.value : "text");
 
-  const recorderPart = form.querySelector("[data-recorder]");
-  if (recorderPart && canRecord()) {
-    recorderPart.classList.add("fs-enhanced");
-    const start = recorderPart.querySelector("[data-record-start]");
-    const stop = recorderPart.querySelector("[data-record-stop]");
-    const preview = recorderPart.querySelector("audio");
-    const recorder = new VoiceRecorder({ maxSeconds: Number(form.dataset.maxSeconds) || 600 });
-    start.addEventListener("click", async () => {
-      try {
-        await recorder.start();
-      } catch {
-        say(form.dataset.textNoMicrophone);
-        return;
-      }
-      start.disabled = true;
-      stop.disabled = false;
-      say(form.dataset.textRecording);
-    });
-    stop.addEventListener("click", () => recorder.stop());
-    recorder.addEventListener("recorded", (event) => {
-      const { blob, filename } = event.detail;
-      putFile(blob, filename);
-      choose("voice");
-      preview.src = URL.createObjectURL(blob);
-      preview.hidden = false;
-      start.disabled = false;
-      stop.disabled = true;
-      say(form.dataset.textRecorded);
-    });
-  }
+  const fileInput = form.querySelector("input[type=file]");
+  recordIntoForm(form, form.querySelector("[data-recorder]"), fileInput, () => choose("voice"));
 
   const canvas = form.querySelector("canvas[data-drawing-pad]");
   if (canvas) {
@@ -80,10 +41,9 @@ if (form) {
     form.querySelector("[data-drawing-undo]")?.addEventListener("click", () => pad.undo());
     form.addEventListener("submit", async (event) => {
       const kind = form.querySelector("input[name=kind]:checked")?.value;
-      const input = form.querySelector("input[type=file]");
-      if (kind !== "drawing" || !drawn || input.files.length > 0) return;
+      if (kind !== "drawing" || !drawn || fileInput.files.length > 0) return;
       event.preventDefault();
-      putFile(await pad.toBlob(), "drawing.png");
+      putFile(fileInput, await pad.toBlob(), "drawing.png");
       form.submit();
     });
   }
