@@ -55,7 +55,9 @@ def test_a_spoken_view_is_transcribed_read_back_and_confirmed(make_client, phone
     # The test app runs the Whisper job at once; a worker does the same in the background.
     page = browser.get(sent.headers["Location"]).get_data(as_text=True)
     assert "Is this what you said?" in page
-    assert "school" in page.lower()
+    assert "school" in page.lower() and "Yes, these are my words" in page
+    # What only a report comment's read-back says is not said here.
+    assert "Nothing is sent until you confirm." not in page
     played = browser.get(f"/family/media/{contribution.id}/original")
     assert played.status_code == 200 and played.data == clip
     mine = "We moved house in the summer. Maya sleeps better and likes her new school."

@@ -72,6 +72,7 @@ def test_a_spoken_comment_counts_only_once_confirmed(
     # The test app runs the Whisper job at once, as a worker would in the background.
     shown = phone.get(read_back).text
     assert "Is this what you said?" in shown and "school" in shown.lower()
+    assert "Nothing is sent until you confirm." in shown
     assert db.session.scalars(select(ReportComment)).all() == []
     mine = "It was only one night. Maya likes her new school and sleeps well."
     assert phone.submit(read_back, {"text": mine}).status_code == 302
@@ -88,6 +89,10 @@ def test_a_spoken_comment_counts_only_once_confirmed(
     # Confirming again adds nothing: their words stay as they were sent.
     phone.submit(read_back, {"text": "something else"})
     assert [c.body for c in db.session.scalars(select(ReportComment))] == [mine]
+    # Coming back to the read-back shows the words as confirmed, with nothing to send.
+    confirmed = phone.get(read_back).text
+    assert "You have confirmed these words." in confirmed and mine in confirmed
+    assert "Yes, these are my words" not in confirmed
 
     family_page = phone.get(page).text
     assert mine in family_page and "Spoken, heard back and confirmed" in family_page
