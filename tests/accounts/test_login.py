@@ -56,6 +56,21 @@ def test_five_failures_lock_the_address_even_against_the_right_password(client):
     assert response.status_code == 200
     assert "Too many failed attempts" in response.get_data(as_text=True)
     assert AuditAction.LOGIN not in actions()
+    failed = db.session.scalars(select(AuditEntry).order_by(AuditEntry.id)).all()
+    assert [(e.target, e.details_dict["reason"]) for e in failed] == [
+        ("email:sam@example.org", "bad_credentials")
+    ] * 5 + [("email:sam@example.org", "locked")]
+
+
+def test_a_family_members_failures_never_lock_a_staff_address(app, client):
+    from voice_app.audit import services as audit
+
+    UserFactory(email="sam@example.org")
+    for _ in range(app.config["LOGIN_MAX_FAILURES"]):
+        audit.record(AuditAction.FAMILY_LOGIN_FAILED, target="email:sam@example.org")
+    db.session.commit()
+    response = client.submit("/login", {"email": "sam@example.org", "password": TEST_PASSWORD})
+    assert response.status_code == 302
 
 
 def test_sign_in_attempts_from_one_address_are_rate_limited(app, client):

@@ -143,8 +143,9 @@ class LoginResult:
     user: User | None = None
 
 
-def recent_failures(email: str) -> int:
-    """Failed logins for this address within the lockout window, counted from the audit log.
+def recent_failures(action: AuditAction, target: str) -> int:
+    """Failed sign-ins (audited as ``action``) for ``target`` within the lockout window,
+    counted from the audit log: staff by email address, family members by sign-in name.
 
     The log is shared by every worker process, so the limit holds however the app is served.
     """
@@ -154,8 +155,8 @@ def recent_failures(email: str) -> int:
             select(func.count())
             .select_from(AuditEntry)
             .where(
-                AuditEntry.action == AuditAction.LOGIN_FAILED,
-                AuditEntry.target == f"email:{normalise_email(email)}",
+                AuditEntry.action == action,
+                AuditEntry.target == target,
                 AuditEntry.occurred_at >= since,
             )
         )
@@ -163,16 +164,22 @@ def recent_failures(email: str) -> int:
     )
 
 
-def authenticate(email: str, password: str) -> LoginResult:
-    """Check a sign-in attempt, audit it, and say whether it succeeded.
+def locked_out(action: AuditAction, target: str) -> bool:
+    """Whether ``target`` has failed to sign in too often to try again yet; if so this
+    attempt is refused, and audited as failed with the reason "locked".
 
-    A locked address is refused even with the right password, so guessing stays pointless.
+    A locked name is refused even with the right password, so guessing stays pointless.
     """
+    if recent_failures(action, target) < current_app.config["LOGIN_MAX_FAILURES"]:
+        return False
+    audit.record(action, target=target, details={"reason": "locked"})
+    return True
+
+
+def authenticate(email: str, password: str) -> LoginResult:
+    """Check a sign-in attempt, audit it, and say whether it succeeded (or ``locked_out``)."""
     email = normalise_email(email)
-    if recent_failures(email) >= current_app.config["LOGIN_MAX_FAILURES"]:
-        audit.record(
-            AuditAction.LOGIN_FAILED, target=f"email:{email}", details={"reason": "locked"}
-        )
+    if locked_out(AuditAction.LOGIN_FAILED, f"email:{email}"):
         return LoginResult(LoginOutcome.LOCKED)
     user = find_user_by_email(email)
     hasher = password_hasher()

@@ -1,7 +1,7 @@
 """Signing in to the family's space: the passphrase check, lockout, and who is signed in.
 
-Lockout counts failed sign-ins for a name in the audit log, as staff sign-in does, so the
-limit holds however many processes serve the app.
+Lockout counts failed sign-ins for a name in the audit log with staff sign-in's own
+``locked_out``, so the limit holds however many processes serve the app.
 """
 
 from __future__ import annotations
@@ -10,13 +10,12 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from argon2.exceptions import InvalidHashError, VerificationError
-from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from voice_app.accounts.models import User
-from voice_app.accounts.services import password_hasher
+from voice_app.accounts.services import locked_out, password_hasher
 from voice_app.audit import services as audit
-from voice_app.audit.models import AuditAction, AuditEntry
+from voice_app.audit.models import AuditAction
 from voice_app.core.db import utcnow
 from voice_app.extensions import db
 from voice_app.family.models import FamilyAccount
@@ -39,28 +38,10 @@ def _failure_target(name: str) -> str:
     return f"family:{normalise_name(name)[:90]}"
 
 
-def recent_failures(sign_in_name: str) -> int:
-    """Failed family sign-ins for this name within the staff lockout window (audit log)."""
-    since = utcnow() - current_app.config["LOGIN_LOCKOUT_WINDOW"]
-    return (
-        db.session.scalar(
-            select(func.count())
-            .select_from(AuditEntry)
-            .where(
-                AuditEntry.action == AuditAction.FAMILY_LOGIN_FAILED,
-                AuditEntry.target == _failure_target(sign_in_name),
-                AuditEntry.occurred_at >= since,
-            )
-        )
-        or 0
-    )
-
-
 def authenticate(sign_in_name: str, passphrase: str) -> FamilyLoginResult:
     """Check a family sign-in, audit it, and lock the name after too many failures."""
     target = _failure_target(sign_in_name)
-    if recent_failures(sign_in_name) >= current_app.config["LOGIN_MAX_FAILURES"]:
-        audit.record(AuditAction.FAMILY_LOGIN_FAILED, target=target, details={"reason": "locked"})
+    if locked_out(AuditAction.FAMILY_LOGIN_FAILED, target):
         return FamilyLoginResult(FamilyLoginOutcome.LOCKED)
     account = db.session.scalar(
         select(FamilyAccount).where(FamilyAccount.sign_in_name == normalise_name(sign_in_name))
