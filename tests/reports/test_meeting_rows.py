@@ -8,7 +8,7 @@ from flask import Flask
 from tests.reports.helpers import report_scene
 from voice_app.extensions import db
 from voice_app.reports.meeting_models import SpokenComment
-from voice_app.reports.models import ReportHistoryChanged, ReportSection
+from voice_app.reports.models import ReportComment, ReportHistoryChanged, ReportSection
 from voice_app.reports.services import distribution
 
 
@@ -63,6 +63,32 @@ def test_a_spoken_comment_keeps_what_was_said_about(app: Flask) -> None:
         db.session.flush()
     db.session.rollback()
     db.session.delete(row)
+    with pytest.raises(ReportHistoryChanged):
+        db.session.flush()
+    db.session.rollback()
+
+    # The one value filled in later: the comment it became, once, and never again.
+    comments = [
+        ReportComment(
+            version_id=version.id,
+            section=ReportSection.WORRIED,
+            family_member_id=scene.account.family_member_id,
+            author_label="Claire (mother)",
+            body=body,
+        )
+        for body in ("words", "other words")
+    ]
+    db.session.add_all(comments)
+    db.session.flush()
+    row.comment_id = comments[0].id
+    db.session.commit()
+    db.session.refresh(row)
+    assert row.comment_id == comments[0].id
+    row.comment_id = comments[1].id
+    with pytest.raises(ReportHistoryChanged):
+        db.session.flush()
+    db.session.rollback()
+    row.comment_id = None
     with pytest.raises(ReportHistoryChanged):
         db.session.flush()
     db.session.rollback()

@@ -10,7 +10,7 @@ from enum import StrEnum
 from typing import Any
 
 from flask import g, has_request_context
-from sqlalchemy import DateTime, Dialect, Enum, MetaData, event, inspect
+from sqlalchemy import DateTime, Dialect, Enum, MetaData, event, inspect, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Session, scoped_session
 from sqlalchemy.types import TypeDecorator
@@ -215,15 +215,30 @@ def _described(message: str, obj: object) -> str:
     return message.format(name=type(obj).__name__, id=getattr(obj, "id", None))
 
 
-def _rewritten(obj: object, fill_once: frozenset[str]) -> bool:
-    """Whether a loaded row has a change other than filling in a ``fill_once`` column."""
+def _rewritten(session: Session, obj: object, fill_once: frozenset[str]) -> bool:
+    """Whether a row has a change other than filling in an empty ``fill_once`` column."""
     for attr in inspect(obj).attrs:
         history = attr.history
         if not history.has_changes():
             continue
-        if attr.key not in fill_once or any(v is not None for v in history.deleted):
+        if attr.key not in fill_once:
+            return True
+        # Set after a commit or rollback expired it, the value it replaces is not known
+        # here: the database says whether it was still empty.
+        before = history.deleted or [_stored(session, obj, attr.key)]
+        if any(value is not None for value in before):
             return True
     return False
+
+
+def _stored(session: Session, obj: object, key: str) -> object:
+    """A column's value as the database holds it for a row already there (else None)."""
+    identity = inspect(obj).identity
+    if identity is None:
+        return None
+    mapper = inspect(type(obj))
+    where = [column == value for column, value in zip(mapper.primary_key, identity, strict=True)]
+    return session.connection().scalar(select(mapper.columns[key]).where(*where))
 
 
 @event.listens_for(Session, "before_flush")
@@ -231,7 +246,7 @@ def _refuse_rewrites(session: Session, flush_context: Any, instances: Any) -> No
     """The one guard behind ``append_only``."""
     for obj in session.dirty:
         rule = _rule_for(obj)
-        if rule is not None and _rewritten(obj, rule.fill_once):
+        if rule is not None and _rewritten(session, obj, rule.fill_once):
             raise rule.error(_described(rule.changed, obj))
     for obj in session.deleted:
         rule = _rule_for(obj)
