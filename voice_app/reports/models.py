@@ -85,7 +85,10 @@ SHARE_DAYS: dict[ReportKind, int] = {
 
 
 class PointKind(StrEnum):
-    """How a line of the analysis is marked, as in the record."""
+    """How a line of the analysis is marked: the three of the record's classifications
+    (``record.models.Classification``, same values) that an analysis line may carry. Kept
+    apart on purpose: the record's also has assessment and decision, which this type (the
+    column, ``drafting.add_point``) refuses, and the form's choices are built from it."""
 
     FACT = "fact"
     OPINION = "opinion"
