@@ -7,13 +7,12 @@ Lockout counts failed sign-ins for a name in the audit log with staff sign-in's 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from enum import StrEnum
 
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import select
 
 from voice_app.accounts.models import User
-from voice_app.accounts.services import locked_out, password_hasher
+from voice_app.accounts.services import LoginOutcome, locked_out, password_hasher
 from voice_app.audit import services as audit
 from voice_app.audit.models import AuditAction
 from voice_app.core.db import utcnow
@@ -21,11 +20,8 @@ from voice_app.extensions import db
 from voice_app.family.models import FamilyAccount
 from voice_app.family.services import child_is_open, normalise_name
 
-
-class FamilyLoginOutcome(StrEnum):
-    OK = "ok"
-    BAD_CREDENTIALS = "bad_credentials"
-    LOCKED = "locked"
+#: A family sign-in ends the three ways a staff one does.
+FamilyLoginOutcome = LoginOutcome
 
 
 @dataclass(frozen=True)
