@@ -207,44 +207,51 @@ class S3Blobs:
     def write_stream(self, key: str, pieces: Iterable[bytes]) -> None:
         """One ``PutObject`` for a file that fits in a part; a multipart upload otherwise.
 
-        Either way the object appears only when it is complete. A multipart upload that
-        fails is aborted, so the bucket keeps no half-written parts.
+        Each part is gathered in a temporary file (in memory up to 1 MiB), which the HTTP
+        client reads as it sends, so a part never sits whole in memory either. The object
+        appears only when it is complete; a multipart upload that fails is aborted, so the
+        bucket keeps no half-written parts.
         """
-        buffer = bytearray()
-        iterator = iter(pieces)
-        for piece in iterator:
-            buffer += piece
-            if len(buffer) >= self.part_bytes:
-                break
-        else:
-            self.write(key, bytes(buffer))
-            return
         target = {"Bucket": self.bucket, "Key": self._object(key)}
-        upload_id = self.client.create_multipart_upload(**target)["UploadId"]
+        upload_id: str | None = None
         parts: list[dict[str, Any]] = []
+        part = _spool()
         try:
-            for piece in iterator:
-                while len(buffer) >= self.part_bytes:
-                    self._send_part(target, upload_id, parts, bytes(buffer[: self.part_bytes]))
-                    del buffer[: self.part_bytes]
-                buffer += piece
-            while len(buffer) >= self.part_bytes:
-                self._send_part(target, upload_id, parts, bytes(buffer[: self.part_bytes]))
-                del buffer[: self.part_bytes]
-            if buffer or not parts:
-                self._send_part(target, upload_id, parts, bytes(buffer))
+            for piece in pieces:
+                view = memoryview(piece)
+                while len(view):
+                    room = self.part_bytes - part.tell()
+                    part.write(view[:room])
+                    view = view[room:]
+                    if part.tell() < self.part_bytes:
+                        continue
+                    if upload_id is None:
+                        upload_id = self.client.create_multipart_upload(**target)["UploadId"]
+                    self._send_part(target, upload_id, parts, part)
+                    part = _spool()
+            if upload_id is None:
+                part.seek(0)
+                self.client.put_object(**target, Body=part)
+                return
+            if part.tell() or not parts:
+                self._send_part(target, upload_id, parts, part)
             self.client.complete_multipart_upload(
                 **target, UploadId=upload_id, MultipartUpload={"Parts": parts}
             )
         except BaseException:
-            self.client.abort_multipart_upload(**target, UploadId=upload_id)
+            if upload_id is not None:
+                self.client.abort_multipart_upload(**target, UploadId=upload_id)
             raise
+        finally:
+            part.close()
 
     def _send_part(
-        self, target: dict[str, str], upload_id: str, parts: list[dict[str, Any]], body: bytes
+        self, target: dict[str, str], upload_id: str, parts: list[dict[str, Any]], body: Any
     ) -> None:
         number = len(parts) + 1
+        body.seek(0)
         answer = self.client.upload_part(**target, UploadId=upload_id, PartNumber=number, Body=body)
+        body.close()
         parts.append({"PartNumber": number, "ETag": answer["ETag"]})
 
     def read(self, key: str) -> bytes:
@@ -370,6 +377,11 @@ def s3_blobs_from_url(url: str, endpoint: str | None = None) -> S3Blobs:
         ),
     )
     return S3Blobs(client, bucket, prefix)
+
+
+def _spool() -> Any:
+    """Where one part of an upload gathers: memory for a small file, disk past 1 MiB."""
+    return tempfile.SpooledTemporaryFile(max_size=1024 * 1024)
 
 
 def _pieces_of(handle: Any, length: int | None) -> Iterator[bytes]:

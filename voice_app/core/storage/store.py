@@ -386,10 +386,20 @@ def _frames_of(source: Iterable[bytes] | BinaryIO, size: int) -> Iterator[bytes]
         return
     buffer = bytearray()
     for piece in source:
-        buffer += piece
-        while len(buffer) >= size:
-            yield bytes(buffer[:size])
-            del buffer[:size]
+        view = memoryview(piece)
+        if buffer:
+            taken = view[: size - len(buffer)]
+            buffer += taken
+            view = view[len(taken) :]
+            if len(buffer) < size:
+                continue
+            yield bytes(buffer)
+            buffer.clear()
+        # Whole frames straight from the piece, without copying it into the buffer first.
+        while len(view) >= size:
+            yield bytes(view[:size])
+            view = view[size:]
+        buffer += view
     if buffer:
         yield bytes(buffer)
 
