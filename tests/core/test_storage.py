@@ -221,7 +221,9 @@ def test_media_key_is_derived_from_the_secret_unless_given() -> None:
         media_key("")
 
 
-def test_app_store_writes_under_media_root_with_the_derived_key(app: Flask) -> None:
+def test_app_store_writes_under_media_root_with_the_derived_key(
+    app: Flask, media_in_a_folder: None
+) -> None:
     store = media_store()
     media_id = store.put(MARKER)
 
@@ -233,7 +235,7 @@ def test_app_store_writes_under_media_root_with_the_derived_key(app: Flask) -> N
 
 
 def test_app_store_uses_media_key_when_set(
-    app: Flask, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+    app: Flask, monkeypatch: pytest.MonkeyPatch, tmp_path: Path, media_in_a_folder: None
 ) -> None:
     key_hex = secrets.token_hex(32)
     monkeypatch.setitem(app.config, "MEDIA_KEY", key_hex)
@@ -249,7 +251,7 @@ def test_app_store_uses_media_key_when_set(
 
 
 def test_store_follows_a_changed_media_root(
-    app: Flask, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+    app: Flask, monkeypatch: pytest.MonkeyPatch, tmp_path: Path, media_in_a_folder: None
 ) -> None:
     first = media_store()
     monkeypatch.setitem(app.config, "MEDIA_ROOT", str(tmp_path / "elsewhere"))

@@ -363,9 +363,14 @@ def s3_blobs_from_url(url: str, endpoint: str | None = None) -> S3Blobs:
     bucket, _, prefix = url[len("s3://") :].partition("/")
     if not bucket:
         raise ValueError(f"no bucket in {url!r}")
+    # Keys read now: boto3's default session keeps the first credentials it found. Without
+    # them in the environment, its usual chain (profiles, instance roles) still applies.
     client = boto3.client(
         "s3",
         endpoint_url=endpoint or None,
+        aws_access_key_id=os.environ.get("AWS_ACCESS_KEY_ID") or None,
+        aws_secret_access_key=os.environ.get("AWS_SECRET_ACCESS_KEY") or None,
+        aws_session_token=os.environ.get("AWS_SESSION_TOKEN") or None,
         config=Config(
             # Checksums only where the API demands them: S3-compatible servers differ in
             # which response checksums they send for ranged reads.
