@@ -58,6 +58,7 @@ class Blobs(Protocol):
     def read_range(self, key: str, start: int, stop: int | None = None) -> Iterator[bytes]: ...
     def size(self, key: str) -> int: ...
     def read_head(self, key: str, size: int) -> bytes: ...
+    def head_and_size(self, key: str, size: int) -> tuple[bytes, int]: ...
     def delete(self, key: str) -> None: ...
     def exists(self, key: str) -> bool: ...
     def listing(self) -> Iterator[Listed]: ...
@@ -108,6 +109,14 @@ class FolderBlobs:
         try:
             with self.path(key).open("rb") as handle:
                 return handle.read(size)
+        except FileNotFoundError:
+            raise BlobMissing(key) from None
+
+    def head_and_size(self, key: str, size: int) -> tuple[bytes, int]:
+        """The first ``size`` bytes and the size of the whole file, in one opening."""
+        try:
+            with self.path(key).open("rb") as handle:
+                return handle.read(size), os.fstat(handle.fileno()).st_size
         except FileNotFoundError:
             raise BlobMissing(key) from None
 
@@ -259,6 +268,14 @@ class S3Blobs:
 
     def read_head(self, key: str, size: int) -> bytes:
         return self._get(key, Range=f"bytes=0-{max(size - 1, 0)}")[:size]
+
+    def head_and_size(self, key: str, size: int) -> tuple[bytes, int]:
+        """The first ``size`` bytes and the object's size, in one ranged ``GetObject`` (its
+        ``Content-Range`` says the whole size): one round trip before a play starts."""
+        answer = self._open(key, Range=f"bytes=0-{max(size - 1, 0)}")
+        head = bytes(answer["Body"].read())[:size]
+        whole = str(answer.get("ContentRange") or "").rpartition("/")[2]
+        return head, int(whole) if whole.isdigit() else int(answer["ContentLength"])
 
     def read_range(self, key: str, start: int, stop: int | None = None) -> Iterator[bytes]:
         """Bytes ``start`` up to ``stop`` (the end when None) as one ranged ``GetObject``,

@@ -191,8 +191,7 @@ class MediaStore:
         """
         key = self.key_for(media_id)
         try:
-            sealed_size = self.blobs.size(key)
-            head = self.blobs.read_head(key, _FRAMED_HEADER_BYTES)
+            head, sealed_size = self.blobs.head_and_size(key, _FRAMED_HEADER_BYTES)
         except BlobMissing:
             raise MediaNotFound(media_id) from None
         if head[:1] != bytes([FORMAT_VERSION]):
