@@ -9,13 +9,14 @@ recording is stored and played piece by piece, never held whole in memory (versi
 Every frame but the last holds exactly ``frame size`` bytes of the file (the last holds the
 rest, possibly none: an empty file is one empty frame). Frame ``i`` is sealed with the
 nonce ``nonce prefix | i`` (4 bytes, big-endian) and authenticates the header, the media
-id and a last-frame flag as associated data. So a frame moved to another place (its
+id and a last-frame flag as associated data, under a key of the file's own (HKDF of the
+media key, the nonce prefix and the media id). So a frame moved to another place (its
 index is in its nonce), a file cut short at a frame boundary (its new last frame was not
 sealed as the last), a frame added at the end (the old last one was), a frame from another
 file or another id, or any edited byte all fail to open (``MediaCorrupt``). Because every
 frame has the same size, the frames that hold any byte range are found by arithmetic, so
-an HTTP range request (seeking in a recording) reads and decrypts only those frames. The
-nonce prefix is random per file, and a file is never sealed twice with the same one.
+an HTTP range request (seeking in a recording) reads and decrypts only those frames.
+Sealing a file again (``rekey``) draws a new nonce prefix, and with it a new file key.
 
 Files sealed before frames are read whole, as they always were:
 
@@ -116,6 +117,7 @@ class MediaStore:
         self.key_id = key_id(key)
         self._keys = {key_id(each): AESGCM(each) for each in (*older, key)}
         self._aead = self._keys[self.key_id]
+        self._raw_keys = {key_id(each): each for each in (*older, key)}
 
     @property
     def root(self) -> Path:
@@ -202,10 +204,11 @@ class MediaStore:
                 raise MediaNotFound(media_id) from None
             return _WholeReader(self._open(media_id, sealed))
         frame_bytes = int.from_bytes(head[-4:], "big")
-        aead = self._keys.get(head[1 : 1 + KEY_ID_BYTES])
+        master = self._raw_keys.get(head[1 : 1 + KEY_ID_BYTES])
         body = sealed_size - _FRAMED_HEADER_BYTES
-        if aead is None or len(head) != _FRAMED_HEADER_BYTES or body < TAG_BYTES:
+        if master is None or len(head) != _FRAMED_HEADER_BYTES or body < TAG_BYTES:
             raise MediaCorrupt(media_id)
+        aead = _file_aead(master, head, media_id)
         if not 0 < frame_bytes <= MAX_FRAME_BYTES:
             raise MediaCorrupt(media_id)
         frames, rest = divmod(body, frame_bytes + TAG_BYTES)
@@ -247,16 +250,17 @@ class MediaStore:
         yield header
         prefix = header[1 + KEY_ID_BYTES : 1 + KEY_ID_BYTES + NONCE_PREFIX_BYTES]
         associated = header + media_id.encode("ascii")
+        aead = _file_aead(self._raw_keys[self.key_id], header, media_id)
         index = 0
         pending: bytes | None = None
         # One frame is held back until the next arrives: only then is it known not to be
         # the last.
         for frame in _frames_of(source, FRAME_BYTES):
             if pending is not None:
-                yield self._aead.encrypt(_nonce(prefix, index), pending, associated + _NOT_LAST)
+                yield aead.encrypt(_nonce(prefix, index), pending, associated + _NOT_LAST)
                 index += 1
             pending = frame
-        yield self._aead.encrypt(_nonce(prefix, index), pending or b"", associated + _LAST)
+        yield aead.encrypt(_nonce(prefix, index), pending or b"", associated + _LAST)
 
     def _seal(self, media_id: str, data: bytes) -> bytes:
         header = bytes([ONE_PIECE_VERSION]) + self.key_id + secrets.token_bytes(NONCE_BYTES)
@@ -369,6 +373,20 @@ class _FramedReader(MediaReader):
             index += 1
         if index != last + 1:
             raise MediaCorrupt(self.media_id)  # shorter than its size said: cut while read
+
+
+def _file_aead(master: bytes, header: bytes, media_id: str) -> AESGCM:
+    """The key of one framed file: derived from the media key, the file's random nonce
+    prefix and its (random, never reused) id. Frame nonces then repeat across files only
+    if both id and prefix do, rather than whenever two files drew the same 8-byte prefix."""
+    prefix = header[1 + KEY_ID_BYTES : 1 + KEY_ID_BYTES + NONCE_PREFIX_BYTES]
+    derived = HKDF(
+        algorithm=hashes.SHA256(),
+        length=KEY_BYTES,
+        salt=prefix,
+        info=b"voice_app media frames v3 " + media_id.encode("ascii"),
+    ).derive(master)
+    return AESGCM(derived)
 
 
 def _nonce(prefix: bytes, index: int) -> bytes:
