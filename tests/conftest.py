@@ -3,6 +3,11 @@
 The database is SQLite in a temporary folder, or PostgreSQL when
 ``VOICE_APP_TEST_DATABASE_URL`` names one (``make test`` runs the suite both ways). The
 schema comes from the real migrations; every test starts with empty tables.
+
+``tests/run_suites.py`` also runs the media, upload, queue and rate-limit tests on the
+engines several hosts share: ``VOICE_APP_TEST_MEDIA_URL`` (``s3://bucket/prefix``, with
+``VOICE_APP_TEST_S3_ENDPOINT``) puts media in a bucket, ``VOICE_APP_TEST_REDIS_URL`` the
+queue and the rate-limit counters in Redis; each test starts with them empty too.
 """
 
 from __future__ import annotations
@@ -25,7 +30,7 @@ from sqlalchemy import text
 from tests import factories
 from voice_app import create_app
 from voice_app.config import ROOT
-from voice_app.core.queue import init_queue
+from voice_app.core.queue import huey, init_queue
 from voice_app.extensions import db, limiter
 
 TEST_PASSWORD = factories.TEST_PASSWORD
@@ -47,7 +52,26 @@ def test_config(tmp_path: Path, database_url: str) -> dict[str, Any]:
         # The real model, as `make install` assembles it.
         "WHISPER_MODEL_DIR": os.environ.get("VOICE_APP_WHISPER_MODEL")
         or str(ROOT / "instance" / "models" / "whisper-base"),
+        **_shared_engines(),
     }
+
+
+def _shared_engines() -> dict[str, Any]:
+    """Media in a bucket, queue and rate limits in Redis, when the run names them; each
+    pytest-xdist worker gets a prefix and a Redis database of its own."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER") or "gw"
+    settings: dict[str, Any] = {}
+    bucket = os.environ.get("VOICE_APP_TEST_MEDIA_URL")
+    if bucket:
+        settings["MEDIA_URL"] = f"{bucket.rstrip('/')}/{worker}"
+        settings["S3_ENDPOINT"] = os.environ.get("VOICE_APP_TEST_S3_ENDPOINT", "")
+    redis_url = os.environ.get("VOICE_APP_TEST_REDIS_URL")
+    if redis_url:
+        base, _, number = redis_url.rstrip("/").rpartition("/")
+        index = int(worker[2:]) + 1 if worker[2:].isdigit() else 0
+        mine = f"{base}/{(int(number) + index) % 16}" if number.isdigit() else redis_url
+        settings["QUEUE_URL"] = settings["RATELIMIT_STORAGE_URI"] = mine
+    return settings
 
 
 test_config.__test__ = False  # type: ignore[attr-defined]  # a helper, not a test
@@ -125,14 +149,48 @@ def _app_context(request: pytest.FixtureRequest) -> Iterator[None]:
         # Another app built by an earlier test (create_app points the one shared Huey at its
         # own queue) must not leave this test on that queue: back to this app's, empty.
         init_queue(flask_app)
+        if flask_app.config["QUEUE_URL"].startswith("redis"):
+            huey.storage.flush_all()  # Redis outlives the test: empty it as memory:// would be
         yield
         db.session.rollback()
         shutil.rmtree(flask_app.config["MEDIA_ROOT"], ignore_errors=True)
         shutil.rmtree(flask_app.config["UPLOAD_ROOT"], ignore_errors=True)
+        if flask_app.config.get("MEDIA_URL"):
+            _empty_bucket(flask_app.config["MEDIA_URL"], flask_app.config["S3_ENDPOINT"])
+            # A test may have pointed AWS_* at a server of its own while the store was made.
+            flask_app.extensions.pop("media_store", None)
         with db.engine.begin() as connection:
             for table in reversed(db.metadata.sorted_tables):
                 connection.execute(table.delete())
         db.session.remove()
+
+
+#: The run's bucket credentials, as the run gave them: a test may point AWS_* elsewhere.
+_RUN_CREDENTIALS = (os.environ.get("AWS_ACCESS_KEY_ID"), os.environ.get("AWS_SECRET_ACCESS_KEY"))
+_buckets: dict[tuple[str, str], Any] = {}
+
+
+def _empty_bucket(url: str, endpoint: str) -> None:
+    """Remove every object under the run's bucket prefix (media and uploads alike)."""
+    import boto3
+
+    from voice_app.core.storage import S3Blobs
+
+    blobs = _buckets.get((url, endpoint))
+    if blobs is None:
+        bucket, _, prefix = url.removeprefix("s3://").partition("/")
+        client = boto3.client(
+            "s3",
+            endpoint_url=endpoint or None,
+            aws_access_key_id=_RUN_CREDENTIALS[0],
+            aws_secret_access_key=_RUN_CREDENTIALS[1],
+            region_name="us-east-1",
+        )
+        blobs = _buckets[(url, endpoint)] = S3Blobs(client, bucket, prefix)
+    keys = [f"{blobs.prefix}/{listed.key}" for listed in blobs.list_under("")]
+    for first in range(0, len(keys), 1000):
+        batch = [{"Key": key} for key in keys[first : first + 1000]]
+        blobs.client.delete_objects(Bucket=blobs.bucket, Delete={"Objects": batch})
 
 
 class Client(FlaskClient):
@@ -168,6 +226,36 @@ class Client(FlaskClient):
         response = self.submit("/login", {"email": email, "password": password})
         assert response.status_code == 302, "sign-in failed"
         return response
+
+
+@pytest.fixture
+def media_in_a_folder(app: Flask, monkeypatch: pytest.MonkeyPatch) -> None:
+    """For tests of the folder store itself (file ages, temporary files, modes on disk):
+    media and uploads in ``MEDIA_ROOT``/``UPLOAD_ROOT`` even in the run that keeps them in
+    a bucket (tests/uploads/test_s3_media.py checks the bucket the same way)."""
+    monkeypatch.setitem(app.config, "MEDIA_URL", "")
+
+
+def stored_media() -> list[bytes]:
+    """The sealed bytes of every media file in the app's store, folder or bucket."""
+    from voice_app.core.storage import media_store
+
+    blobs = media_store().blobs
+    return [blobs.read(listed.key) for listed in blobs.listing()]
+
+
+def uploads_waiting() -> dict[str, list[bytes]]:
+    """Chunked uploads still arriving, ``<child id>/<client id>``: their chunks, sealed."""
+    from voice_app.core.storage import upload_blobs
+
+    blobs = upload_blobs()
+    waiting: dict[str, list[bytes]] = {}
+    for listed in sorted(blobs.list_under(""), key=lambda listed: listed.key):
+        item, _, name = listed.key.rpartition("/")
+        chunks = waiting.setdefault(item, [])
+        if name.isdigit():
+            chunks.append(blobs.read(listed.key))
+    return waiting
 
 
 @pytest.fixture

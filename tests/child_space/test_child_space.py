@@ -5,13 +5,12 @@ from __future__ import annotations
 import io
 import uuid
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 from PIL import Image
 from sqlalchemy import func, select
 
-from tests.conftest import speak
+from tests.conftest import speak, stored_media
 from tests.factories import AssignmentFactory, ChildFactory, UserFactory
 from voice_app.accounts.invitations import create_invitation
 from voice_app.audit.models import AuditAction, AuditEntry
@@ -70,9 +69,9 @@ def stored_count() -> int:
     return db.session.scalar(select(func.count()).select_from(Contribution)) or 0
 
 
-def media_files(app) -> list[Path]:
-    root = Path(app.config["MEDIA_ROOT"])
-    return [p for p in root.rglob("*") if p.is_file()] if root.exists() else []
+def media_files(app) -> list[bytes]:
+    """Every stored media file, sealed, from the app's store (a folder or a bucket)."""
+    return stored_media()
 
 
 def test_the_code_opens_the_childs_space_and_shows_their_name(make_client, family):
@@ -153,7 +152,7 @@ def test_a_voice_note_is_stored_encrypted_and_transcribed_to_a_draft(app, family
     transcript = db.session.scalars(select(Transcript)).one()
     assert transcript.model_name and transcript.language == "en" and transcript.audio_seconds > 3
     files = media_files(app)
-    assert len(files) == 1 and b"RIFF" not in files[0].read_bytes()[:64]
+    assert len(files) == 1 and b"RIFF" not in files[0][:64]
     played = tablet.get(f"/me/media/{body['id']}/original")
     assert played.status_code == 200 and played.data == voice_clip
 

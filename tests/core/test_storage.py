@@ -2,26 +2,35 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
+import random
 import secrets
 import shutil
+import tracemalloc
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from flask import Flask
 
 from voice_app.core.storage import (
     FORMAT_VERSION,
+    FRAME_BYTES,
+    ONE_PIECE_VERSION,
     MediaCorrupt,
     MediaNotFound,
     MediaStore,
     blobs,
+    key_id,
     media_key,
     media_store,
+    seal_overhead,
 )
 
 MARKER = b"Amelia-Jones-said-she-is-scared-at-home"
-HEADER = 1 + 8 + 12  # version, key id, nonce
+HEADER = 1 + 8 + 8 + 4  # version, key id, nonce prefix, frame size
 TAG = 16
 
 
@@ -212,7 +221,9 @@ def test_media_key_is_derived_from_the_secret_unless_given() -> None:
         media_key("")
 
 
-def test_app_store_writes_under_media_root_with_the_derived_key(app: Flask) -> None:
+def test_app_store_writes_under_media_root_with_the_derived_key(
+    app: Flask, media_in_a_folder: None
+) -> None:
     store = media_store()
     media_id = store.put(MARKER)
 
@@ -224,7 +235,7 @@ def test_app_store_writes_under_media_root_with_the_derived_key(app: Flask) -> N
 
 
 def test_app_store_uses_media_key_when_set(
-    app: Flask, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+    app: Flask, monkeypatch: pytest.MonkeyPatch, tmp_path: Path, media_in_a_folder: None
 ) -> None:
     key_hex = secrets.token_hex(32)
     monkeypatch.setitem(app.config, "MEDIA_KEY", key_hex)
@@ -240,7 +251,7 @@ def test_app_store_uses_media_key_when_set(
 
 
 def test_store_follows_a_changed_media_root(
-    app: Flask, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+    app: Flask, monkeypatch: pytest.MonkeyPatch, tmp_path: Path, media_in_a_folder: None
 ) -> None:
     first = media_store()
     monkeypatch.setitem(app.config, "MEDIA_ROOT", str(tmp_path / "elsewhere"))
@@ -252,3 +263,201 @@ def test_store_follows_a_changed_media_root(
     media_id = second.put(MARKER)
     assert (tmp_path / "elsewhere" / media_id[:2] / media_id).is_file()
     assert os.listdir(tmp_path / "elsewhere") == [media_id[:2]]
+
+
+# --- frames: streaming in and out ------------------------------------------------------
+
+FRAME = FRAME_BYTES
+SEALED_FRAME = FRAME + TAG
+
+
+def pseudo_random(size: int, seed: int = 1) -> Iterator[bytes]:
+    """``size`` bytes that do not compress, made 256 KiB at a time: never held whole."""
+    rng = random.Random(seed)
+    left = size
+    while left:
+        piece = rng.randbytes(min(left, 256 * 1024))
+        left -= len(piece)
+        yield piece
+
+
+def frames_of(path: Path) -> tuple[bytes, list[bytes]]:
+    sealed = path.read_bytes()
+    body = sealed[HEADER:]
+    return sealed[:HEADER], [body[i : i + SEALED_FRAME] for i in range(0, len(body), SEALED_FRAME)]
+
+
+def test_a_big_file_goes_in_and_out_with_memory_bounded_by_a_frame(store: MediaStore) -> None:
+    size = 24 * 1024 * 1024 + 12_345  # 385 frames, the last one short
+    expected = hashlib.sha256()
+    for piece in pseudo_random(size):
+        expected.update(piece)
+
+    tracemalloc.start()
+    try:
+        media_id = store.put_stream(pseudo_random(size))
+        _, stored_peak = tracemalloc.get_traced_memory()
+        tracemalloc.reset_peak()
+        reader = store.open(media_id)
+        read_back, length = hashlib.sha256(), 0
+        for piece in reader.stream():
+            read_back.update(piece)
+            length += len(piece)
+        _, read_peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+
+    assert reader.size == length == size
+    assert read_back.hexdigest() == expected.hexdigest()
+    print(
+        f"24 MiB file: peak {stored_peak / 2**20:.2f} MiB storing, {read_peak / 2**20:.2f} reading"
+    )
+    # The generator makes 256 KiB pieces (1 MiB at its peak); a frame or two is all the
+    # store adds, whatever the size of the file.
+    assert stored_peak < 1.5 * 1024 * 1024 and read_peak < 512 * 1024
+    header, frames = frames_of(store.path_for(media_id))
+    assert header[0] == FORMAT_VERSION and len(frames) == size // FRAME + 1
+    assert len(frames[-1]) == size % FRAME + TAG
+
+
+def test_an_open_file_is_read_to_its_end(store: MediaStore, tmp_path: Path) -> None:
+    source = tmp_path / "recording.webm"
+    source.write_bytes(b"".join(pseudo_random(3 * FRAME + 7)))
+    with source.open("rb") as handle:
+        media_id = store.put_stream(handle)
+    assert store.get(media_id) == source.read_bytes()
+
+
+@pytest.mark.parametrize("size", [0, 1, FRAME - 1, FRAME, FRAME + 1, 3 * FRAME])
+def test_every_size_round_trips_with_one_tag_per_frame(store: MediaStore, size: int) -> None:
+    data = b"".join(pseudo_random(size, seed=size))
+    media_id = store.put(data)
+
+    assert store.open(media_id).size == size and store.get(media_id) == data
+    frames = max(1, -(-size // FRAME))
+    assert store.path_for(media_id).stat().st_size == HEADER + size + frames * TAG
+    assert seal_overhead(store.path_for(media_id)) == HEADER + frames * TAG
+
+
+@pytest.mark.parametrize(
+    ("start", "stop"),
+    [(0, 10), (FRAME - 3, FRAME + 3), (FRAME, 2 * FRAME), (5, None), (2 * FRAME + 1, None)],
+)
+def test_a_range_reads_only_the_frames_it_touches(
+    store: MediaStore, start: int, stop: int | None
+) -> None:
+    data = b"".join(pseudo_random(3 * FRAME + 100))
+    media_id = store.put(data)
+    asked: list[tuple[int, int | None]] = []
+    read_range = store.blobs.read_range
+
+    def counting(key: str, begin: int, end: int | None = None) -> Iterator[bytes]:
+        asked.append((begin, end))
+        return read_range(key, begin, end)
+
+    store.blobs.read_range = counting  # type: ignore[method-assign]
+
+    assert b"".join(store.open(media_id).stream(start, stop)) == data[start:stop]
+    end = len(data) if stop is None else stop
+    first, last = start // FRAME, (end - 1) // FRAME
+    assert asked == [(HEADER + first * SEALED_FRAME, HEADER + (last + 1) * SEALED_FRAME)]
+
+
+def test_frames_swapped_cut_or_added_are_refused(store: MediaStore) -> None:
+    data = b"".join(pseudo_random(3 * FRAME + 10))
+    media_id = store.put(data)
+    path = store.path_for(media_id)
+    header, frames = frames_of(path)
+    cases = {
+        "swapped": [frames[1], frames[0], *frames[2:]],
+        "last frame dropped": frames[:-1],
+        "cut inside the last frame": [*frames[:-1], frames[-1][:-1]],
+        "a frame added at the end": [*frames, frames[1]],
+        "a frame repeated": [frames[0], frames[0], *frames[2:]],
+    }
+    for name, changed in cases.items():
+        path.write_bytes(header + b"".join(changed))
+        with pytest.raises(MediaCorrupt):
+            store.get(media_id)
+            pytest.fail(name)
+
+
+def test_a_frame_from_another_file_is_refused(store: MediaStore) -> None:
+    first = store.put(b"".join(pseudo_random(2 * FRAME, seed=1)))
+    second = store.put(b"".join(pseudo_random(2 * FRAME, seed=2)))
+    header, frames = frames_of(store.path_for(second))
+    _, others = frames_of(store.path_for(first))
+    store.path_for(second).write_bytes(header + others[0] + frames[1])
+
+    with pytest.raises(MediaCorrupt):
+        store.get(second)
+
+
+def test_a_damaged_middle_frame_stops_the_stream_where_it_is(store: MediaStore) -> None:
+    data = b"".join(pseudo_random(3 * FRAME))
+    media_id = store.put(data)
+    path = store.path_for(media_id)
+    sealed = bytearray(path.read_bytes())
+    sealed[HEADER + SEALED_FRAME + 100] ^= 0x01
+    path.write_bytes(bytes(sealed))
+
+    assert b"".join(store.open(media_id).stream(0, FRAME)) == data[:FRAME]
+    assert b"".join(store.open(media_id).stream(2 * FRAME)) == data[2 * FRAME :]
+    received = []
+    with pytest.raises(MediaCorrupt):
+        for piece in store.open(media_id).stream():
+            received.append(piece)
+    assert b"".join(received) == data[:FRAME], "nothing of the damaged frame is handed out"
+    with pytest.raises(MediaCorrupt):
+        store.open(media_id).stream(FRAME + 5)  # a range starting there fails at once
+
+
+def test_a_header_claiming_huge_frames_is_refused(store: MediaStore) -> None:
+    media_id = store.put(MARKER)
+    path = store.path_for(media_id)
+    sealed = bytearray(path.read_bytes())
+    sealed[HEADER - 4 : HEADER] = (2**31).to_bytes(4, "big")
+    path.write_bytes(bytes(sealed))
+
+    with pytest.raises(MediaCorrupt):
+        store.open(media_id)
+
+
+def _one_piece(key: bytes, media_id: str, data: bytes) -> bytes:
+    """A file as the store wrote it before frames (version 2)."""
+    header = bytes([ONE_PIECE_VERSION]) + key_id(key) + os.urandom(12)
+    return header + AESGCM(key).encrypt(header[-12:], data, header[:-12] + media_id.encode())
+
+
+def test_files_sealed_in_one_piece_are_still_read_whole_and_in_ranges(tmp_path: Path) -> None:
+    key = secrets.token_bytes(32)
+    store = MediaStore(tmp_path / "media", key)
+    data = b"".join(pseudo_random(2 * FRAME + 50))
+    media_id = "cd" * 16
+    store.path_for(media_id).parent.mkdir(parents=True)
+    store.path_for(media_id).write_bytes(_one_piece(key, media_id, data))
+
+    reader = store.open(media_id)
+    assert reader.size == len(data) and store.get(media_id) == data
+    assert b"".join(reader.stream(FRAME - 5, FRAME + 5)) == data[FRAME - 5 : FRAME + 5]
+    assert store.under_newest_key(media_id) and not store.rekey(media_id)
+
+    sealed = bytearray(store.path_for(media_id).read_bytes())
+    sealed[40] ^= 1
+    store.path_for(media_id).write_bytes(bytes(sealed))
+    with pytest.raises(MediaCorrupt):
+        store.get(media_id)
+
+
+def test_rekey_writes_old_files_in_frames(tmp_path: Path) -> None:
+    old_key, new_key = secrets.token_bytes(32), secrets.token_bytes(32)
+    data = b"".join(pseudo_random(FRAME + 9))
+    media_id = "ef" * 16
+    path = tmp_path / "media" / media_id[:2] / media_id
+    path.parent.mkdir(parents=True)
+    path.write_bytes(_one_piece(old_key, media_id, data))
+    store = MediaStore(tmp_path / "media", new_key, older=[old_key])
+
+    assert store.rekey(media_id)
+    assert path.read_bytes()[0] == FORMAT_VERSION and store.under_newest_key(media_id)
+    assert MediaStore(tmp_path / "media", new_key).get(media_id) == data

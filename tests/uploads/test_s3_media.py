@@ -3,8 +3,11 @@ swept and re-keyed like the folder store, shared by every host that points at th
 
 from __future__ import annotations
 
+import hashlib
+import random
 import secrets
 import time
+import tracemalloc
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -13,7 +16,15 @@ import pytest
 from tests.child_space.test_child_space import drawing_png, upload
 from tests.s3_server import S3Server, start_s3_server
 from voice_app.core.media_sweep import sweep_orphan_media
-from voice_app.core.storage import MediaCorrupt, MediaNotFound, MediaStore, S3Blobs, media_store
+from voice_app.core.storage import (
+    FRAME_BYTES,
+    SEAL_OVERHEAD,
+    MediaCorrupt,
+    MediaNotFound,
+    MediaStore,
+    S3Blobs,
+    media_store,
+)
 from voice_app.core.storage.blobs import s3_blobs_from_url
 
 MARKER = b"Amelia-Jones-told-me-about-the-shed"
@@ -206,3 +217,115 @@ def _closed_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return int(probe.getsockname()[1])
+
+
+# --- streaming in and out of the bucket --------------------------------------------------
+
+PART = 5 * 1024 * 1024  # the smallest part S3 allows
+
+
+def _pseudo_random(size: int, seed: int = 3) -> Iterator[bytes]:
+    rng = random.Random(seed)
+    left = size
+    while left:
+        piece = rng.randbytes(min(left, 256 * 1024))
+        left -= len(piece)
+        yield piece
+
+
+def _streaming_store(s3: S3Server, bucket: str) -> tuple[MediaStore, Path]:
+    on_disk = s3.bucket(bucket)
+    blobs = s3_blobs_from_url(f"s3://{bucket}/media", s3.endpoint)
+    blobs.part_bytes = PART
+    return MediaStore(blobs, secrets.token_bytes(32)), on_disk
+
+
+def test_a_big_recording_goes_up_in_parts_and_comes_back_as_a_stream(s3_env):
+    store, on_disk = _streaming_store(s3_env, "big")
+    size = 16 * 1024 * 1024 + 777
+    expected = hashlib.sha256()
+    for piece in _pseudo_random(size):
+        expected.update(piece)
+    sent_parts: list[int] = []
+    upload_part = store.blobs.client.upload_part
+
+    def counting(**kwargs):
+        body = kwargs["Body"]
+        body.seek(0, 2)
+        sent_parts.append(body.tell())
+        body.seek(0)
+        return upload_part(**kwargs)
+
+    store.blobs.client.upload_part = counting
+
+    tracemalloc.start()
+    try:
+        media_id = store.put_stream(_pseudo_random(size))
+        _, stored_peak = tracemalloc.get_traced_memory()
+        tracemalloc.reset_peak()
+        read_back, length = hashlib.sha256(), 0
+        for piece in store.open(media_id).stream():
+            read_back.update(piece)
+            length += len(piece)
+        _, read_peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+
+    print(
+        f"16 MiB on S3: peak {stored_peak / 2**20:.1f} MiB storing, {read_peak / 2**20:.1f} reading"
+    )
+    assert length == size and read_back.hexdigest() == expected.hexdigest()
+    assert sent_parts[:3] == [PART, PART, PART] and len(sent_parts) == 4  # a multipart upload
+    # Parts gather on disk and the HTTP client reads them as it sends.
+    assert stored_peak < 4 * 1024 * 1024 and read_peak < 1024 * 1024
+    (path,) = _bucket_files(on_disk)
+    assert path.stat().st_size == size + SEAL_OVERHEAD + (size // FRAME_BYTES) * 16
+
+
+def test_a_failed_multipart_upload_leaves_no_object_and_no_parts(s3_env):
+    store, on_disk = _streaming_store(s3_env, "failing")
+    client = store.blobs.client
+    aborted: list[str] = []
+    abort = client.abort_multipart_upload
+
+    def recorded(**kwargs):
+        aborted.append(kwargs["UploadId"])
+        return abort(**kwargs)
+
+    client.abort_multipart_upload = recorded
+
+    def dies_half_way() -> Iterator[bytes]:
+        yield from _pseudo_random(PART + 300_000)
+        raise OSError("the tablet went away")
+
+    with pytest.raises(OSError, match="went away"):
+        store.put_stream(dies_half_way())
+
+    assert _bucket_files(on_disk) == []
+    assert len(aborted) == 1, "the part already sent is thrown away by the server"
+
+
+def test_ranges_and_tampering_on_the_bucket(s3_env):
+    store, on_disk = _streaming_store(s3_env, "ranges")
+    data = b"".join(_pseudo_random(3 * FRAME_BYTES + 10))
+    media_id = store.put(data)
+
+    reader = store.open(media_id)
+    assert reader.size == len(data)
+    middle = slice(FRAME_BYTES - 4, 2 * FRAME_BYTES + 4)
+    assert b"".join(reader.stream(middle.start, middle.stop)) == data[middle]
+    assert b"".join(reader.stream(len(data) - 3)) == data[-3:]
+
+    (path,) = _bucket_files(on_disk)
+    sealed = path.read_bytes()
+    header, body = sealed[: SEAL_OVERHEAD - 16], sealed[SEAL_OVERHEAD - 16 :]
+    frame = FRAME_BYTES + 16
+    swapped = body[frame : 2 * frame] + body[:frame] + body[2 * frame :]
+    path.write_bytes(header + swapped)
+    with pytest.raises(MediaCorrupt):
+        store.get(media_id)
+    path.write_bytes(header + body[: 3 * frame])  # the last frame cut off
+    with pytest.raises(MediaCorrupt):
+        store.get(media_id)
+    with pytest.raises(MediaNotFound):
+        store.open("0" * 32)

@@ -27,7 +27,9 @@ def _age(path: Path, seconds: float) -> Path:
     return path
 
 
-def test_only_unowned_files_past_the_grace_period_are_removed(app, caplog, monkeypatch):
+def test_only_unowned_files_past_the_grace_period_are_removed(
+    app, caplog, monkeypatch, media_in_a_folder
+):
     # Alembic's logging setup (the migrations the fixtures run) disables existing loggers.
     monkeypatch.setattr(app.logger, "disabled", False)
     store = media_store()
@@ -81,7 +83,7 @@ def test_every_media_column_is_an_owner():
     assert any(name.startswith("subject_access") for name in names)
 
 
-def test_the_hourly_task_sweeps_and_clears_abandoned_uploads(app):
+def test_the_hourly_task_sweeps_and_clears_abandoned_uploads(app, media_in_a_folder):
     from voice_app.contributions import upload_sessions
 
     session = upload_sessions.begin(1, str(uuid.uuid4()), 10, "0" * 64, 100)

@@ -28,7 +28,7 @@ from voice_app.contributions.models import (
     TranscriptStatus,
 )
 from voice_app.core.db import utcnow
-from voice_app.core.storage import media_store
+from voice_app.core.storage import MediaReader, media_store
 from voice_app.core.text import CONTROL_CHARACTER_MESSAGE, has_control_characters
 from voice_app.extensions import db
 
@@ -212,6 +212,19 @@ def open_media(contribution: Contribution, variant: str) -> tuple[bytes, str] | 
     if variant == "thumbnail" and contribution.thumbnail_media_id:
         data = media_store().get(contribution.thumbnail_media_id)
         return data, "image/webp" if data[8:12] == b"WEBP" else "image/png"
+    return None
+
+
+def open_media_reader(contribution: Contribution, variant: str) -> tuple[MediaReader, str] | None:
+    """The original or thumbnail opened for streaming (``open_media`` without reading it
+    whole), with its content type; None if there is none."""
+    store = media_store()
+    if variant == "original" and contribution.media_id:
+        return store.open(contribution.media_id), contribution.media_content_type or ""
+    if variant == "thumbnail" and contribution.thumbnail_media_id:
+        reader = store.open(contribution.thumbnail_media_id)
+        magic = b"".join(reader.stream(0, 12))
+        return reader, "image/webp" if magic[8:12] == b"WEBP" else "image/png"
     return None
 
 

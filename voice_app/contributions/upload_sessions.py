@@ -20,6 +20,7 @@ import re
 import time
 import uuid
 from dataclasses import dataclass
+from typing import cast
 
 from flask import current_app
 
@@ -125,10 +126,17 @@ def add_chunk(session: UploadSession, offset: int, data: bytes) -> int:
 
 
 def assemble(session: UploadSession) -> bytes:
-    """The whole file, checked against its declared size and SHA-256."""
+    """The whole file, checked against its declared size and SHA-256.
+
+    The checks that follow (decoding the recording, re-encoding the drawing) need the file
+    whole, so it is built once, in place: each chunk is opened, hashed and copied into a
+    buffer of the declared size, and no second copy is made (the store then seals it
+    frame by frame).
+    """
     if received(session) != session.size:
         raise UploadIncomplete(received(session))
-    parts: list[bytes] = []
+    whole = bytearray(session.size)
+    digest = hashlib.sha256()
     offset = 0
     store, blobs = media_store(), _blobs()
     for start, _size in _chunks(session):
@@ -139,13 +147,17 @@ def assemble(session: UploadSession) -> bytes:
         except (MediaCorrupt, BlobMissing):
             discard(session)
             raise UploadDamaged(session.client_id) from None
-        parts.append(part)
+        if offset + len(part) > session.size:
+            break
+        whole[offset : offset + len(part)] = part
+        digest.update(part)
         offset += len(part)
-    data = b"".join(parts)
-    if len(data) != session.size or hashlib.sha256(data).hexdigest() != session.sha256:
+    if offset != session.size or digest.hexdigest() != session.sha256:
         discard(session)
         raise UploadDamaged(session.client_id)
-    return data
+    # A bytearray, read everywhere as bytes are (slices, prefixes, file-like wrappers):
+    # copying it into a bytes object would hold the upload twice.
+    return cast(bytes, whole)
 
 
 def discard(session: UploadSession) -> None:

@@ -10,6 +10,7 @@ import qrcode.image.svg
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from werkzeug.http import parse_range_header
 from werkzeug.wrappers import Response as BaseResponse
 
 from voice_app.accounts import invitations
@@ -53,12 +54,38 @@ def _start_of(day: date | None) -> datetime | None:
 
 
 def media_response(contribution: Contribution, variant: str) -> Response:
-    """The decrypted file, never cached, never sniffed, shown inline."""
-    found = services.open_media(contribution, variant)
+    """The decrypted file, streamed, never cached, never sniffed, shown inline.
+
+    The file is decrypted frame by frame as it is sent (``core.storage``), so a recording
+    is never held whole in memory. A single ``Range: bytes=...`` is answered with 206 and
+    only the frames it touches (an audio player seeking); several ranges, or an
+    ``If-Range`` (there is no validator to match it), get the whole file. The caller has
+    checked permission and records the read, for a range as for the whole.
+    """
+    found = services.open_media_reader(contribution, variant)
     if found is None:
         abort(404)
-    data, content_type = found
-    response = Response(data, mimetype=content_type)
+    reader, content_type = found
+    size = reader.size
+    status, start, stop = 200, 0, size
+    wanted = parse_range_header(request.headers.get("Range"))
+    if wanted is not None and len(wanted.ranges) == 1 and "If-Range" not in request.headers:
+        span = wanted.range_for_length(size)
+        if span is None:
+            refused = Response(status=416)
+            refused.headers["Content-Range"] = f"bytes */{size}"
+            refused.headers["Cache-Control"] = "private, no-store"
+            return refused
+        status, (start, stop) = 206, span
+    # Opening the stream decrypts its first frame: a missing or damaged file fails here,
+    # before the answer begins.
+    response = Response(
+        reader.stream(start, stop), status=status, mimetype=content_type, direct_passthrough=True
+    )
+    response.content_length = stop - start
+    if status == 206:
+        response.headers["Content-Range"] = f"bytes {start}-{stop - 1}/{size}"
+    response.headers["Accept-Ranges"] = "bytes"
     response.headers["Cache-Control"] = "private, no-store"
     response.headers["Content-Disposition"] = "inline"
     return response

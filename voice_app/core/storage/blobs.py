@@ -6,6 +6,12 @@ small on disk and spreads keys over a bucket's partitions.
 
 Both backends make a write appear whole or not at all: the folder writes a temporary file
 and renames it; S3 makes an object visible only when its upload completes.
+
+Both stream: ``write_stream`` takes the sealed bytes piece by piece (a folder writes them
+to its temporary file as they come; S3 sends a file larger than one part as a multipart
+upload, one part in memory at a time), and ``read_range`` hands back any byte range as an
+iterator of pieces, so neither a recording being stored nor one being played is ever
+held whole in memory.
 """
 
 from __future__ import annotations
@@ -13,11 +19,16 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from stat import S_ISREG
 from typing import Any, Protocol
+
+#: Pieces handed back by ``read_range``: small enough to keep many plays cheap.
+READ_PIECE_BYTES = 64 * 1024
+#: An S3 multipart upload's part size (S3 wants at least 5 MiB for every part but the last).
+S3_PART_BYTES = 8 * 1024 * 1024
 
 
 class BlobMissing(Exception):
@@ -42,8 +53,12 @@ class Blobs(Protocol):
     """What the media store needs from wherever the sealed bytes are kept."""
 
     def write(self, key: str, data: bytes) -> None: ...
+    def write_stream(self, key: str, pieces: Iterable[bytes]) -> None: ...
     def read(self, key: str) -> bytes: ...
+    def read_range(self, key: str, start: int, stop: int | None = None) -> Iterator[bytes]: ...
+    def size(self, key: str) -> int: ...
     def read_head(self, key: str, size: int) -> bytes: ...
+    def head_and_size(self, key: str, size: int) -> tuple[bytes, int]: ...
     def delete(self, key: str) -> None: ...
     def exists(self, key: str) -> bool: ...
     def listing(self) -> Iterator[Listed]: ...
@@ -63,13 +78,19 @@ class FolderBlobs:
         return self.root / key
 
     def write(self, key: str, data: bytes) -> None:
+        self.write_stream(key, (data,))
+
+    def write_stream(self, key: str, pieces: Iterable[bytes]) -> None:
+        """Write the pieces to a temporary file beside the target, make it durable, then
+        rename it into place: a reader sees the old file or the whole new one."""
         path = self.path(key)
         path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         # mkstemp creates the file readable by its owner only.
         fd, temp_name = tempfile.mkstemp(dir=path.parent, prefix=".", suffix=".tmp")
         try:
             with os.fdopen(fd, "wb") as handle:
-                handle.write(data)
+                for piece in pieces:
+                    handle.write(piece)
                 handle.flush()
                 os.fsync(handle.fileno())
             os.replace(temp_name, path)
@@ -88,6 +109,30 @@ class FolderBlobs:
         try:
             with self.path(key).open("rb") as handle:
                 return handle.read(size)
+        except FileNotFoundError:
+            raise BlobMissing(key) from None
+
+    def head_and_size(self, key: str, size: int) -> tuple[bytes, int]:
+        """The first ``size`` bytes and the size of the whole file, in one opening."""
+        try:
+            with self.path(key).open("rb") as handle:
+                return handle.read(size), os.fstat(handle.fileno()).st_size
+        except FileNotFoundError:
+            raise BlobMissing(key) from None
+
+    def read_range(self, key: str, start: int, stop: int | None = None) -> Iterator[bytes]:
+        """Bytes ``start`` up to ``stop`` (the end when None), piece by piece. The file is
+        opened at once, so a missing one raises here rather than half-way through."""
+        try:
+            handle = self.path(key).open("rb")
+        except FileNotFoundError:
+            raise BlobMissing(key) from None
+        handle.seek(start)
+        return _pieces_of(handle, None if stop is None else stop - start)
+
+    def size(self, key: str) -> int:
+        try:
+            return self.path(key).stat().st_size
         except FileNotFoundError:
             raise BlobMissing(key) from None
 
@@ -153,10 +198,14 @@ class S3Blobs:
     one host is served by any other. The bucket only ever sees sealed bytes.
     """
 
-    def __init__(self, client: Any, bucket: str, prefix: str = "") -> None:
+    def __init__(
+        self, client: Any, bucket: str, prefix: str = "", part_bytes: int = S3_PART_BYTES
+    ) -> None:
         self.client = client
         self.bucket = bucket
         self.prefix = prefix.strip("/")
+        #: Files larger than this go up as a multipart upload, one part in memory at a time.
+        self.part_bytes = part_bytes
 
     def _object(self, key: str) -> str:
         return f"{self.prefix}/{key}" if self.prefix else key
@@ -164,18 +213,97 @@ class S3Blobs:
     def write(self, key: str, data: bytes) -> None:
         self.client.put_object(Bucket=self.bucket, Key=self._object(key), Body=data)
 
+    def write_stream(self, key: str, pieces: Iterable[bytes]) -> None:
+        """One ``PutObject`` for a file that fits in a part; a multipart upload otherwise.
+
+        Each part is gathered in a temporary file (in memory up to 1 MiB), which the HTTP
+        client reads as it sends, so a part never sits whole in memory either. The object
+        appears only when it is complete; a multipart upload that fails is aborted, so the
+        bucket keeps no half-written parts.
+        """
+        target = {"Bucket": self.bucket, "Key": self._object(key)}
+        upload_id: str | None = None
+        parts: list[dict[str, Any]] = []
+        part = _spool()
+        try:
+            for piece in pieces:
+                view = memoryview(piece)
+                while len(view):
+                    room = self.part_bytes - part.tell()
+                    part.write(view[:room])
+                    view = view[room:]
+                    if part.tell() < self.part_bytes:
+                        continue
+                    if upload_id is None:
+                        upload_id = self.client.create_multipart_upload(**target)["UploadId"]
+                    self._send_part(target, upload_id, parts, part)
+                    part = _spool()
+            if upload_id is None:
+                part.seek(0)
+                self.client.put_object(**target, Body=part)
+                return
+            if part.tell() or not parts:
+                self._send_part(target, upload_id, parts, part)
+            self.client.complete_multipart_upload(
+                **target, UploadId=upload_id, MultipartUpload={"Parts": parts}
+            )
+        except BaseException:
+            if upload_id is not None:
+                self.client.abort_multipart_upload(**target, UploadId=upload_id)
+            raise
+        finally:
+            part.close()
+
+    def _send_part(
+        self, target: dict[str, str], upload_id: str, parts: list[dict[str, Any]], body: Any
+    ) -> None:
+        number = len(parts) + 1
+        body.seek(0)
+        answer = self.client.upload_part(**target, UploadId=upload_id, PartNumber=number, Body=body)
+        body.close()
+        parts.append({"PartNumber": number, "ETag": answer["ETag"]})
+
     def read(self, key: str) -> bytes:
         return self._get(key)
 
     def read_head(self, key: str, size: int) -> bytes:
         return self._get(key, Range=f"bytes=0-{max(size - 1, 0)}")[:size]
 
-    def _get(self, key: str, **extra: Any) -> bytes:
+    def head_and_size(self, key: str, size: int) -> tuple[bytes, int]:
+        """The first ``size`` bytes and the object's size, in one ranged ``GetObject`` (its
+        ``Content-Range`` says the whole size): one round trip before a play starts."""
+        answer = self._open(key, Range=f"bytes=0-{max(size - 1, 0)}")
+        head = bytes(answer["Body"].read())[:size]
+        whole = str(answer.get("ContentRange") or "").rpartition("/")[2]
+        return head, int(whole) if whole.isdigit() else int(answer["ContentLength"])
+
+    def read_range(self, key: str, start: int, stop: int | None = None) -> Iterator[bytes]:
+        """Bytes ``start`` up to ``stop`` (the end when None) as one ranged ``GetObject``,
+        read piece by piece. The request is made at once, so a missing object raises here."""
+        if stop is not None and stop <= start:
+            self.size(key)  # still say whether it exists
+            return iter(())
+        wanted = f"bytes={start}-{'' if stop is None else stop - 1}"
+        body = self._open(key, Range=wanted)["Body"]
+        return _pieces_of(body, None if stop is None else stop - start)
+
+    def size(self, key: str) -> int:
         try:
-            response = self.client.get_object(Bucket=self.bucket, Key=self._object(key), **extra)
+            answer = self.client.head_object(Bucket=self.bucket, Key=self._object(key))
+        except self.client.exceptions.ClientError as error:
+            if error.response.get("Error", {}).get("Code") in {"404", "NoSuchKey", "NotFound"}:
+                raise BlobMissing(key) from None
+            raise
+        return int(answer["ContentLength"])
+
+    def _open(self, key: str, **extra: Any) -> Any:
+        try:
+            return self.client.get_object(Bucket=self.bucket, Key=self._object(key), **extra)
         except self.client.exceptions.NoSuchKey:
             raise BlobMissing(key) from None
-        return bytes(response["Body"].read())
+
+    def _get(self, key: str, **extra: Any) -> bytes:
+        return bytes(self._open(key, **extra)["Body"].read())
 
     def delete(self, key: str) -> None:
         # S3 deletes are idempotent: removing a missing key succeeds.
@@ -252,9 +380,14 @@ def s3_blobs_from_url(url: str, endpoint: str | None = None) -> S3Blobs:
     bucket, _, prefix = url[len("s3://") :].partition("/")
     if not bucket:
         raise ValueError(f"no bucket in {url!r}")
+    # Keys read now: boto3's default session keeps the first credentials it found. Without
+    # them in the environment, its usual chain (profiles, instance roles) still applies.
     client = boto3.client(
         "s3",
         endpoint_url=endpoint or None,
+        aws_access_key_id=os.environ.get("AWS_ACCESS_KEY_ID") or None,
+        aws_secret_access_key=os.environ.get("AWS_SECRET_ACCESS_KEY") or None,
+        aws_session_token=os.environ.get("AWS_SESSION_TOKEN") or None,
         config=Config(
             # Checksums only where the API demands them: S3-compatible servers differ in
             # which response checksums they send for ranged reads.
@@ -266,6 +399,27 @@ def s3_blobs_from_url(url: str, endpoint: str | None = None) -> S3Blobs:
         ),
     )
     return S3Blobs(client, bucket, prefix)
+
+
+def _spool() -> Any:
+    """Where one part of an upload gathers: memory for a small file, disk past 1 MiB."""
+    return tempfile.SpooledTemporaryFile(max_size=1024 * 1024)
+
+
+def _pieces_of(handle: Any, length: int | None) -> Iterator[bytes]:
+    """Read ``length`` bytes (all that is left when None) from an open file or S3 body in
+    pieces, and close it when done or abandoned."""
+    try:
+        left = length
+        while left is None or left > 0:
+            piece = handle.read(READ_PIECE_BYTES if left is None else min(READ_PIECE_BYTES, left))
+            if not piece:
+                return
+            if left is not None:
+                left -= len(piece)
+            yield piece
+    finally:
+        handle.close()
 
 
 def _fsync_directory(folder: Path) -> None:
