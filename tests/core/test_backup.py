@@ -148,3 +148,48 @@ def test_a_backup_restores_into_postgresql_with_its_id_counters(
         with admin.connect() as connection:
             connection.execute(text(f'DROP DATABASE IF EXISTS "{target.database}"'))
         admin.dispose()
+
+
+def test_a_backup_of_a_long_recording_never_holds_it_whole(app, runner, tmp_path):
+    """Create and restore stream each media file: memory stays far below its size."""
+    import os
+    import tracemalloc
+
+    size = 24 * 1024 * 1024
+    recording = tmp_path / "long.bin"
+    with recording.open("wb") as handle:
+        for _ in range(size // (1 << 20)):
+            handle.write(os.urandom(1 << 20))
+    with recording.open("rb") as handle:
+        media_id = media_store().put_stream(handle)
+    db.session.commit()
+
+    tracemalloc.start()
+    try:
+        made = runner.invoke(args=["backup", "create", str(tmp_path / "backup")])
+        _now, made_peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert made.exit_code == 0, made.output
+    assert (tmp_path / "backup" / "media" / media_id).stat().st_size > size
+
+    elsewhere = create_app(test_config(tmp_path / "e", f"sqlite:///{tmp_path / 'e.sqlite3'}"))
+    with elsewhere.app_context():
+        upgrade()
+        tracemalloc.start()
+        try:
+            restored = elsewhere.test_cli_runner().invoke(
+                args=["backup", "restore", str(tmp_path / "backup")]
+            )
+            _now, restored_peak = tracemalloc.get_traced_memory()
+        finally:
+            tracemalloc.stop()
+        assert restored.exit_code == 0, restored.output
+        with recording.open("rb") as original:
+            for piece in media_store().open(media_id).stream():
+                assert piece == original.read(len(piece))
+        db.session.remove()
+        db.engine.dispose()
+    print(f"backup peak {made_peak / 2**20:.1f} MiB, restore {restored_peak / 2**20:.1f} MiB")
+    assert made_peak < size / 4
+    assert restored_peak < size / 4
