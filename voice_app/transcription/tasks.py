@@ -6,7 +6,8 @@ renews the claim's lease (``Transcript.lease_expires_at``) every third of
 ``TRANSCRIPTION_LEASE_SECONDS``. A worker that dies part-way stops renewing it; the
 minute-by-minute ``requeue_stalled_transcriptions`` finds the expired lease and runs the job
 again, so a child still at the tablet gets their read-back about a minute later, not ten.
-The audio itself is never touched.
+The audio itself is never touched: it is decrypted from the store frame by frame into a
+temporary file that faster-whisper reads by path, removed when the job ends.
 """
 
 from __future__ import annotations
@@ -38,7 +39,9 @@ def transcribe_recording(transcript_id: int) -> None:
     if claim is None:
         return
     try:
-        audio = media_store().get(claim.media_id)
+        # Opened now (a missing or damaged file fails before the engine is loaded), read
+        # frame by frame into the temporary file below: never whole in memory.
+        audio = media_store().open(claim.media_id)
         suffix = mimetypes.guess_extension(claim.content_type) or ".audio"
         engine = get_engine(
             current_app.config["WHISPER_MODEL_DIR"], current_app.config["WHISPER_CPU_THREADS"]
@@ -48,7 +51,9 @@ def transcribe_recording(transcript_id: int) -> None:
         db.session.commit()  # no transaction (on SQLite, the write lock) is held while it runs
         with tempfile.TemporaryDirectory() as folder, lease_kept(claim):
             path = Path(folder) / f"recording{suffix}"
-            path.write_bytes(audio)
+            with path.open("wb") as copy:
+                for piece in audio.stream():
+                    copy.write(piece)
             result = engine.transcribe(path, language=claim.language, hint=hint)
     except Exception as error:
         db.session.rollback()
