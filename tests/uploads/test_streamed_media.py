@@ -88,6 +88,10 @@ def test_each_range_read_is_audited_as_a_read_and_checked_like_one(family, make_
     assert staff.get(url, headers={"Range": "bytes=100-199"}).status_code == 206
 
     assert _media_reads()[before:] == [f"contribution:{contribution_id}"] * 2
+    # A range past the end sends nothing of the file: it is no read.
+    beyond = staff.get(url, headers={"Range": f"bytes={len(whole) + 10}-"})
+    assert beyond.status_code == 416 and beyond.data == b""
+    assert len(_media_reads()) == before + 2
     stranger = UserFactory(name="Pat Not-Assigned")
     db.session.commit()
     refused = make_client(stranger.email).get(url, headers={"Range": "bytes=0-99"})

@@ -60,7 +60,9 @@ def media_response(contribution: Contribution, variant: str) -> Response:
     is never held whole in memory. A single ``Range: bytes=...`` is answered with 206 and
     only the frames it touches (an audio player seeking); several ranges, or an
     ``If-Range`` (there is no validator to match it), get the whole file. The caller has
-    checked permission and records the read, for a range as for the whole.
+    checked permission and records the read, for a range as for the whole, after this
+    returns; a range that cannot be satisfied sends nothing of the file, so its 416 is
+    raised (as ``abort`` does) and no read is recorded.
     """
     found = services.open_media_reader(contribution, variant)
     if found is None:
@@ -75,7 +77,9 @@ def media_response(contribution: Contribution, variant: str) -> Response:
             refused = Response(status=416)
             refused.headers["Content-Range"] = f"bytes */{size}"
             refused.headers["Cache-Control"] = "private, no-store"
-            return refused
+            # Raised, not returned: the caller's audit entry and commit after this call
+            # never run, since nothing of the file is sent.
+            abort(refused)
         status, (start, stop) = 206, span
     # Opening the stream decrypts its first frame: a missing or damaged file fails here,
     # before the answer begins.
