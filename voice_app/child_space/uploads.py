@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import uuid
+from typing import IO
 
 from flask import Response, abort, current_app, g, jsonify, request, url_for
 from flask_babel import gettext as _
@@ -64,11 +65,13 @@ def _submission(child: Child) -> contributions.Submission:
     )
 
 
-def _media(child: Child, client_id: str, kind: ContributionKind) -> bytes | None:
-    """The recording or drawing: sent with the form, or earlier in chunks (``upload=1``).
+def _media(child: Child, client_id: str, kind: ContributionKind) -> IO[bytes] | None:
+    """The recording or drawing: sent with the form, or earlier in chunks (``upload=1``),
+    as a temporary file that ``add_contribution`` checks and stores from, never reading a
+    recording into memory whole.
 
     Werkzeug has already streamed a large file to a temporary file; its size is checked
-    there, before it is read into memory.
+    there.
     """
     if request.form.get("upload") == "1":
         if contributions.find_by_client_id(child.id, client_id) is not None:
@@ -88,7 +91,7 @@ def _media(child: Child, client_id: str, kind: ContributionKind) -> bytes | None
         raise contributions.SubmissionRejected(
             str(RejectionReason.TOO_LARGE), MediaRejected(RejectionReason.TOO_LARGE).message()
         )
-    return media.stream.read(limit + 1)
+    return media.stream
 
 
 def media_limit(kind: ContributionKind) -> int:

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
+from typing import IO, Any
 
 from flask import current_app
 from flask_babel import gettext as _
@@ -62,7 +63,11 @@ class Submission:
     house: House | None = None
     scale_value: int | None = None
     unsafe: bool = False
-    media: bytes | None = None
+    #: The recording or drawing: its bytes, or (for anything large) an open, seekable
+    #: binary file holding it, such as the request's temporary file or a joined chunked
+    #: upload (``upload_sessions.assemble``). A file is read from its start, and
+    #: ``add_contribution`` closes it (removing a temporary one) once done with it.
+    media: bytes | IO[bytes] | None = None
 
 
 @dataclass(frozen=True)
@@ -100,7 +105,9 @@ def _check_fields(submission: Submission) -> None:
     kind = submission.kind
     if kind is ContributionKind.TEXT and not words and not submission.unsafe:
         raise SubmissionRejected("empty", _("There is nothing to send yet."))
-    if kind in (ContributionKind.VOICE, ContributionKind.DRAWING) and not submission.media:
+    if kind in (ContributionKind.VOICE, ContributionKind.DRAWING) and not _media_size(
+        submission.media
+    ):
         raise SubmissionRejected("no_media", _("The recording or drawing did not arrive."))
     if kind is ContributionKind.FEELING and submission.feeling is None:
         raise SubmissionRejected("no_feeling", _("Please choose a face first."))
@@ -120,6 +127,16 @@ def add_contribution(
     The browser's ``client_id`` makes this safe to repeat: a retried upload returns the
     contribution the first attempt stored.
     """
+    try:
+        return _add_contribution(child, submission, author)
+    finally:
+        if submission.media is not None and not isinstance(submission.media, (bytes, bytearray)):
+            submission.media.close()
+
+
+def _add_contribution(
+    child: Child, submission: Submission, author: Author
+) -> tuple[Contribution, bool]:
     existing = find_by_client_id(child.id, submission.client_id)
     if existing is not None:
         return existing, False
@@ -144,22 +161,32 @@ def add_contribution(
     stored = _StoredMedia()
     try:
         # Everything that can refuse the input runs before anything is written.
-        if submission.kind is ContributionKind.VOICE and submission.media:
+        media = submission.media
+        if submission.kind is ContributionKind.VOICE and media is not None:
+            # Checked and sealed from where it lies: a long recording in a temporary file
+            # is read a header, a packet, a frame at a time, never whole.
             audio = probe_audio(
-                submission.media,
+                media,
                 max_bytes=config["MAX_AUDIO_BYTES"],
                 max_seconds=config["MAX_AUDIO_SECONDS"],
             )
             contribution.media_content_type = audio.content_type
             contribution.duration_seconds = audio.duration_seconds
-            contribution.media_id = _put(stored, submission.media)
+            contribution.media_id = _put_recording(stored, media)
             contribution.transcript = Transcript(
                 status=TranscriptStatus.QUEUED,
                 language=submission.language,
                 language_was_given=submission.language is not None,
             )
-        elif submission.kind is ContributionKind.DRAWING and submission.media:
-            image = process_drawing(submission.media, max_bytes=config["MAX_IMAGE_BYTES"])
+        elif submission.kind is ContributionKind.DRAWING and media is not None:
+            # Pillow decodes a drawing whole anyway; it is at most MAX_IMAGE_BYTES (one
+            # byte more is read, so that a larger one is still refused as too large).
+            drawing = (
+                media
+                if isinstance(media, (bytes, bytearray))
+                else _read_from_start(media, config["MAX_IMAGE_BYTES"] + 1)
+            )
+            image = process_drawing(drawing, max_bytes=config["MAX_IMAGE_BYTES"])
             contribution.media_content_type = image.content_type
             contribution.media_id = _put(stored, image.data)
             contribution.thumbnail_media_id = _put(stored, image.thumbnail)
@@ -197,6 +224,29 @@ def _put(stored: _StoredMedia, data: bytes) -> str:
     media_id = media_store().put(data)
     stored.ids.append(media_id)
     return media_id
+
+
+def _put_recording(stored: _StoredMedia, media: bytes | IO[bytes]) -> str:
+    """Seal a checked recording into the store, frame by frame from its file."""
+    if isinstance(media, (bytes, bytearray)):
+        return _put(stored, bytes(media))
+    media.seek(0)
+    media_id = media_store().put_stream(media)
+    stored.ids.append(media_id)
+    return media_id
+
+
+def _media_size(media: bytes | IO[bytes] | None) -> int:
+    if media is None:
+        return 0
+    if isinstance(media, (bytes, bytearray)):
+        return len(media)
+    return media.seek(0, os.SEEK_END)
+
+
+def _read_from_start(media: IO[bytes], limit: int) -> bytes:
+    media.seek(0)
+    return media.read(limit)
 
 
 def _discard(stored: _StoredMedia) -> None:

@@ -3,11 +3,13 @@
 A weak link drops connections; a chunk lost at 90 % is sent again, not the whole file.
 Each chunk is kept sealed with the media key as ``<child id>/<client id>/<offset>`` in the
 upload store (``core.storage.upload_blobs``: ``UPLOAD_ROOT`` on this host, or the media
-bucket that every host shares) until the tablet finishes the item. Then
-the chunks are joined, checked against the size and SHA-256 the tablet declared when it
-began, and handed to ``add_contribution`` as any upload is: its checks run, and the
-contribution is stored once (keyed on the client id). Nothing of a half-sent item reaches
-the media store or the database; ``remove_abandoned`` clears uploads nobody finished.
+bucket that every host shares) until the tablet finishes the item. Then the chunks are
+joined into a temporary file (in memory up to 1 MiB, then on disk, unnamed so nothing is
+left after a crash), checked against the size and SHA-256 the tablet declared when it
+began, and handed to ``add_contribution`` as any upload is: its checks run from that file,
+and the contribution is stored once (keyed on the client id). Nothing of a half-sent item
+reaches the media store or the database; ``remove_abandoned`` clears uploads nobody
+finished.
 
 Nothing here touches the database, so a chunk arriving slowly holds no lock.
 """
@@ -17,10 +19,11 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import tempfile
 import time
 import uuid
 from dataclasses import dataclass
-from typing import cast
+from typing import IO
 
 from flask import current_app
 
@@ -125,17 +128,34 @@ def add_chunk(session: UploadSession, offset: int, data: bytes) -> int:
     return offset + len(data)
 
 
-def assemble(session: UploadSession) -> bytes:
-    """The whole file, checked against its declared size and SHA-256.
+#: How much of a joined upload is kept in memory before its temporary file goes to disk.
+SPOOL_BYTES = 1024 * 1024
 
-    The checks that follow (decoding the recording, re-encoding the drawing) need the file
-    whole, so it is built once, in place: each chunk is opened, hashed and copied into a
-    buffer of the declared size, and no second copy is made (the store then seals it
-    frame by frame).
+
+def assemble(session: UploadSession) -> IO[bytes]:
+    """The whole file, checked against its declared size and SHA-256, as a temporary file
+    positioned at its start (the caller closes it; closing removes it).
+
+    Each chunk is opened, hashed and appended in turn, so only one chunk is in memory at a
+    time: the recording's checks then read that file, and the store seals it from there
+    frame by frame.
     """
     if received(session) != session.size:
         raise UploadIncomplete(received(session))
-    whole = bytearray(session.size)
+    # Handed to the caller open: it is the result, so no context manager closes it here.
+    whole: IO[bytes] = tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES)  # noqa: SIM115
+    try:
+        _join(session, whole)
+    except BaseException:
+        whole.close()
+        raise
+    whole.seek(0)
+    return whole
+
+
+def _join(session: UploadSession, whole: IO[bytes]) -> None:
+    """Append each chunk to ``whole`` in turn, hashing it; ``UploadDamaged`` if the
+    result is not the file the tablet declared (the chunks are then discarded)."""
     digest = hashlib.sha256()
     offset = 0
     store, blobs = media_store(), _blobs()
@@ -149,15 +169,12 @@ def assemble(session: UploadSession) -> bytes:
             raise UploadDamaged(session.client_id) from None
         if offset + len(part) > session.size:
             break
-        whole[offset : offset + len(part)] = part
+        whole.write(part)
         digest.update(part)
         offset += len(part)
     if offset != session.size or digest.hexdigest() != session.sha256:
         discard(session)
         raise UploadDamaged(session.client_id)
-    # A bytearray, read everywhere as bytes are (slices, prefixes, file-like wrappers):
-    # copying it into a bytes object would hold the upload twice.
-    return cast(bytes, whole)
 
 
 def discard(session: UploadSession) -> None:

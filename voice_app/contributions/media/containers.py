@@ -1,8 +1,16 @@
-"""Walks of container structures: each must end exactly at the last byte."""
+"""Walks of container structures: each must end exactly at the last byte.
+
+The walks read a recording where it lies (a temporary file, or bytes already in memory)
+through a ``Window``: only the few bytes of each header they step on, 64 KiB at a time,
+so checking a long recording never holds it whole.
+"""
 
 from __future__ import annotations
 
+import io
+import os
 import struct
+from typing import IO
 
 from voice_app.contributions.media.rejections import MediaRejected, RejectionReason
 
@@ -14,20 +22,49 @@ from voice_app.contributions.media.rejections import MediaRejected, RejectionRea
 HEIF_BRANDS = (b"avif", b"avis", b"heic", b"heix", b"hevc", b"mif1", b"msf1")
 
 
+class Window:
+    """Any few bytes of a seekable binary file, by position, read through one buffer.
+
+    Headers sit close together (Ogg pages, WebM blocks, MP4 boxes), so most reads are
+    answered from the buffer without touching the file again.
+    """
+
+    BLOCK_BYTES = 64 * 1024
+
+    def __init__(self, source: bytes | bytearray | memoryview | IO[bytes]) -> None:
+        self.handle: IO[bytes] = (
+            io.BytesIO(source) if isinstance(source, (bytes, bytearray, memoryview)) else source
+        )
+        #: The size of the whole file.
+        self.size = self.handle.seek(0, os.SEEK_END)
+        self._start = 0
+        self._buffer = b""
+
+    def at(self, position: int, count: int) -> bytes:
+        """Bytes ``position`` up to ``position + count``; fewer where the file ends first."""
+        offset = position - self._start
+        if offset < 0 or offset + count > len(self._buffer):
+            self.handle.seek(position)
+            self._buffer = self.handle.read(max(count, self.BLOCK_BYTES))
+            self._start, offset = position, 0
+        return self._buffer[offset : offset + count]
+
+
 def _corrupt() -> MediaRejected:
     return MediaRejected(RejectionReason.CORRUPT_AUDIO)
 
 
-def check_ogg(data: bytes) -> None:
-    position, end = 0, len(data)
+def check_ogg(data: Window) -> None:
+    position, end = 0, data.size
     while position < end:
         segments_at = position + 27
-        if data[position : position + 4] != b"OggS" or segments_at > end:
+        page = data.at(position, 27)
+        if page[:4] != b"OggS" or segments_at > end:
             raise _corrupt()
-        count = data[position + 26]
+        count = page[26]
         if segments_at + count > end:
             raise _corrupt()
-        position = segments_at + count + sum(data[segments_at : segments_at + count])
+        position = segments_at + count + sum(data.at(segments_at, count))
     if position != end:
         raise _corrupt()
 
@@ -35,25 +72,25 @@ def check_ogg(data: bytes) -> None:
 _EBML_UNKNOWN_SIZE_ALLOWED = frozenset({0x18538067, 0x1F43B675})  # Segment, Cluster
 
 
-def _ebml_number(data: bytes, position: int, *, keep_marker: bool) -> tuple[int, int, bool]:
+def _ebml_number(data: Window, position: int, *, keep_marker: bool) -> tuple[int, int, bool]:
     """Read an EBML variable-length number: (value, its length, all bits set?)."""
-    if position >= len(data) or data[position] == 0:
+    raw = data.at(position, 8)
+    if not raw or raw[0] == 0:
         raise _corrupt()
-    first = data[position]
-    length = 9 - first.bit_length()
-    if position + length > len(data):
+    length = 9 - raw[0].bit_length()
+    if position + length > data.size:
         raise _corrupt()
-    value = int.from_bytes(data[position : position + length], "big")
+    value = int.from_bytes(raw[:length], "big")
     if not keep_marker:
         value &= (1 << (7 * length)) - 1
     return value, length, value == (1 << (7 * length)) - 1
 
 
-def check_ebml(data: bytes) -> None:
+def check_ebml(data: Window) -> None:
     # Browsers stream WebM: the Segment and each Cluster have "unknown" size and run to
     # the next Cluster or the end. Those are stepped into; everything else is stepped
     # over, after checking its stated size fits in what arrived.
-    position, end = 0, len(data)
+    position, end = 0, data.size
     while position < end:
         element, id_length, _ = _ebml_number(data, position, keep_marker=True)
         if id_length > 4:
@@ -69,17 +106,17 @@ def check_ebml(data: bytes) -> None:
         raise _corrupt()
 
 
-def check_iso_boxes(data: bytes) -> None:
-    position, end = 0, len(data)
+def check_iso_boxes(data: Window) -> None:
+    position, end = 0, data.size
     while position < end:
         if position + 8 > end:
             raise _corrupt()
-        (size,) = struct.unpack_from(">I", data, position)
+        (size,) = struct.unpack(">I", data.at(position, 4))
         header = 8
         if size == 1:  # a 64-bit size follows the type
             if position + 16 > end:
                 raise _corrupt()
-            (size,) = struct.unpack_from(">Q", data, position + 8)
+            (size,) = struct.unpack(">Q", data.at(position + 8, 8))
             header = 16
         elif size == 0:  # the last box runs to the end of the file
             size = end - position
@@ -90,14 +127,14 @@ def check_iso_boxes(data: bytes) -> None:
         raise _corrupt()
 
 
-def check_riff(data: bytes) -> None:
-    position, end = 12, len(data)
+def check_riff(data: Window) -> None:
+    position, end = 12, data.size
     while position < end:
         if position + 8 > end:
             raise _corrupt()
         # Browsers never record WAV, so a file written while streaming (with no sizes)
         # has no reason to arrive: every chunk must state its true size.
-        (size,) = struct.unpack_from("<I", data, position + 4)
+        (size,) = struct.unpack("<I", data.at(position + 4, 4))
         position += 8 + size
         if position > end:
             raise _corrupt()

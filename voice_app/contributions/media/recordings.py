@@ -1,16 +1,22 @@
-"""Recordings: kept exactly as sent, so checked hard and decoded whole before they are stored."""
+"""Recordings: kept exactly as sent, so checked hard and decoded whole before they are stored.
+
+A recording is checked where it lies, an open file (the upload's temporary file) or bytes:
+the structure walk reads only the headers it steps on, and FFmpeg demuxes and decodes it
+from the file a packet at a time, so a long recording is never held whole in memory.
+"""
 
 from __future__ import annotations
 
-import io
 import math
 from dataclasses import dataclass
+from typing import IO
 
 import av
 import av.error
 
 from voice_app.contributions.media.containers import (
     HEIF_BRANDS,
+    Window,
     check_ebml,
     check_iso_boxes,
     check_ogg,
@@ -60,21 +66,28 @@ class _Container:
 
 
 def probe_audio(
-    data: bytes, *, max_bytes: int = 50 * 1024 * 1024, max_seconds: float = 600
+    source: bytes | bytearray | IO[bytes],
+    *,
+    max_bytes: int = 50 * 1024 * 1024,
+    max_seconds: float = 600,
 ) -> ProbedAudio:
     """Check an uploaded recording is real, complete, playable sound, and measure it.
 
-    Accepts WebM/Matroska, Ogg, MP4/M4A and WAV holding one of ``AUDIO_CODECS``, at most
+    ``source`` is the recording's bytes or, for anything large, a seekable binary file
+    holding it (read from its start, left wherever the check stopped). Accepts
+    WebM/Matroska, Ogg, MP4/M4A and WAV holding one of ``AUDIO_CODECS``, at most
     ``max_seconds`` long. The duration is measured by decoding, not read from the
     header: browsers often leave it out, and a header could claim anything.
     """
-    if not data:
+    window = Window(source)
+    if not window.size:
         raise MediaRejected(RejectionReason.EMPTY)
-    if len(data) > max_bytes:
+    if window.size > max_bytes:
         raise MediaRejected(RejectionReason.TOO_LARGE)
-    container = _sniff_container(data)
+    container = _sniff_container(window)
     try:
-        return _decode_audio(data, container, max_seconds)
+        window.handle.seek(0)
+        return _decode_audio(window.handle, container, max_seconds)
     except MediaRejected:
         raise
     except _AV_ERRORS as error:
@@ -84,39 +97,40 @@ def probe_audio(
         raise MediaRejected(RejectionReason.CORRUPT_AUDIO) from error
 
 
-def _sniff_container(data: bytes) -> _Container:
-    """Which container the bytes are, from their magic bytes, with its structure checked.
+def _sniff_container(data: Window) -> _Container:
+    """Which container the file is, from its magic bytes, with its structure checked.
 
     The demuxer is then named explicitly, so FFmpeg never guesses among its hundreds of
     formats (some of which, like playlists, would open other files).
     """
-    if data.startswith(b"\x1a\x45\xdf\xa3"):
+    head = data.at(0, 64)
+    if head.startswith(b"\x1a\x45\xdf\xa3"):
         check_ebml(data)
-        label = "webm" if b"webm" in data[:64] else "matroska"
+        label = "webm" if b"webm" in head else "matroska"
         return _Container(label, "matroska", "audio/webm")
-    if data.startswith(b"OggS"):
+    if head.startswith(b"OggS"):
         check_ogg(data)
         return _Container("ogg", "ogg", "audio/ogg")
-    if data[4:8] == b"ftyp":
-        if data[8:12] in HEIF_BRANDS:
+    if head[4:8] == b"ftyp":
+        if head[8:12] in HEIF_BRANDS:
             raise MediaRejected(RejectionReason.NOT_AUDIO)
         check_iso_boxes(data)
         return _Container("mp4", "mp4", "audio/mp4")
-    if data.startswith(b"RIFF") and data[8:12] == b"WAVE":
+    if head.startswith(b"RIFF") and head[8:12] == b"WAVE":
         check_riff(data)
         return _Container("wav", "wav", "audio/wav")
-    if data.startswith(_OTHER_AUDIO_MAGIC) or (data.startswith(b"FORM") and data[8:11] == b"AIF"):
+    if head.startswith(_OTHER_AUDIO_MAGIC) or (head.startswith(b"FORM") and head[8:11] == b"AIF"):
         raise MediaRejected(RejectionReason.UNSUPPORTED_FORMAT)
-    if len(data) > 1 and data[0] == 0xFF and data[1] & 0xE0 == 0xE0:  # MPEG audio frame sync
+    if len(head) > 1 and head[0] == 0xFF and head[1] & 0xE0 == 0xE0:  # MPEG audio frame sync
         raise MediaRejected(RejectionReason.UNSUPPORTED_FORMAT)
     raise MediaRejected(RejectionReason.NOT_AUDIO)
 
 
-def _decode_audio(data: bytes, kind: _Container, max_seconds: float) -> ProbedAudio:
+def _decode_audio(data: IO[bytes], kind: _Container, max_seconds: float) -> ProbedAudio:
     too_long = MediaRejected(
         RejectionReason.AUDIO_TOO_LONG, {"minutes": max(1, math.ceil(max_seconds / 60))}
     )
-    with av.open(io.BytesIO(data), mode="r", format=kind.demuxer, metadata_errors="ignore") as box:
+    with av.open(data, mode="r", format=kind.demuxer, metadata_errors="ignore") as box:
         if box.streams.video:
             # Pictures and video of the child were not asked for, so they are not kept.
             if not box.streams.audio:
