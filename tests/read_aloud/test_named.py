@@ -16,6 +16,7 @@ from sqlalchemy import func, select
 
 from tests.factories import AssignmentFactory, ChildFactory, UserFactory
 from voice_app.accounts.invitations import create_invitation
+from voice_app.audit.models import AuditAction, AuditEntry
 from voice_app.core.db import utcnow
 from voice_app.core.permissions import Role
 from voice_app.core.storage import media_store
@@ -82,10 +83,15 @@ def test_the_childs_greeting_is_heard_from_the_server_and_kept_as_case_data(tabl
 
 
 def test_only_the_childs_space_and_staff_who_read_the_child_hear_it(tablet, make_client):
-    device, _child, sam = tablet
+    device, child, sam = tablet
     url = _named_entries(device)[_hello(device.get("/me").get_data(as_text=True))]["url"]
 
     assert make_client(sam.email).get(url).status_code == 200
+    heard = db.session.scalars(
+        select(AuditEntry).where(AuditEntry.action == AuditAction.MEDIA_VIEWED)
+    ).all()
+    assert [(e.actor_id, e.child_id) for e in heard] == [(sam.id, child.id)]
+    assert NAME not in (heard[0].target or "") + heard[0].details
     stranger = UserFactory(team=sam.team)  # a practitioner not assigned to Cerys
     assert make_client(stranger.email).get(url).status_code == 404
     assert make_client(UserFactory(role=Role.ADMIN).email).get(url).status_code == 404

@@ -22,6 +22,8 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response as BaseResponse
 
+from voice_app.audit import services as audit
+from voice_app.audit.models import AuditAction
 from voice_app.child_space.session import current_space
 from voice_app.child_space.symbols import symbol_file
 from voice_app.children.lookup import child_or_404
@@ -117,6 +119,14 @@ def named_audio(child_id: int, language: str, key: str, fmt: str) -> Response:
         abort(404)
     if audio is None:
         abort(404)
+    if current_space() is None:
+        # A member of staff heard case data: logged as any opened recording is.
+        audit.record(
+            AuditAction.MEDIA_VIEWED,
+            child_id=child.id,
+            target=f"named_prompt_audio:{key}",
+            details={"language": language},
+        )
     db.session.commit()
     response = send_file(
         io.BytesIO(audio), mimetype=speech.FORMATS[fmt], etag=key, conditional=True
