@@ -41,7 +41,7 @@ def digest(language: str, text: str) -> str:
     return hashlib.sha256(f"{language}\n{normalise(text)}".encode()).hexdigest()[:32]
 
 
-def _all_from_templates() -> Iterable[str]:
+def _from_templates() -> Iterable[str]:
     options = {"trimmed": "true", "extensions": "jinja2.ext.do"}
     for path in sorted(TEMPLATES.glob("*.html")):
         with path.open("rb") as handle:
@@ -68,7 +68,7 @@ def _from_labels() -> Iterable[str]:
 
 
 def _sources() -> Iterable[str]:
-    yield from _all_from_templates()
+    yield from _from_templates()
     for path in PYTHON_MODULES:
         yield from _from_python(path)
 
