@@ -66,6 +66,8 @@ REACHABLE_FROM_CHILD_SPACE = frozenset(
         "read_aloud.audio",
         "read_aloud.recording",
         "read_aloud.about",
+        # A prompt with the child's own name in it: the view lets in only their own.
+        "read_aloud.named_audio",
     }
 )
 
