@@ -33,7 +33,8 @@ class ProcessedImage:
 IMAGE_FORMATS = ("PNG", "JPEG", "WEBP")
 THUMBNAIL_SIDE = 320
 _PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
-#: Level 3 takes 16 ms on a 2048x1536 drawing; level 6 takes 40 ms for a file 30% smaller.
+#: On a 2048x1536 drawing zlib levels 1 and 2 save at most a fifth of level 3's time for a
+#: file 11-22% larger; level 6 took about 3 times as long for a file 35% smaller (2026-11-27).
 _PNG_COMPRESS_LEVEL = 3
 _THUMBNAIL_WEBP = features.check("webp")
 #: The thumbnail gets a thread of its own only where a second core can run it.
@@ -91,8 +92,10 @@ def process_drawing(
     # (EXIF, GPS, ICC, text chunks, trailing bytes) can be carried over.
     if _USABLE_CORES > 1:
         # The thumbnail is made on a second thread while zlib compresses the PNG: both
-        # release the GIL, so the drawing takes the longer of the two, not their sum.
-        # Nothing is shared: from here on this thread reads only ``pixels``.
+        # release the GIL, so with a core free the drawing takes the longer of the two,
+        # not their sum (the thumbnail is 10-25 ms of CPU at 2048x1536). It costs no
+        # more CPU; on a machine with no core free it gains nothing either. Nothing is
+        # shared: from here on this thread reads only ``pixels``.
         with ThreadPoolExecutor(max_workers=1) as pool:
             thumbnailing = pool.submit(_thumbnail, image)
             data = _encode_png(image.mode, image.width, image.height, pixels)
@@ -160,13 +163,18 @@ def _decode_image(data: bytes, *, max_side: int, max_pixels: int) -> Image.Image
 def _encode_png(mode: str, width: int, height: int, pixels: bytes) -> bytes:
     """A PNG holding exactly the IHDR, IDAT and IEND chunks: pixels and nothing else.
 
-    Written here rather than by Pillow for speed: Pillow tries every PNG filter on every
-    row and has no setting to stop it. On the bench's 2048x1536 canvases
-    (``python -m tests.bench.drawings``, runs alternating, 2-core machine shared with
-    other work, 2026-11-27) Pillow's own encoder with ``compress_level`` 1, 2 or 3 and
-    ``optimize=False`` took 2.0 to 2.7 times as long as this one in two runs (medians
-    88-366 ms against 38-147 ms, by load) and wrote files 15-30% larger. Drawings are
-    flat colour, which deflate compresses well unfiltered.
+    Written here rather than by Pillow for speed: Pillow tries the none, sub, up and Paeth
+    filters on every row to keep the best, and has no setting to stop it. Measured again
+    on the bench's 2048x1536 canvases (``python -m tests.bench.drawings``, 2026-11-27,
+    2-core machine shared with five other sessions, load average 8-9, runs alternating):
+    Pillow's own encoder with ``compress_level`` 1, 2 or 3 and ``optimize=False`` took
+    2.1 to 4.4 times as long as this one (medians; 1.5 to 3.6 times by the fastest run)
+    and wrote files 23-29% larger. Clearly faster, so kept. Other settings on the same
+    pixels, compressed size beside time: sub or up on every row made files 9-20% larger
+    than this one's, for no less time; Z_RLE made them 72-91% larger with a filter and
+    15 times larger without; Z_FILTERED changed nothing unfiltered; zlib 1 and 2 saved at
+    most a fifth of the time for files 11-22% larger. Drawings are flat colour, which
+    deflate compresses well unfiltered.
     """
     colour_type, channels = {"RGB": (2, 3), "RGBA": (6, 4)}[mode]
     stride = width * channels
