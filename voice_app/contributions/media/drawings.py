@@ -38,7 +38,9 @@ _PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 _PNG_COMPRESS_LEVEL = 3
 _THUMBNAIL_WEBP = features.check("webp")
 #: The thumbnail gets a thread of its own only where a second core can run it.
-_USABLE_CORES = len(os.sched_getaffinity(0))
+_USABLE_CORES = (
+    len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+)
 
 #: Pictures that are real but not taken here, recognised so the child hears "wrong kind"
 #: rather than "not a picture". Their decoders are never run.
