@@ -167,11 +167,11 @@ def _encode_png(mode: str, width: int, height: int, pixels: bytes) -> bytes:
 
     Written here rather than by Pillow for speed: Pillow tries the none, sub, up and Paeth
     filters on every row to keep the best, and has no setting to stop it. Measured again
-    on the bench's 2048x1536 canvases (``python -m tests.bench.drawings``, three runs,
-    2026-11-27, 2-core machine shared with five other sessions, load average 7-9, runs
+    on the bench's 2048x1536 canvases (``python -m tests.bench.drawings``, six runs,
+    2026-11-27, 2-core machine shared with five other sessions, load average 6-10, runs
     alternating): Pillow's own encoder with ``compress_level`` 1, 2 or 3 and
     ``optimize=False`` took 1.5 to 4.4 times as long as this one (medians; 1.3 to 3.6
-    times by the fastest run) and wrote files 20-38% larger. Clearly faster, so kept.
+    times by the fastest run) and wrote files 19-38% larger. Clearly faster, so kept.
     Other settings on the same pixels (one run), compressed size beside time: sub or up
     on every row made files 9-20% larger than this one's, for no less time; Z_RLE made
     them 72-91% larger with a filter and 15 times larger without; Z_FILTERED changed
