@@ -95,6 +95,7 @@ def chromium_page() -> Iterator[Page]:
         browser.close()
 
 
+@pytest.mark.browser
 @pytest.mark.parametrize("mode", ["RGB", "RGBA"])
 def test_stored_png_has_the_sent_pixels_in_pillow_and_in_chromium(
     mode: str, chromium_page: Page
