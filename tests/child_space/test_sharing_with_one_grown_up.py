@@ -24,6 +24,7 @@ from voice_app.accounts.models import User
 from voice_app.children.models import Child, DevelopmentalBand, FamilyMember, Relationship
 from voice_app.contributions.models import Contribution, SharingChoice
 from voice_app.extensions import db
+from voice_app.read_aloud.prompts import prompt_ids
 
 
 @dataclass
@@ -193,3 +194,15 @@ def test_the_practitioner_sees_the_childs_choice_and_the_form_starts_from_it(
     assert "The child's own choice: Their family too: only Tom Diaz" in page
     assert f'<option selected value="{scene.dad.id}">' in page
     assert date.today().isoformat() in page
+
+
+def test_mum_and_dad_are_prompts_read_aloud_can_speak_ahead(app) -> None:
+    prompts = prompt_ids()
+    for words in (
+        "Mum too",
+        "Dad too",
+        "All my family too",
+        "Just Mum from my family",
+        "My social worker and Dad only",
+    ):
+        assert words in prompts, words

@@ -2,9 +2,9 @@
 
 When more than one family member has a way into the family's space (two parents who
 live apart, say), the child's "who can see this?" step offers each of them by the name
-the child knows ("Mum", "Dad") beside "all my family". The choice travels as one value,
-``my_family_too:<family member id>``, and is stored on the contribution; who then sees
-it is answered by ``record.disclosure`` alone, with the consent decision.
+the child knows ("Mum too", "Dad too") beside "all my family". The choice travels as one
+value, ``my_family_too:<family member id>``, and is stored on the contribution; who then
+sees it is answered by ``record.disclosure`` alone, with the consent decision.
 """
 
 from __future__ import annotations
@@ -13,57 +13,45 @@ from collections import Counter
 from dataclasses import dataclass
 
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 
-from voice_app.children.models import Child, DevelopmentalBand, FamilyMember, Relationship
+from voice_app.child_space.labels import ALL_THE_FAMILY, CALLED, ONE_GROWN_UP, ONE_PARENT
+from voice_app.children.models import Child, DevelopmentalBand, FamilyMember
 from voice_app.contributions.models import Contribution, SharingChoice
 from voice_app.family import services as family
 
-#: What a child calls a parent; anyone else is called by their name.
-CALLED = {
-    Relationship.MOTHER: _l("Mum"),
-    Relationship.FATHER: _l("Dad"),
-}
-
-#: "Only this grown-up", in words for each band; ``who`` is "Mum", "Dad" or a name.
-ONE_GROWN_UP = {
-    # i18n: a 4-7 year old's choice of who sees a drawing: their worker and Mum (say).
-    DevelopmentalBand.EARLY: _l("%(who)s too"),
-    DevelopmentalBand.MIDDLE: _l("Just %(who)s from my family"),
-    DevelopmentalBand.TEEN: _l("My social worker and %(who)s only"),
-}
-#: "My family too", said so that it is clear it means all of them.
-ALL_THE_FAMILY = {
-    DevelopmentalBand.EARLY: _l("All my family too"),
-    DevelopmentalBand.MIDDLE: _l("All my family"),
-    DevelopmentalBand.TEEN: _l("My social worker and all my family"),
-}
-
 SEPARATOR = ":"
+
+PICTURES = {
+    SharingChoice.MY_WORKER: "share-worker",
+    SharingChoice.MY_FAMILY_TOO: "share-family",
+    SharingChoice.MY_MEETING: "share-meeting",
+}
+#: One grown-up with a child, beside the words that name them.
+ONE_PICTURE = "share-one"
 
 
 @dataclass(frozen=True)
 class GrownUp:
-    member_id: int
-    #: What the child calls them: "Mum", "Dad", or their name.
-    called: str
+    member: FamilyMember
+    #: Another family member the child would call the same ("Mum" twice): named as well.
+    shares_a_name: bool
 
-
-def _called(member: FamilyMember, duplicated: bool) -> str:
-    called = CALLED.get(member.relationship_to_child)
-    if called is None:
-        return member.name
-    # i18n: two people the child would both call "Mum" (say) are told apart by name.
-    return (
-        _("%(called)s (%(name)s)", called=called, name=member.name) if duplicated else str(called)
-    )
+    def words(self, band: DevelopmentalBand) -> str:
+        """How the choice reads for the child's band: "Mum too", "Robert Thompson too"."""
+        relationship = self.member.relationship_to_child
+        if relationship in ONE_PARENT and not self.shares_a_name:
+            return str(ONE_PARENT[relationship][band])
+        called = self.member.name
+        if relationship in CALLED:
+            # i18n: two people the child would both call "Mum" are told apart by name.
+            called = _("%(called)s (%(name)s)", called=CALLED[relationship], name=called)
+        return str(ONE_GROWN_UP[band] % {"who": called})
 
 
 def _named(members: list[FamilyMember]) -> list[GrownUp]:
     counts = Counter(m.relationship_to_child for m in members if m.relationship_to_child in CALLED)
     return [
-        GrownUp(m.id, _called(m, counts[m.relationship_to_child] > 1))
-        for m in sorted(members, key=lambda m: m.id)
+        GrownUp(m, counts[m.relationship_to_child] > 1) for m in sorted(members, key=lambda m: m.id)
     ]
 
 
@@ -94,7 +82,7 @@ def parse(value: str, child: Child) -> tuple[SharingChoice, int | None]:
         return sharing, None
     member_id = int(member)
     if sharing is not SharingChoice.MY_FAMILY_TOO or member_id not in {
-        grown_up.member_id for grown_up in choosable(child)
+        grown_up.member.id for grown_up in choosable(child)
     }:
         raise ValueError(value)
     return sharing, member_id
@@ -108,11 +96,8 @@ def choices(
     offered: list[tuple[str, str, str]] = []
     for choice, label in labels.items():
         if choice is SharingChoice.MY_FAMILY_TOO and grown_ups:
-            offered.extend(
-                (value_for(g.member_id), str(ONE_GROWN_UP[band] % {"who": g.called}), "share-one")
-                for g in grown_ups
-            )
-            offered.append((str(choice), str(ALL_THE_FAMILY[band]), "share-family"))
+            offered.extend((value_for(g.member.id), g.words(band), ONE_PICTURE) for g in grown_ups)
+            offered.append((str(choice), str(ALL_THE_FAMILY[band]), PICTURES[choice]))
         else:
             offered.append((str(choice), str(label), PICTURES[choice]))
     return offered
@@ -125,14 +110,5 @@ def shown_labels(
     their account included (their earlier things still say who may see them)."""
     shown = {value: words for value, words, _picture in choices(child, band, labels)}
     for grown_up in _named(list(child.family_members)):
-        shown.setdefault(
-            value_for(grown_up.member_id), str(ONE_GROWN_UP[band] % {"who": grown_up.called})
-        )
+        shown.setdefault(value_for(grown_up.member.id), grown_up.words(band))
     return shown
-
-
-PICTURES = {
-    SharingChoice.MY_WORKER: "share-worker",
-    SharingChoice.MY_FAMILY_TOO: "share-family",
-    SharingChoice.MY_MEETING: "share-meeting",
-}
