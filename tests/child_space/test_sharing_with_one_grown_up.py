@@ -24,6 +24,7 @@ from voice_app.accounts.models import User
 from voice_app.children.models import Child, DevelopmentalBand, FamilyMember, Relationship
 from voice_app.contributions.models import Contribution, SharingChoice
 from voice_app.extensions import db
+from voice_app.family import services as family_services
 from voice_app.read_aloud.prompts import prompt_ids
 
 
@@ -142,18 +143,14 @@ def test_all_my_family_names_nobody(make_client) -> None:
     assert stored is not None and stored.shared_with_member_id is None
 
 
-def test_a_grown_up_the_child_was_not_offered_is_refused(make_client) -> None:
+def test_someone_outside_the_childs_family_is_refused(make_client) -> None:
     scene = scene_for(make_client, DevelopmentalBand.MIDDLE)
     other_child = ChildFactory(team=scene.practitioner.team)
     stranger = FamilyMemberFactory(child=other_child)
-    no_account = FamilyMemberFactory(
-        child=scene.child, relationship_to_child=Relationship.GRANDPARENT
-    )
     db.session.commit()
     before = db.session.scalar(select(func.count()).select_from(Contribution))
     for value in (
         f"my_family_too:{stranger.id}",  # another child's family
-        f"my_family_too:{no_account.id}",  # no way into the family's space
         f"my_meeting:{scene.mum.id}",  # only "my family too" names one grown-up
         "my_family_too:mum",
     ):
@@ -161,6 +158,29 @@ def test_a_grown_up_the_child_was_not_offered_is_refused(make_client) -> None:
         assert refused.status_code == 400, value
         assert refused.get_json()["reason"] == "malformed"
     assert db.session.scalar(select(func.count()).select_from(Contribution)) == before
+
+
+def test_a_choice_made_before_dads_account_ended_still_arrives_from_the_outbox(
+    make_client,
+) -> None:
+    """The item waited on the tablet; Dad's account ended meanwhile. It is kept, for Dad
+    alone as Maya chose (nobody else in the family sees it), not thrown away."""
+    scene = scene_for(make_client, DevelopmentalBand.EARLY)
+    value = f"my_family_too:{scene.dad.id}"
+    assert f'value="{value}"' in scene.tablet.get("/me").get_data(as_text=True)
+    account = family_services.account_for(scene.dad)
+    assert account is not None
+    family_services.end_access(account, scene.practitioner)
+    db.session.commit()
+    assert f'value="{value}"' not in scene.tablet.get("/me").get_data(as_text=True)
+    sent = send(scene.tablet, value, text="Waited in the outbox")
+    assert sent.status_code == 201
+    stored = db.session.scalar(
+        select(Contribution).where(Contribution.text == "Waited in the outbox")
+    )
+    assert stored is not None and stored.shared_with_member_id == scene.dad.id
+    # The child's list still says who may see it, by the name they chose.
+    assert "Who can see it: Dad too" in scene.tablet.get("/me").get_data(as_text=True)
 
 
 def test_two_people_the_child_calls_mum_are_told_apart_by_name(make_client) -> None:

@@ -75,14 +75,19 @@ def sharing_of(contribution: Contribution) -> str:
 
 
 def parse(value: str, child: Child) -> tuple[SharingChoice, int | None]:
-    """A sent choice: ``ValueError`` for anything the child was not offered."""
+    """A sent choice: ``ValueError`` for anyone outside this child's family.
+
+    Someone in the family whose account has ended since the page was loaded is still
+    taken: the item may have waited in the tablet's outbox, and naming one grown-up only
+    ever narrows who sees it.
+    """
     choice, _sep, member = value.partition(SEPARATOR)
     sharing = SharingChoice(choice)
     if not member:
         return sharing, None
     member_id = int(member)
     if sharing is not SharingChoice.MY_FAMILY_TOO or member_id not in {
-        grown_up.member.id for grown_up in choosable(child)
+        m.id for m in child.family_members
     }:
         raise ValueError(value)
     return sharing, member_id
