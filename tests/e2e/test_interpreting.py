@@ -40,7 +40,7 @@ from voice_app.family.demo import DEMO_FAMILY_SIGN_IN
 from voice_app.family.models import FamilyAccount
 from voice_app.interpreting.models import InterpretingRequest, RequestKind
 from voice_app.interpreting.services import requests
-from voice_app.reports.models import Report, ReportComment, ReportSection, Stance
+from voice_app.reports.models import Report, ReportComment, ReportKind, ReportSection, Stance
 from voice_app.reports.services import answers
 
 pytestmark = pytest.mark.browser
@@ -93,7 +93,11 @@ def scene(live_app: Flask, tmp_path_factory: pytest.TempPathFactory) -> Scene:
             maya, zofia, AssignmentRole.INTERPRETER, utcnow() + timedelta(days=30), manager
         )
         requests.add_language(zofia, "pl")
-        report = db.session.scalars(select(Report).where(Report.child_id == maya.id)).one()
+        report = db.session.scalars(
+            select(Report).where(
+                Report.child_id == maya.id, Report.kind == ReportKind.CP_REVIEW_CONFERENCE
+            )
+        ).one()  # the review's draft (the first conference is signed off: core.demo_meeting)
         claire = db.session.scalars(
             select(FamilyAccount).where(FamilyAccount.sign_in_name == DEMO_FAMILY_SIGN_IN)
         ).one()
