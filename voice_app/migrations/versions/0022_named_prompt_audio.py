@@ -1,7 +1,7 @@
 """named prompt audio: read-aloud of prompts holding a child's name, kept as case data
 
 Revision ID: 0022
-Revises: 0020
+Revises: 0021
 Create Date: 2026-11-27 13:10:00
 
 """
@@ -13,7 +13,7 @@ import voice_app.core.db
 
 # revision identifiers, used by Alembic.
 revision = '0022'
-down_revision = '0020'
+down_revision = '0021'
 branch_labels = None
 depends_on = None
 
