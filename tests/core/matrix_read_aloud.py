@@ -6,9 +6,11 @@ from __future__ import annotations
 from flask_babel import force_locale, gettext
 
 from tests.core.matrix import CHILD_SPACE, LOGIN, ROLES, Row, World, everyone, only
+from voice_app.children.models import Child
 from voice_app.core.db import utcnow
 from voice_app.core.storage import media_store
 from voice_app.extensions import db
+from voice_app.read_aloud import named
 from voice_app.read_aloud.models import PromptRecording
 from voice_app.read_aloud.prompts import digest, normalise
 
@@ -33,6 +35,17 @@ RECORDERS = only(
     }
 )
 RECORDERS_POST = {key: 302 if value == 200 else value for key, value in RECORDERS.items()}
+#: A prompt with the child's name in it is case data: their own space and staff who may
+#: read the child; to anyone else the child is not there.
+NAMED = {
+    **{role: 404 for role in ROLES},
+    "anonymous": 401,
+    "family": 401,
+    "other_family": 401,
+    "child": 200,
+    "practitioner": 200,
+    "manager": 200,
+}
 #: A take not yet published: heard only by staff who record prompts.
 DRAFT = {**LISTENERS, "child": 404, "admin": 404}
 
@@ -60,13 +73,24 @@ def extend_world(world: World) -> None:
         db.session.flush()
         return row.id
 
-    world.extra.update(prompt_key=key, draft_take=take(False), published_take=take(True))
+    child = db.session.get_one(Child, world.child_id)
+    named_key = next(iter(named.prompts_for(child, "cy")))
+    world.extra.update(
+        prompt_key=key, draft_take=take(False), published_take=take(True), named_key=named_key
+    )
 
 
 ROWS = {
     "read_aloud.index": [Row("GET", lambda w: "/read-aloud/cy/prompts.json", LISTENERS)],
     "read_aloud.audio": [
         Row("GET", lambda w: f"/read-aloud/cy/{w.extra['prompt_key']}.ogg", LISTENERS)
+    ],
+    "read_aloud.named_audio": [
+        Row(
+            "GET",
+            lambda w: f"/read-aloud/children/{w.child_id}/cy/{w.extra['named_key']}.ogg",
+            NAMED,
+        )
     ],
     "read_aloud.recording": [
         Row("GET", lambda w: f"/read-aloud/recordings/{w.extra['draft_take']}", DRAFT),

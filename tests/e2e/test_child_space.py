@@ -485,11 +485,11 @@ def test_an_early_band_screen_in_arabic_reads_right_to_left_and_passes_axe(
     for tile in tiles.all():
         box = tile.bounding_box()
         assert box and box["width"] >= 64 and box["height"] >= 64
-    # No Arabic voice on this machine: the server's audio reads the prompts (read_aloud);
-    # a greeting with the child's name in it cannot be spoken ahead, so its button is off.
+    # No Arabic voice on this machine: the server's audio reads the prompts (read_aloud),
+    # and the greeting with the child's name in it, spoken for her on demand.
     expect(page.locator("body")).to_have_attribute("data-read-aloud", "server")
     expect(page.locator("[data-speech-notice]")).to_be_hidden()
-    expect(page.locator("button[data-speak='hello-title']")).to_be_disabled()
+    expect(page.locator("button[data-speak='hello-title']")).to_be_enabled()
     expect(page.locator("button[data-speak='who-sees']")).to_be_enabled()
     assert_no_serious_axe_violations(page, "the early band's first screen in Arabic")
 
@@ -529,11 +529,13 @@ def test_reading_aloud_uses_a_voice_for_the_page_language_and_no_other(
         }
 
         # In Welsh there is no voice here: nothing is read in English instead; the server's
-        # Welsh audio reads the prompts (read_aloud), but not the greeting with a name in it.
+        # Welsh audio reads the prompts (read_aloud), the greeting with Noah's name too.
         page.locator("form.language-switcher button[value=cy]").click()
         expect(page.locator("html")).to_have_attribute("lang", "cy")
         expect(page.locator("body")).to_have_attribute("data-read-aloud", "server")
-        expect(listen).to_be_disabled()
+        expect(listen).to_be_enabled()
+        listen.click()
+        expect(page.locator("body")).to_have_attribute("data-read-aloud-last", "server")
         page.locator(".cs-tile").first.click()
         expect(page.locator("#panel-voice")).to_be_visible()
         expect(page.locator("body")).to_have_attribute("data-read-aloud-last", "server")

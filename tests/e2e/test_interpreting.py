@@ -40,7 +40,7 @@ from voice_app.family.demo import DEMO_FAMILY_SIGN_IN
 from voice_app.family.models import FamilyAccount
 from voice_app.interpreting.models import InterpretingRequest, RequestKind
 from voice_app.interpreting.services import requests
-from voice_app.reports.models import Report, ReportComment, ReportSection, Stance
+from voice_app.reports.models import Report, ReportComment, ReportKind, ReportSection, Stance
 from voice_app.reports.services import answers
 
 pytestmark = pytest.mark.browser
@@ -93,7 +93,11 @@ def scene(live_app: Flask, tmp_path_factory: pytest.TempPathFactory) -> Scene:
             maya, zofia, AssignmentRole.INTERPRETER, utcnow() + timedelta(days=30), manager
         )
         requests.add_language(zofia, "pl")
-        report = db.session.scalars(select(Report).where(Report.child_id == maya.id)).one()
+        report = db.session.scalars(
+            select(Report).where(
+                Report.child_id == maya.id, Report.kind == ReportKind.CP_REVIEW_CONFERENCE
+            )
+        ).one()  # the review's draft (the first conference is signed off: core.demo_meeting)
         claire = db.session.scalars(
             select(FamilyAccount).where(FamilyAccount.sign_in_name == DEMO_FAMILY_SIGN_IN)
         ).one()
@@ -347,3 +351,43 @@ def test_the_interpreters_pages_and_the_request_form_are_accessible(
     choose_language(page, locale)
     expect(page.locator('form[action$="/interpreting"] select[name=kind]')).to_be_visible()
     assert_no_serious_axe_violations(page, f"the request form ({locale})")
+
+
+def test_an_administrator_sets_an_interpreters_languages_in_urdu(page: Page) -> None:
+    """Alex (admin) gives Yusuf Urdu from the accounts pages, in Urdu: a code nobody knows
+    is refused beside its field, the saved languages show on the overview, and Urdu is
+    taken away again the same way. axe finds no serious problem on either page."""
+    from tests.e2e.test_practitioner_pages import sign_in_as
+
+    sign_in_as(page, "admin@demo.example")
+    page.goto("/admin/users")
+    page.get_by_role("link", name="Interpreters' languages").click()
+    page.get_by_role("link", name="Yusuf Haddad").click()
+    form_url = page.url
+    choose_language(page, "ur")
+    expect(page.locator("html")).to_have_attribute("dir", "rtl")
+    ticks = page.locator("input[type=checkbox][name=languages]")
+    expect(page.locator("input[name=languages][value=ar]")).to_be_checked()
+    expect(page.locator("input[name=languages][value=ur]")).not_to_be_checked()
+    page.locator("input[name=languages][value=ur]").check()
+    page.locator("input[name=other]").fill("qq")
+    page.locator("form.form button[type=submit]").click()
+    expect(page.locator(".field--error input[name=other]")).to_be_visible()
+    expect(page.locator("input[name=other]")).to_have_attribute("aria-invalid", "true")
+    assert_no_serious_axe_violations(page, "the interpreter's languages with an error, in Urdu")
+
+    page.locator("input[name=other]").fill("")
+    page.locator("input[name=languages][value=ur]").check()
+    page.locator("form.form button[type=submit]").click()
+    expect(page).to_have_url(re.compile(r"/admin/interpreters$"))
+    choose_language(page, "en")
+    row = page.get_by_role("row", name=re.compile("Yusuf Haddad"))
+    expect(row).to_contain_text("Arabic")
+    expect(row).to_contain_text("Urdu")
+    assert_no_serious_axe_violations(page, "the interpreters' languages")
+
+    page.goto(form_url)
+    expect(ticks.and_(page.locator(":checked"))).to_have_count(2)
+    page.locator("input[name=languages][value=ur]").uncheck()
+    page.locator("form.form button[type=submit]").click()
+    expect(page.get_by_role("row", name=re.compile("Yusuf Haddad"))).not_to_contain_text("Urdu")

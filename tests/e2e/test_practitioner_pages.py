@@ -1,15 +1,30 @@
-"""The practitioner's pages in real Chromium: signing in, the case list, a child's page in
-English and in Arabic and Urdu (mirrored, right to left), and axe-core's accessibility checks."""
+"""The staff pages in real Chromium: signing in, the case list, a child's page in English
+and in Arabic and Urdu (mirrored, right to left), and axe-core's accessibility checks; and
+a walk through every kind of page a practitioner, manager, admin and interpreter reaches,
+in Arabic and in Urdu."""
 
 from __future__ import annotations
 
 import re
+import uuid
+from datetime import date
+from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from flask import Flask
 from playwright.sync_api import Page, expect
+from sqlalchemy import select
 
+from voice_app.accounts.models import User
+from voice_app.children import services as children
+from voice_app.children.models import Child
+from voice_app.contributions.models import AuthorKind, ContributionKind, SharingChoice
+from voice_app.contributions.services import Author, Submission, add_contribution
 from voice_app.core.demo import DEMO_PASSWORD
+from voice_app.extensions import db
+from voice_app.record.confidential import services as confidential
 
 pytestmark = pytest.mark.browser
 
@@ -138,3 +153,213 @@ def test_pages_have_no_serious_accessibility_problems(page: Page, where: str, lo
         choose_language(page, locale)
 
     assert_no_serious_axe_violations(page, f"the {where} ({locale})")
+
+
+# -- Every staff page, in Arabic and Urdu ------------------------------------------------
+
+#: Links the walk does not open as pages: files (PDFs, ZIPs, media, audio), JSON, and the
+#: child's and family's own spaces (tested on their own).
+NOT_A_PAGE = re.compile(
+    r"(/pdf$|\.pdf$|/zip$|/media/|/original$|\.(ogg|mp3|wav|json)$|^/static/|^/healthz"
+    r"|^/favicon|^/i/|^/me(/|$)|^/join$|^/pin$|^/family(/|$)|^/f/|^/about/)"
+)
+
+#: Per role: where the walk starts (besides the page signing in lands on), and the kinds
+#: of page it must have reached, so a link that disappears fails the walk, not shrinks it.
+WALKS: dict[str, tuple[str, list[str], set[str]]] = {
+    "practitioner": (
+        PRACTITIONER,
+        [
+            "/children/",
+            "{maya}",
+            "{omar}/interpreting",
+            "{maya}/plan/compare",
+            "{noor}/safety-alerts",
+            "{noor}/record/confidential",
+        ],
+        {
+            "/children/",
+            "/children/N",
+            "/children/N/edit",
+            "/children/N/contributions",
+            "/children/N/record",
+            "/children/N/record/new",
+            "/children/N/plan",
+            "/children/N/plan/versions",
+            "/children/N/plan/compare",
+            "/children/N/reports",
+            "/children/N/reports/N",
+            "/children/N/reports/N/meeting",
+            "/children/N/interpreting",
+            "/children/N/interpreting/N/two-languages",
+            "/children/N/safety-alerts",
+            "/children/N/record/confidential",
+            "/children/N/subject-access",
+            "/children/N/family-accounts",
+            "/read-aloud/prompts",
+            "/account",
+        },
+    ),
+    "manager": (
+        "manager@demo.example",
+        ["/children/", "{maya}", "{noor}/record/confidential", "/team/", "/audit/"],
+        {
+            "/children/",
+            "/children/N",
+            "/children/N/record",
+            "/children/N/plan",
+            "/children/N/reports",
+            "/children/N/confidential-access",
+            "/children/N/record/confidential",
+            "/children/N/safety-alerts",
+            "/team/",
+            "/audit/",
+            "/account",
+        },
+    ),
+    "admin": (
+        "admin@demo.example",
+        ["/admin/users", "/admin/interpreters"],
+        {
+            "/admin/users",
+            "/admin/users/new",
+            "/admin/users/N",
+            "/admin/teams",
+            "/admin/interpreters",
+            "/admin/interpreters/N",
+            "/account",
+        },
+    ),
+    "interpreter": (
+        "interpreter@demo.example",
+        ["/interpreting"],
+        {
+            "/interpreting",
+            "/interpreting/N",
+            "/interpreting/N/two-languages",
+            "/read-aloud/prompts",
+            "/account",
+        },
+    ),
+}
+
+#: Where the page's layout goes wrong in a right-to-left language, if anywhere.
+RTL_PROBLEMS = """() => {
+  const problems = [];
+  const html = document.documentElement;
+  if (html.dir !== "rtl") problems.push(`<html dir="${html.dir}">`);
+  if (getComputedStyle(document.body).direction !== "rtl") problems.push("body is not rtl");
+  if (html.scrollWidth > window.innerWidth + 1) {
+    problems.push(`scrolls sideways: ${html.scrollWidth}px in ${window.innerWidth}px`);
+  }
+  const brand = document.querySelector("header a.brand");
+  if (brand && brand.getBoundingClientRect().left < window.innerWidth / 2) {
+    problems.push("the brand link is on the left: the header is not mirrored");
+  }
+  return problems;
+}"""
+
+
+def page_kind(path: str) -> str:
+    """``/children/12/reports/3?version=2`` -> ``/children/N/reports/N``: one page of each
+    template is enough (a query only pages or filters the same one)."""
+    return re.sub(r"\d+", "N", path.split("?", 1)[0])
+
+
+@pytest.fixture(scope="module")
+def walk_children(live_app: Flask) -> dict[str, str]:
+    """The demo's Maya and Omar, and Noor, whose pages only exist with her data: an open
+    "I don't feel safe" alert, and a confidential section Sam and Priya were given."""
+    with live_app.test_request_context():
+        staff = {u.email: u for u in db.session.scalars(select(User))}
+        sam, priya = staff[PRACTITIONER], staff["manager@demo.example"]
+        details: dict[str, Any] = dict.fromkeys(children.DETAIL_FIELDS)
+        details.update(
+            reference=f"RCT-WALK-{uuid.uuid4().hex[:6]}",
+            full_name="Noor Hassan",
+            preferred_name="Noor",
+            date_of_birth=date.today().replace(year=date.today().year - 11),
+            preferred_language="ur",
+        )
+        noor = children.create_child(details, sam)
+        unsafe = Submission(
+            f"walk-{uuid.uuid4().hex}", ContributionKind.TEXT, SharingChoice.MY_WORKER, unsafe=True
+        )
+        add_contribution(noor, unsafe, Author(AuthorKind.CHILD))
+        for person in (sam, priya):
+            confidential.grant_access(noor.id, person, "Safeguarding lead for the walk", priya)
+        db.session.commit()
+        found = {c.full_name: c.id for c in db.session.scalars(select(Child))}
+        db.session.remove()
+    return {
+        name: f"/children/{found[full_name]}"
+        for name, full_name in (
+            ("maya", "Maya Thompson"),
+            ("omar", "Omar Al-Sayed"),
+            ("noor", "Noor Hassan"),
+        )
+    }
+
+
+def walk_staff_pages(page: Page, starts: list[str], limit: int = 90) -> tuple[set[str], list[str]]:
+    """Open one page of every kind reachable by links from ``starts``; check each with axe
+    and for a mirrored layout. Returns the kinds seen and what went wrong where."""
+    seen: set[str] = set()
+    problems: list[str] = []
+    queue = list(starts)
+    while queue and len(seen) < limit:
+        path = queue.pop(0)
+        if page_kind(path) in seen:
+            continue
+        seen.add(page_kind(path))
+        response = page.goto(path)
+        if response is None or response.status != 200:
+            problems.append(f"{path}: answered {response.status if response else 'nothing'}")
+            continue
+        for href in page.eval_on_selector_all(
+            "a[href]:not([download])", "links => links.map(a => a.getAttribute('href'))"
+        ):
+            link = urlsplit(href)
+            target = link.path + (f"?{link.query}" if link.query else "")
+            if link.scheme or link.netloc or not link.path.startswith("/"):
+                continue
+            if not NOT_A_PAGE.search(link.path) and page_kind(target) not in seen:
+                queue.append(target)
+        problems += [f"{path}: {problem}" for problem in page.evaluate(RTL_PROBLEMS)]
+        violations = Axe().run(page).response["violations"]
+        problems += [
+            f"{path}: axe {v['id']} ({v['impact']}) {v['help']}: "
+            + ", ".join(str(node["target"]) for node in v["nodes"][:5])
+            for v in violations
+            if v.get("impact") in SEVERE
+        ]
+    return seen, problems
+
+
+@pytest.mark.parametrize("locale", ["ar", "ur"])
+@pytest.mark.parametrize("role", sorted(WALKS))
+def test_every_staff_page_reads_right_to_left_with_no_serious_accessibility_problem(
+    page: Page, walk_children: dict[str, str], role: str, locale: str
+) -> None:
+    """One signed-in page walks every kind of page the role reaches, in Arabic or Urdu:
+    each mirrored (dir="rtl", the header flipped, nothing scrolling sideways) and with no
+    serious or critical axe-core violation."""
+    email, starts, must_reach = WALKS[role]
+    sign_in_as(page, email)
+    choose_language(page, locale)
+    seen, problems = walk_staff_pages(page, [s.format(**walk_children) for s in starts])
+    # The choice is kept on the account: leave it in English for the other tests.
+    choose_language(page, "en")
+    assert not problems, f"{role}, {locale}:\n" + "\n".join(problems)
+    missing = must_reach - seen
+    assert not missing, f"the {role}'s walk never reached {sorted(missing)}"
+
+
+def sign_in_as(page: Page, email: str) -> None:
+    """Sign in as any member of staff (each lands on their own home page), in English."""
+    page.goto("/login")
+    page.get_by_label("Email address").fill(email)
+    page.get_by_label("Password").fill(DEMO_PASSWORD)
+    page.locator("main").get_by_role("button", name="Sign in").click()
+    expect(page.locator("header .who__name")).to_be_visible()
+    choose_language(page, "en")

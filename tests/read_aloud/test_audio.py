@@ -63,7 +63,11 @@ def test_the_childs_tablet_gets_the_prompt_index_and_the_audio(tablet, app):
     index = device.get("/read-aloud/cy/prompts.json")
     assert index.status_code == 200
     entry = index.get_json()["prompts"][text]
-    assert entry == {"url": f"/read-aloud/cy/{key}.ogg", "human": False}
+    assert entry == {
+        "url": f"/read-aloud/cy/{key}.ogg",
+        "fallback": f"/read-aloud/cy/{key}.mp3",
+        "human": False,
+    }
     audio = device.get(entry["url"])
     assert audio.status_code == 200
     assert audio.mimetype == "audio/ogg"
@@ -76,6 +80,25 @@ def test_the_childs_tablet_gets_the_prompt_index_and_the_audio(tablet, app):
     wav = device.get(f"/read-aloud/cy/{key}.wav")
     assert wav.mimetype == "audio/wav" and wav.data[:4] == b"RIFF"
     assert len(audio.data) * 3 < len(wav.data)  # compressed
+
+
+def test_devices_that_cannot_play_ogg_get_mp3_not_wav(tablet):
+    """Every browser plays MP3; it is several times smaller than the WAV it replaces."""
+    assert speech.can_make("mp3"), "sox cannot write MP3: `make install` adds libsox-fmt-mp3"
+    assert speech.fallback_format() == "mp3"
+    device, _child, _sam = tablet
+    key, text = prompt_in("cy")
+    entry = device.get("/read-aloud/cy/prompts.json").get_json()["prompts"][text]
+    mp3 = device.get(entry["fallback"])
+    assert mp3.status_code == 200 and mp3.mimetype == "audio/mpeg"
+    # An MPEG audio frame (after an ID3 tag, if any): 11 sync bits set.
+    data = mp3.data
+    if data[:3] == b"ID3":  # the tag's size: four bytes of seven bits
+        data = data[10 + sum(b << (7 * (3 - i)) for i, b in enumerate(data[6:10])) :]
+    frame = data
+    assert frame[0] == 0xFF and frame[1] & 0xE0 == 0xE0
+    wav = device.get(f"/read-aloud/cy/{key}.wav")
+    assert len(mp3.data) * 5 < len(wav.data)
 
 
 def test_words_that_are_no_prompt_are_never_spoken(tablet):

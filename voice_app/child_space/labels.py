@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
-from voice_app.children.models import DevelopmentalBand
+from voice_app.children.models import DevelopmentalBand, Relationship
 from voice_app.contributions.models import SharingChoice
 
 #: Who will see what the child shares, and that grown-ups must act if they are not safe.
@@ -35,6 +35,37 @@ SHARING_TEEN = {
     SharingChoice.MY_WORKER: _l("Only my social worker"),
     SharingChoice.MY_FAMILY_TOO: _l("My social worker and my family"),
     SharingChoice.MY_MEETING: _l("Everyone at my meeting"),
+}
+
+#: One parent chosen instead of all the family (parents who live apart), in words for each
+#: band. Whole phrases without a placeholder, so read-aloud can speak them ahead and each
+#: language can say them its own way (``child_space.grown_ups``).
+ONE_PARENT = {
+    Relationship.MOTHER: {
+        # i18n: a 4-7 year old's choice of who sees a drawing: their worker and their mum.
+        DevelopmentalBand.EARLY: _l("Mum too"),
+        DevelopmentalBand.MIDDLE: _l("Just Mum from my family"),
+        DevelopmentalBand.TEEN: _l("My social worker and Mum only"),
+    },
+    Relationship.FATHER: {
+        DevelopmentalBand.EARLY: _l("Dad too"),
+        DevelopmentalBand.MIDDLE: _l("Just Dad from my family"),
+        DevelopmentalBand.TEEN: _l("My social worker and Dad only"),
+    },
+}
+#: What a child calls a parent, when two people would both be "Mum" (then named too).
+CALLED = {Relationship.MOTHER: _l("Mum"), Relationship.FATHER: _l("Dad")}
+#: Anyone else in the family, by name ("Robert Thompson too").
+ONE_GROWN_UP = {
+    DevelopmentalBand.EARLY: _l("%(who)s too"),
+    DevelopmentalBand.MIDDLE: _l("Just %(who)s from my family"),
+    DevelopmentalBand.TEEN: _l("My social worker and %(who)s only"),
+}
+#: "My family too", said so that it is clear it means all of them.
+ALL_THE_FAMILY = {
+    DevelopmentalBand.EARLY: _l("All my family too"),
+    DevelopmentalBand.MIDDLE: _l("All my family"),
+    DevelopmentalBand.TEEN: _l("My social worker and all my family"),
 }
 
 #: Names of the picture-PIN pictures, for screen readers and reading aloud.

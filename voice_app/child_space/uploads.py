@@ -16,7 +16,7 @@ from typing import IO
 from flask import Response, abort, current_app, g, jsonify, request, url_for
 from flask_babel import gettext as _
 
-from voice_app.child_space import closed
+from voice_app.child_space import closed, grown_ups
 from voice_app.child_space.session import current_space
 from voice_app.child_space.views import _refused, _space_and_child, _stored_answer, bp
 from voice_app.children.models import Child
@@ -42,7 +42,10 @@ def _submission(child: Child) -> contributions.Submission:
     try:
         client_id = str(uuid.UUID(form.get("client_id", "")))
         kind = ContributionKind(form.get("kind", ""))
-        sharing = SharingChoice(form.get("sharing", SharingChoice.MY_WORKER))
+        # "Only Mum" arrives as "my_family_too:<id>"; a grown-up not offered is refused.
+        sharing, sharing_member = grown_ups.parse(
+            form.get("sharing") or SharingChoice.MY_WORKER, child
+        )
         feeling = Feeling(form["feeling"]) if form.get("feeling") else None
         house = House(form["house"]) if form.get("house") else None
         scale = int(form["scale"]) if form.get("scale") else None
@@ -55,6 +58,7 @@ def _submission(child: Child) -> contributions.Submission:
         client_id=client_id,
         kind=kind,
         sharing=sharing,
+        shared_with_member_id=sharing_member,
         language=language if language in LANGUAGES else None,
         text=form.get("text"),
         feeling=feeling,

@@ -26,7 +26,7 @@ from voice_app.accounts.models import Invitation, User
 from voice_app.accounts.services import password_matches
 from voice_app.audit import services as audit
 from voice_app.audit.models import AuditAction
-from voice_app.child_space import closed
+from voice_app.child_space import closed, grown_ups
 from voice_app.child_space.forms import GiveBackForm, JoinForm, PictureForm
 from voice_app.child_space.labels import (
     PICTURE_NAMES,
@@ -66,6 +66,8 @@ REACHABLE_FROM_CHILD_SPACE = frozenset(
         "read_aloud.audio",
         "read_aloud.recording",
         "read_aloud.about",
+        # A prompt with the child's own name in it: the view lets in only their own.
+        "read_aloud.named_audio",
     }
 )
 
@@ -191,7 +193,8 @@ def _item(contribution: Contribution) -> dict[str, Any]:
     """One of the child's own things, with everything their list shows about it."""
     item = contributions.contribution_json(contribution)
     item.update(
-        sharing=str(contribution.sharing),
+        # "my_family_too:<id>" when the child chose one grown-up (``grown_ups``).
+        sharing=grown_ups.sharing_of(contribution),
         feeling=str(contribution.feeling) if contribution.feeling else None,
         house=str(contribution.house) if contribution.house else None,
         scale_value=contribution.scale_value,
@@ -233,7 +236,8 @@ def home() -> str:
         child_name=child.display_name,
         band=band.value,
         handover=space.handover_by is not None,
-        sharing_choices=[(c.value, label) for c, label in sharing_labels(band).items()],
+        sharing_choices=grown_ups.choices(child, band, sharing_labels(band)),
+        sharing_shown=grown_ups.shown_labels(child, band, sharing_labels(band)),
         who_sees=WHO_SEES[band],
         contributions=[_item(c) for c in own],
         feelings=[(f.value, label) for f, label in FEELINGS.items()],

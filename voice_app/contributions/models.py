@@ -79,6 +79,9 @@ class Contribution(Base):
     #: Language of the child's words, as a locale code.
     language: Mapped[str] = mapped_column(String(10))
     sharing: Mapped[SharingChoice] = mapped_column(str_enum(SharingChoice, 20))
+    #: With "my family too": the one grown-up in the family the child chose (Mum, say,
+    #: when parents live apart); None for all the family. ``record.disclosure`` applies it.
+    shared_with_member_id: Mapped[int | None] = mapped_column(ForeignKey("family_members.id"))
     #: Typed words, or the caption of a drawing, exactly as given.
     text: Mapped[str | None] = mapped_column(Text)
     feeling: Mapped[Feeling | None] = mapped_column(str_enum(Feeling, 20))
@@ -94,7 +97,7 @@ class Contribution(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     transcript: Mapped[Transcript | None] = relationship(back_populates="contribution")
-    family_member: Mapped[FamilyMember | None] = relationship()
+    family_member: Mapped[FamilyMember | None] = relationship(foreign_keys=[family_member_id])
     safety_responses: Mapped[list[SafetyResponse]] = relationship(
         order_by="SafetyResponse.id", viewonly=True
     )

@@ -56,6 +56,8 @@ class Submission:
     client_id: str
     kind: ContributionKind
     sharing: SharingChoice
+    #: With "my family too": the one grown-up the child chose (None: all the family).
+    shared_with_member_id: int | None = None
     #: The language the child chose, if they chose one; otherwise it is detected.
     language: str | None = None
     text: str | None = None
@@ -152,6 +154,9 @@ def _add_contribution(
         family_member_id=author.family_member_id,
         language=submission.language or child.preferred_language,
         sharing=submission.sharing,
+        shared_with_member_id=submission.shared_with_member_id
+        if submission.sharing is SharingChoice.MY_FAMILY_TOO
+        else None,
         text=(submission.text or "").strip() or None,
         feeling=submission.feeling,
         house=submission.house,

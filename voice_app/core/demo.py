@@ -12,6 +12,7 @@ from voice_app.accounts.models import User
 from voice_app.children import services as children
 from voice_app.children.models import AssignmentRole, Relationship
 from voice_app.core.db import utcnow
+from voice_app.core.demo_meeting import DEMO_FATHER_SIGN_IN, seed_first_conference
 from voice_app.core.permissions import Role
 from voice_app.extensions import db
 from voice_app.family.demo import DEMO_FAMILY_PASSPHRASE, DEMO_FAMILY_SIGN_IN, seed_family
@@ -88,6 +89,13 @@ def seed_demo() -> dict[str, User]:
             "Robert Thompson", Relationship.GRANDPARENT, False, "en", False, None, None
         ),
     )
+    # Maya's father: he and Claire live apart (``demo_meeting``).
+    mark = children.add_family_member(
+        maya,
+        children.FamilyMemberDetails(
+            "Mark Thompson", Relationship.FATHER, True, "en", False, "07700 900199", None
+        ),
+    )
     omar = children.create_child(
         _child(
             "RCT-2026-0178",
@@ -136,7 +144,9 @@ def seed_demo() -> dict[str, User]:
     seed_chronology(maya, sam, staff["manager@demo.example"])
     seed_reply(maya, sam)
     seed_plan(maya, sam)
-    seed_report(maya, sam, seed_family(claire, sam))
+    claire_account = seed_family(claire, sam)
+    seed_first_conference(maya, claire, claire_account, mark, sam, staff["manager@demo.example"])
+    seed_report(maya, sam, claire_account)
     return staff
 
 
@@ -158,4 +168,8 @@ def demo_command() -> None:
     click.echo(
         f"Family space (/family/sign-in), Claire Thompson, Maya's mother: "
         f"{DEMO_FAMILY_SIGN_IN} / {DEMO_FAMILY_PASSPHRASE}"
+    )
+    click.echo(
+        f"  and Mark Thompson, Maya's father, who lives apart from Claire: "
+        f"{DEMO_FATHER_SIGN_IN} / {DEMO_FAMILY_PASSPHRASE}"
     )

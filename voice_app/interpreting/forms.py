@@ -8,9 +8,11 @@ from wtforms import (
     DateTimeLocalField,
     HiddenField,
     SelectField,
+    SelectMultipleField,
     StringField,
     TextAreaField,
 )
+from wtforms.widgets import CheckboxInput, ListWidget
 
 from voice_app.core.forms import Form, choice_list, max_length, optional, required, strip_text
 from voice_app.interpreting.labels import KIND_LABELS
@@ -67,3 +69,21 @@ class TranslationForm(Form):
 
 class PlainForm(Form):
     """A button with nothing but its CSRF token: finish a request, include an item."""
+
+
+class InterpreterLanguagesForm(Form):
+    """The languages one interpreter works in: a tick for each, and one more by its code."""
+
+    languages = SelectMultipleField(
+        # i18n: an administrator ticks the languages an interpreter works in.
+        _l("Languages they interpret and translate"),
+        validate_choice=True,
+        widget=ListWidget(prefix_label=False),
+        option_widget=CheckboxInput(),
+    )
+    other = StringField(
+        # i18n: a language not in the list, typed as its code, for example "fa" for Persian.
+        _l("Another language (its code, for example fa)"),
+        filters=[strip_text],
+        validators=[optional(), max_length(20)],
+    )

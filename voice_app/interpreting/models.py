@@ -2,20 +2,19 @@
 
 A ``Translation`` is never changed: a correction, or an interpreter's check of the
 machine's draft, is a new row, and the newest confirmed row is the one readers see. The
-original words, recording or drawing are never touched (``guard_translations``).
+original words, recording or drawing are never touched (``core.db.append_only``).
 """
 
 from __future__ import annotations
 
 from datetime import date, datetime
 from enum import StrEnum
-from typing import Any
 
-from sqlalchemy import Date, ForeignKey, Index, String, Text, UniqueConstraint, event
-from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
+from sqlalchemy import Date, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from voice_app.accounts.models import User
-from voice_app.core.db import Base, UTCDateTime, str_enum, utcnow
+from voice_app.core.db import Base, UTCDateTime, append_only, str_enum, utcnow
 
 AUTOINCREMENT = {"sqlite_autoincrement": True}
 
@@ -141,10 +140,5 @@ class TranslationChanged(RuntimeError):
     """Something tried to change or delete a translation row."""
 
 
-@event.listens_for(Session, "before_flush")
-def guard_translations(session: Session, flush_context: Any, instances: Any) -> None:
-    """Translations are append-only: corrections are new rows."""
-    changed = [o for o in session.dirty if session.is_modified(o)] + list(session.deleted)
-    for obj in changed:
-        if isinstance(obj, Translation):
-            raise TranslationChanged(f"translation {obj.id} is never changed")
+#: Translations are append-only: corrections are new rows (``core.db.append_only``).
+append_only(Translation, error=TranslationChanged, changed="translation {id} is never changed")

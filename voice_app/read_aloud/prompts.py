@@ -2,12 +2,15 @@
 
 They are found where they are written (the child's-space templates and Python modules),
 by Babel's own extractors, so a prompt added to a template is in the catalogue at once.
-Strings with placeholders (a name, a number) are left out: they cannot be spoken ahead.
+Strings with placeholders (a name, a number) cannot be spoken ahead. Those whose only
+placeholder is a person's name ("Hello, %(name)s!") are spoken on demand for one child
+(``named_prompts``): that audio holds the name, so it is case data (``read_aloud.named``).
 """
 
 from __future__ import annotations
 
 import hashlib
+import hmac
 import re
 from collections.abc import Iterable
 from functools import cache
@@ -64,15 +67,58 @@ def _from_labels() -> Iterable[str]:
         yield from (str(label) for label in (*FEELINGS.values(), *HOUSES.values()))
 
 
+def _sources() -> Iterable[str]:
+    yield from _from_templates()
+    for path in PYTHON_MODULES:
+        yield from _from_python(path)
+
+
 @cache
 def _msgids() -> tuple[str, ...]:
     found: dict[str, None] = {}
-    sources = [_from_templates(), *(_from_python(p) for p in PYTHON_MODULES)]
-    for source in sources:
-        for message in source:
-            if "%(" not in message and normalise(message):
-                found[normalise(message)] = None
+    for message in _sources():
+        if "%(" not in message and normalise(message):
+            found[normalise(message)] = None
     return tuple(found)
+
+
+_PLACEHOLDER = re.compile(r"%\((\w+)\)s")
+
+
+@cache
+def named_prompt_ids() -> tuple[str, ...]:
+    """Message ids whose only placeholder is ``%(name)s``: a prompt with a person's name.
+
+    Kept as written (not normalised): gettext looks them up by their exact id.
+    """
+    found: dict[str, None] = {}
+    for message in _sources():
+        if set(_PLACEHOLDER.findall(message)) == {"name"} and "%" not in _PLACEHOLDER.sub(
+            "", message
+        ):
+            found[message] = None
+    return tuple(found)
+
+
+def named_key(language: str, voice: str, text: str) -> str:
+    """The key of one prompt spoken with a name in it: a keyed hash of its language, voice
+    and words, so neither a file's name nor a URL (nor a log line) gives the name away, and
+    a guessed name cannot be checked against one without the app's secret key."""
+    secret = str(current_app.config["SECRET_KEY"]).encode()
+    message = f"read-aloud:named\n{language}\n{voice}\n{normalise(text)}".encode()
+    return hmac.new(secret, message, hashlib.sha256).hexdigest()[:40]
+
+
+def named_prompts(language: str, voice: str, names: Iterable[str]) -> dict[str, str]:
+    """``{key: text}`` for every named prompt of ``language`` with each of ``names`` in
+    it, as the page shows it (needs an app context)."""
+    found: dict[str, str] = {}
+    with force_locale(language):
+        for msgid in named_prompt_ids():
+            for name in names:
+                text = normalise(gettext(msgid, name=name))
+                found.setdefault(named_key(language, voice, text), text)
+    return found
 
 
 def prompt_ids() -> tuple[str, ...]:

@@ -10,12 +10,13 @@ from sqlalchemy import select
 from voice_app.accounts.models import User
 from voice_app.audit import services as audit
 from voice_app.audit.models import AuditAction
+from voice_app.children.models import Child
 from voice_app.contributions.media import probe_audio
 from voice_app.core.db import utcnow
 from voice_app.core.storage import media_store
 from voice_app.extensions import db
 from voice_app.i18n import LANGUAGES
-from voice_app.read_aloud import speech
+from voice_app.read_aloud import named, speech
 from voice_app.read_aloud.models import PromptRecording
 from voice_app.read_aloud.prompts import prompts_in
 
@@ -34,20 +35,28 @@ def published_recordings(language: str) -> dict[str, PromptRecording]:
     return {row.prompt_key: row for row in rows}
 
 
-def audio_index(language: str) -> dict[str, dict[str, object]]:
+def audio_index(language: str, child: Child | None = None) -> dict[str, dict[str, object]]:
     """``{text: {"url", "human"}}`` for every prompt of ``language`` that can be heard:
-    a person's published recording first, else espeak-ng's (rendered on first request)."""
+    a person's published recording first, else espeak-ng's (rendered on first request),
+    with a ``"fallback"`` URL for devices that cannot play Ogg. With ``child`` (their own
+    space), the prompts that hold their name too (``read_aloud.named``)."""
     recorded = published_recordings(language)
     synthetic = speech.speakable(language)
-    fmt = speech.default_format()
+    fmt, fallback = speech.default_format(), speech.fallback_format()
     index: dict[str, dict[str, object]] = {}
     for key, text in prompts_in(language).items():
         if key in recorded:
             url = url_for("read_aloud.recording", recording_id=recorded[key].id)
             index[text] = {"url": url, "human": True}
         elif synthetic:
-            url = url_for("read_aloud.audio", language=language, key=key, fmt=fmt)
-            index[text] = {"url": url, "human": False}
+            index[text] = {
+                "url": url_for("read_aloud.audio", language=language, key=key, fmt=fmt),
+                "fallback": url_for("read_aloud.audio", language=language, key=key, fmt=fallback),
+                "human": False,
+            }
+    if child is not None:
+        for text, entry in named.audio_index(child, language).items():
+            index.setdefault(text, entry)
     return index
 
 

@@ -17,8 +17,16 @@ from pathlib import Path
 from flask import Flask, current_app
 
 #: What a browser is sent; Ogg/Vorbis is about a seventh of the WAV espeak-ng writes.
-#: Devices that cannot play Ogg (older Safari) ask for WAV.
-FORMATS = {"ogg": "audio/ogg", "wav": "audio/wav"}
+#: Devices that cannot play Ogg (older Safari) ask for the fallback: MP3, which every
+#: browser plays and is smaller still, when sox can write it (Debian's libsox-fmt-mp3),
+#: else WAV straight from espeak-ng.
+FORMATS = {"ogg": "audio/ogg", "mp3": "audio/mpeg", "wav": "audio/wav"}
+#: sox's arguments for each compressed format: speech needs no more than 16 kHz mono.
+#: Vorbis quality 2 and MP3 at 32 kbit/s keep it clear and small.
+_SOX_OUTPUT = {
+    "ogg": ["-t", "ogg", "-C", "2", "-r", "16000", "-c", "1"],
+    "mp3": ["-t", "mp3", "-C", "32", "-r", "16000", "-c", "1"],
+}
 _TIMEOUT_SECONDS = 30
 
 
@@ -66,9 +74,34 @@ def voice_for(language: str) -> str | None:
     return regional[0] if regional else None
 
 
+@cache
+def sox_formats() -> frozenset[str]:
+    """The file types this machine's sox can write (``sox -h``: "AUDIO FILE FORMATS")."""
+    sox = shutil.which("sox")
+    if sox is None:
+        return frozenset()
+    listing = subprocess.run(  # noqa: S603 - a fixed command
+        [sox, "-h"], capture_output=True, text=True, check=False, timeout=10
+    ).stdout
+    for line in listing.splitlines():
+        if line.startswith("AUDIO FILE FORMATS:"):
+            return frozenset(line.split(":", 1)[1].split())
+    return frozenset()
+
+
+def can_make(fmt: str) -> bool:
+    """Whether prompt audio can be served in ``fmt`` here."""
+    return fmt == "wav" or (fmt in _SOX_OUTPUT and fmt in sox_formats())
+
+
 def default_format() -> str:
     """Ogg when sox can make it, else WAV straight from espeak-ng."""
-    return "ogg" if shutil.which("sox") else "wav"
+    return "ogg" if can_make("ogg") else "wav"
+
+
+def fallback_format() -> str:
+    """For devices that cannot play Ogg: MP3 when sox can make it, else WAV."""
+    return "mp3" if can_make("mp3") else "wav"
 
 
 def speakable(language: str) -> bool:
@@ -91,9 +124,8 @@ def _encode(wav: bytes, fmt: str) -> bytes:
     sox = shutil.which("sox")
     if fmt == "wav" or sox is None:
         return wav
-    # Speech needs no more than 16 kHz mono; quality 2 keeps it clear and small.
     return subprocess.run(  # noqa: S603 - fixed arguments, the sound goes in on stdin
-        [sox, "-t", "wav", "-", "-t", "ogg", "-C", "2", "-r", "16000", "-c", "1", "-"],
+        [sox, "-t", "wav", "-", *_SOX_OUTPUT[fmt], "-"],
         input=wav,
         capture_output=True,
         check=True,
@@ -107,6 +139,8 @@ def render(language: str, text: str, fmt: str = "ogg") -> bytes:
     espeak = shutil.which("espeak-ng")
     if voice is None or espeak is None:
         raise SpeechUnavailable(language)
+    if not can_make(fmt):
+        raise SpeechUnavailable(fmt)
     # The words go in on stdin, never as an argument: nothing in them is an option.
     wav = subprocess.run(  # noqa: S603 - fixed arguments
         [espeak, "-v", voice, "-s", "150", "--stdout", "--stdin"],
@@ -115,8 +149,6 @@ def render(language: str, text: str, fmt: str = "ogg") -> bytes:
         check=True,
         timeout=_TIMEOUT_SECONDS,
     ).stdout
-    if fmt != "wav" and shutil.which("sox") is None:
-        raise SpeechUnavailable("sox")
     return _encode(wav, fmt)
 
 

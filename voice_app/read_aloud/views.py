@@ -22,19 +22,25 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response as BaseResponse
 
+from voice_app.audit import services as audit
+from voice_app.audit.models import AuditAction
 from voice_app.child_space.session import current_space
 from voice_app.child_space.symbols import symbol_file
+from voice_app.children.lookup import child_or_404
+from voice_app.children.models import Child
+from voice_app.children.services import get_child
 from voice_app.contributions.media import MediaRejected
 from voice_app.core.permissions import Permission, require
 from voice_app.extensions import db
 from voice_app.i18n import LANGUAGES
-from voice_app.read_aloud import services, speech
+from voice_app.read_aloud import named, services, speech
 from voice_app.read_aloud.forms import PublishForm, RecordPromptForm
 from voice_app.read_aloud.models import PromptRecording
 from voice_app.read_aloud.prompts import prompt_ids, prompt_rows, prompts_in
 
 bp = Blueprint("read_aloud", __name__)
 _KEY = re.compile(r"^[0-9a-f]{32}$")
+_NAMED_KEY = re.compile(r"^[0-9a-f]{40}$")
 #: Content-addressed: the same URL is always the same sound, so devices keep it.
 _KEEP = "private, max-age=31536000, immutable"
 
@@ -55,7 +61,10 @@ def _language_or_404(language: str) -> str:
 def index(language: str) -> BaseResponse:
     """Where to hear each prompt of ``language``, by its words as the page shows them."""
     _listener_or_401()
-    found = services.audio_index(_language_or_404(language))
+    space = current_space()
+    # In a child's own space, the prompts that hold their name are listed too.
+    child = get_child(space.child_id) if space is not None else None
+    found = services.audio_index(_language_or_404(language), child)
     response = jsonify({"language": language, "prompts": found})
     # A newly published recording should reach tablets soon: revalidate every time.
     response.headers["Cache-Control"] = "private, no-cache"
@@ -79,6 +88,51 @@ def audio(language: str, key: str, fmt: str) -> Response:
         io.BytesIO(path.read_bytes()), mimetype=speech.FORMATS[fmt], etag=key, conditional=True
     )
     response.headers["Cache-Control"] = _KEEP
+    return response
+
+
+def _reader_of_child_or_404(child_id: int) -> Child:
+    """The child whose space this device is in, or a child the signed-in staff member may
+    read; a 404 for anyone else (and never a hint that the child exists)."""
+    space = current_space()
+    if space is not None:
+        child = get_child(space.child_id) if space.child_id == child_id else None
+        if child is None:
+            abort(404)
+        return child
+    if not current_user.is_authenticated or not current_user.can(Permission.CASE_READ):
+        abort(404)
+    return child_or_404(child_id)
+
+
+@bp.get("/read-aloud/children/<int:child_id>/<language>/<key>.<fmt>")
+def named_audio(child_id: int, language: str, key: str, fmt: str) -> Response:
+    """A prompt with the child's name in it, spoken by espeak-ng: case data, so only for
+    the child's own space and staff who may read the child; never kept by a shared cache."""
+    _listener_or_401()
+    child = _reader_of_child_or_404(child_id)
+    if not _NAMED_KEY.match(key) or fmt not in speech.FORMATS:
+        abort(404)
+    try:
+        audio = named.named_audio(child, _language_or_404(language), key, fmt)
+    except speech.SpeechUnavailable:
+        abort(404)
+    if audio is None:
+        abort(404)
+    if current_space() is None:
+        # A member of staff heard case data: logged as any opened recording is.
+        audit.record(
+            AuditAction.MEDIA_VIEWED,
+            child_id=child.id,
+            target=f"named_prompt_audio:{key}",
+            details={"language": language},
+        )
+    db.session.commit()
+    response = send_file(
+        io.BytesIO(audio), mimetype=speech.FORMATS[fmt], etag=key, conditional=True
+    )
+    # The device may keep it (the same URL is always the same sound); nothing in between may.
+    response.headers["Cache-Control"] = "private, max-age=86400"
     return response
 
 

@@ -2,7 +2,7 @@
 
 Nothing here is ever updated in place. A correction is a new entry pointing at the one it
 corrects; a withdrawal of consent is a new decision; a placement in the confidential
-section is a row of its own. ``guard_append_only`` below refuses any ORM update or delete
+section is a row of its own. ``core.db.append_only`` refuses any ORM update or delete
 of these rows; only the retention purge removes them, with bulk statements and an audit
 tombstone.
 """
@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from enum import StrEnum
-from typing import Any
 
 from sqlalchemy import (
     CheckConstraint,
@@ -21,13 +20,12 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
-    event,
 )
-from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from voice_app.accounts.models import User
 from voice_app.contributions.models import AuthorKind, Contribution
-from voice_app.core.db import Base, UTCDateTime, str_enum, utcnow
+from voice_app.core.db import Base, UTCDateTime, append_only, str_enum, utcnow
 
 
 class EntryKind(StrEnum):
@@ -287,15 +285,11 @@ class AppendOnlyViolation(RuntimeError):
     """Code tried to change or delete a record entry, consent decision or placement."""
 
 
-APPEND_ONLY = (RecordEntry, ConsentDecision, ConfidentialPlacement)
-
-
-@event.listens_for(Session, "before_flush")
-def guard_append_only(session: Session, flush_context: Any, instances: Any) -> None:
-    """Refuse ORM updates and deletes of the append-only rows: history is never rewritten."""
-    for obj in session.dirty:
-        if isinstance(obj, APPEND_ONLY) and session.is_modified(obj):
-            raise AppendOnlyViolation(f"{type(obj).__name__} {obj.id} is append-only")
-    for obj in session.deleted:
-        if isinstance(obj, APPEND_ONLY):
-            raise AppendOnlyViolation(f"{type(obj).__name__} {obj.id} is append-only")
+#: Nothing about these rows is ever changed or deleted by the ORM (``core.db.append_only``).
+append_only(
+    RecordEntry,
+    ConsentDecision,
+    ConfidentialPlacement,
+    error=AppendOnlyViolation,
+    changed="{name} {id} is append-only",
+)

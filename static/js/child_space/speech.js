@@ -51,12 +51,13 @@ function loadPrompts(url) {
 }
 
 let oggPlays = null;
-function playable(url) {
+function playable(part) {
   if (oggPlays === null) {
     oggPlays = new Audio().canPlayType('audio/ogg; codecs="vorbis"') !== "";
   }
-  // Devices that cannot play Ogg (older Safari) get the same words as WAV.
-  return !oggPlays && url.endsWith(".ogg") ? `${url.slice(0, -4)}.wav` : url;
+  // Devices that cannot play Ogg (older Safari) get the same words in the server's
+  // fallback format (MP3, or WAV where the server cannot make MP3).
+  return !oggPlays && part.fallback ? part.fallback : part.url;
 }
 
 /**
@@ -129,7 +130,7 @@ export class Reader {
 
   playParts(parts, onEnd) {
     const [first, ...rest] = parts;
-    const audio = new Audio(playable(first.url));
+    const audio = new Audio(playable(first));
     audio.playbackRate = this.rate;
     this.playing = audio;
     document.body.dataset.readAloudLast = first.human ? "recording" : "server";

@@ -91,7 +91,9 @@ export class Things {
     }
     if (fields.sharing && this.strings[`sharing-${fields.sharing}`]) {
       const pictures = { my_worker: "share-worker", my_family_too: "share-family", my_meeting: "share-meeting" };
-      slot(item, "sharing-icon").src = this.pictures[pictures[fields.sharing]] || "";
+      // "my_family_too:<id>": the child chose one grown-up in the family.
+      const picture = fields.sharing.includes(":") ? "share-one" : pictures[fields.sharing];
+      slot(item, "sharing-icon").src = this.pictures[picture] || "";
       slot(item, "sharing-label").textContent = fill(this.strings["sharing-value"], {
         who: this.strings[`sharing-${fields.sharing}`],
       });

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import io
+import os
 import struct
 import zlib
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 from PIL import Image, ImageOps, UnidentifiedImageError, features
@@ -31,9 +33,14 @@ class ProcessedImage:
 IMAGE_FORMATS = ("PNG", "JPEG", "WEBP")
 THUMBNAIL_SIDE = 320
 _PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
-#: Level 3 takes 16 ms on a 2048x1536 drawing; level 6 takes 40 ms for a file 30% smaller.
+#: On a 2048x1536 drawing zlib levels 1 and 2 save at most a fifth of level 3's time for a
+#: file 11-22% larger; level 6 took about 3 times as long for a file 35% smaller (2026-11-27).
 _PNG_COMPRESS_LEVEL = 3
 _THUMBNAIL_WEBP = features.check("webp")
+#: The thumbnail gets a thread of its own only where a second core can run it.
+_USABLE_CORES = (
+    len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+)
 
 #: Pictures that are real but not taken here, recognised so the child hears "wrong kind"
 #: rather than "not a picture". Their decoders are never run.
@@ -85,9 +92,21 @@ def process_drawing(
 
     # Both outputs are built from bare pixels, so nothing that came with the upload
     # (EXIF, GPS, ICC, text chunks, trailing bytes) can be carried over.
-    thumbnail, thumbnail_type = _thumbnail(image)
+    if _USABLE_CORES > 1:
+        # The thumbnail is made on a second thread while zlib compresses the PNG: both
+        # release the GIL, so with a core free the drawing takes the longer of the two,
+        # not their sum (the thumbnail is 10-25 ms of CPU at 2048x1536). It costs no
+        # more CPU; on a machine with no core free it gains nothing either. Nothing is
+        # shared: from here on this thread reads only ``pixels``.
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            thumbnailing = pool.submit(_thumbnail, image)
+            data = _encode_png(image.mode, image.width, image.height, pixels)
+            thumbnail, thumbnail_type = thumbnailing.result()
+    else:
+        data = _encode_png(image.mode, image.width, image.height, pixels)
+        thumbnail, thumbnail_type = _thumbnail(image)
     return ProcessedImage(
-        data=_encode_png(image.mode, image.width, image.height, pixels),
+        data=data,
         content_type="image/png",
         width=image.width,
         height=image.height,
@@ -146,13 +165,18 @@ def _decode_image(data: bytes, *, max_side: int, max_pixels: int) -> Image.Image
 def _encode_png(mode: str, width: int, height: int, pixels: bytes) -> bytes:
     """A PNG holding exactly the IHDR, IDAT and IEND chunks: pixels and nothing else.
 
-    Written here rather than by Pillow for speed: Pillow tries every PNG filter on every
-    row and has no setting to stop it. On the bench's 2048x1536 canvases
-    (``python -m tests.bench.drawings``, runs alternating, 2-core machine shared with
-    other work, 2026-11-27) Pillow's own encoder with ``compress_level`` 1, 2 or 3 and
-    ``optimize=False`` took 2.0 to 2.7 times as long as this one in two runs (medians
-    88-366 ms against 38-147 ms, by load) and wrote files 15-30% larger. Drawings are
-    flat colour, which deflate compresses well unfiltered.
+    Written here rather than by Pillow for speed: Pillow tries the none, sub, up and Paeth
+    filters on every row to keep the best, and has no setting to stop it. Measured again
+    on the bench's 2048x1536 canvases (``python -m tests.bench.drawings``, six runs,
+    2026-11-27, 2-core machine shared with five other sessions, load average 6-10, runs
+    alternating): Pillow's own encoder with ``compress_level`` 1, 2 or 3 and
+    ``optimize=False`` took 1.5 to 4.4 times as long as this one (medians; 1.3 to 3.6
+    times by the fastest run) and wrote files 19-38% larger. Clearly faster, so kept.
+    Other settings on the same pixels (one run), compressed size beside time: sub or up
+    on every row made files 9-20% larger than this one's, for no less time; Z_RLE made
+    them 72-91% larger with a filter and 15 times larger without; Z_FILTERED changed
+    nothing unfiltered; zlib 1 and 2 saved at most a fifth of the time for files 11-22%
+    larger. Drawings are flat colour, which deflate compresses well unfiltered.
     """
     colour_type, channels = {"RGB": (2, 3), "RGBA": (6, 4)}[mode]
     stride = width * channels
@@ -176,11 +200,15 @@ def _png_chunk(kind: bytes, body: bytes) -> bytes:
 
 def _thumbnail(image: Image.Image) -> tuple[bytes, str]:
     """A small preview, rebuilt from bare pixels like the full picture."""
-    # An integer reduce first is cheap and leaves little work for the LANCZOS filter.
-    factor = max(1, max(image.size) // (2 * THUMBNAIL_SIDE))
-    small = image.reduce(factor) if factor > 1 else image
-    thumb = Image.frombytes(small.mode, small.size, small.tobytes())
-    thumb.thumbnail((THUMBNAIL_SIDE, THUMBNAIL_SIDE), Image.Resampling.LANCZOS)
+    thumb = image
+    if max(image.size) > THUMBNAIL_SIDE:
+        # One call: Pillow premultiplies a transparent picture once, box-reduces it to
+        # about twice the size asked (cheap), then LANCZOS does the rest. Reducing first
+        # by hand premultiplied and un-premultiplied the picture twice, for the same result.
+        thumb = image.resize(
+            _fit(image.size, THUMBNAIL_SIDE), Image.Resampling.LANCZOS, reducing_gap=2.0
+        )
+    thumb = Image.frombytes(thumb.mode, thumb.size, thumb.tobytes())
     output = io.BytesIO()
     if _THUMBNAIL_WEBP:
         thumb.save(output, format="WEBP", quality=80, method=2)

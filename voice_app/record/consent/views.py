@@ -82,6 +82,10 @@ def attach(child_id: int, contribution_id: int) -> Response | str:
     if request.method == "GET":
         form.decided_on.data = utcnow().date()
         form.contribution_author.data = contribution.author_kind.value
+        # The child chose one grown-up ("only Mum"): the decision starts from their choice.
+        if contribution.shared_with_member_id is not None:
+            form.share_with_family.data = True
+            form.shared_with_member_id.data = contribution.shared_with_member_id
     if form.validate_on_submit():
         try:
             entry = consent.attach(

@@ -25,7 +25,9 @@ start. The areas built on the record - plans, reports, the family's space, inter
 - ``contribution_ids_shared_with``, ``current_consent``, ``consent_history``,
   ``shared_with`` and ``Audience`` answer consent questions (a decision shared with the
   family may name one family member: then only that member, as ``Reader.family(id)``,
-  sees it; two parents who live apart each see only what is shared with them);
+  sees it; two parents who live apart each see only what is shared with them; the
+  child's own choice of one grown-up in their space, ``Contribution.shared_with_member_id``,
+  is answered in the same place and narrows it the same way);
   ``confidential_scope`` gives the raw facts (what is in the section and everything that
   follows it).
 """

@@ -2,6 +2,12 @@
 
 Part of the disclosure owner (``record.disclosure``): a contribution in the confidential
 section is shared with nobody, whatever its consent says.
+
+One family member only: a consent decision may name one (``shared_with_member_id``), and
+so may the child's own choice in their space ("only Mum": the contribution's
+``shared_with_member_id``). Both are answered here, together: a family reader sees the
+contribution only when neither names someone else, and a copy for "the family" (no member
+named) never carries an item either of them gave to one person.
 """
 
 from __future__ import annotations
@@ -9,8 +15,9 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import Select, and_, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, func, or_, select
 
+from voice_app.contributions.models import Contribution
 from voice_app.extensions import db
 from voice_app.record.disclosure.scope import confidential_scope
 from voice_app.record.models import ConsentAnswer, ConsentDecision
@@ -45,21 +52,29 @@ def consent_history(contribution_id: int) -> list[ConsentDecision]:
     )
 
 
+def _childs_choice(decision: ConsentDecision) -> int | None:
+    """The one grown-up the child chose for the contribution, if they chose one."""
+    contribution = db.session.get(Contribution, decision.contribution_id)
+    return contribution.shared_with_member_id if contribution is not None else None
+
+
 def shared_with(
     decision: ConsentDecision | None, audience: Audience, family_member_id: int | None = None
 ) -> bool:
     """Whether a decision (the one in force) lets ``audience`` see the contribution.
 
-    For the family: a decision naming one family member shares with that member alone;
-    ``family_member_id`` None asks about the whole family, which such a decision excludes.
+    For the family: a decision naming one family member shares with that member alone, and
+    so does a child's choice of one grown-up; ``family_member_id`` None asks about the
+    whole family, which either excludes.
     """
     if decision is None or decision.answer is ConsentAnswer.WITHDRAWN:
         return False
     if not decision.permits_sharing:
         return False
-    named = decision.shared_with_member_id
-    if audience is Audience.FAMILY and named is not None and named != family_member_id:
-        return False
+    if audience is Audience.FAMILY:
+        for named in (decision.shared_with_member_id, _childs_choice(decision)):
+            if named is not None and named != family_member_id:
+                return False
     return {
         Audience.FAMILY: decision.share_with_family,
         Audience.MEETING: decision.share_with_meeting,
@@ -102,9 +117,20 @@ def contribution_ids_shared_with(
         ConsentDecision.contribution_id.not_in(sorted(hidden)),
     )
     if audience is Audience.FAMILY:
-        named = ConsentDecision.shared_with_member_id
-        everyone = named.is_(None)
+        # The practitioner's decision and the child's own choice may each name one member.
+        chosen = (
+            select(Contribution.id)
+            .where(Contribution.child_id == child_id)
+            .where(_for_reader(Contribution.shared_with_member_id, family_member_id))
+        )
         stmt = stmt.where(
-            everyone if family_member_id is None else or_(everyone, named == family_member_id)
+            _for_reader(ConsentDecision.shared_with_member_id, family_member_id),
+            ConsentDecision.contribution_id.in_(chosen),
         )
     return stmt
+
+
+def _for_reader(named: Any, family_member_id: int | None) -> ColumnElement[bool]:
+    """Nobody named (all the family), or the reader named; only the former for the family."""
+    everyone: ColumnElement[bool] = named.is_(None)
+    return everyone if family_member_id is None else or_(everyone, named == family_member_id)

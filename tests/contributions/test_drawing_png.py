@@ -1,0 +1,145 @@
+"""The stored drawing is the child's picture exactly: the same pixels in Pillow and Chromium.
+
+The PNG is written by our own encoder (``drawings._encode_png``), so these tests read it
+back with two independent decoders: Pillow, and Chromium's own image decoder (WebCodecs
+``ImageDecoder``, asked not to premultiply alpha or convert colour, so every byte counts).
+Both must give exactly the pixels the child's device sent.
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+import os
+import random
+from collections.abc import Iterator
+
+import pytest
+from PIL import Image, ImageDraw
+from playwright.sync_api import Page, sync_playwright
+
+from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS
+from voice_app.contributions.media import drawings, process_drawing
+
+#: A page on an https origin (answered by the test itself): ImageDecoder needs a secure context.
+ORIGIN = "https://drawing.test/"
+
+#: Decodes PNG bytes (base64) as Chromium shows them; returns [pixel format, width, height,
+#: base64 pixels in that format].
+DECODE_IN_CHROMIUM = """async (b64) => {
+  const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+  const decoder = new ImageDecoder({
+    data: bytes, type: "image/png", premultiplyAlpha: "none", colorSpaceConversion: "none",
+  });
+  const {image} = await decoder.decode();
+  const pixels = new Uint8Array(image.allocationSize());
+  await image.copyTo(pixels);
+  const answer = [image.format, image.displayWidth, image.displayHeight];
+  image.close();
+  decoder.close();
+  let text = "";
+  for (let i = 0; i < pixels.length; i += 32768) {
+    text += String.fromCharCode.apply(null, pixels.subarray(i, i + 32768));
+  }
+  return [...answer, btoa(text)];
+}"""
+
+
+def canvas_upload(mode: str, size: tuple[int, int] = (640, 480)) -> tuple[bytes, Image.Image]:
+    """A canvas as the drawing page sends it (strokes, antialiased edges), and its pixels.
+
+    The transparent one is what Chromium's canvas gives: black under fully transparent
+    pixels, and partly transparent edges from antialiasing.
+    """
+    image = Image.new("RGBA", size, (0, 0, 0, 0) if mode == "RGBA" else (255, 255, 255, 255))
+    pen = ImageDraw.Draw(image)
+    rng = random.Random(15)
+    for _ in range(30):
+        points = [(rng.randrange(size[0]), rng.randrange(size[1])) for _ in range(5)]
+        colour = (rng.randrange(256), rng.randrange(256), rng.randrange(256), 255)
+        pen.line(points, fill=colour, width=rng.randrange(3, 24), joint="curve")
+    # Soft-edged strokes: every alpha level from 1 to 254 appears.
+    for alpha in range(1, 255):
+        pen.line([(alpha * 2, 5), (alpha * 2 + 1, 40)], fill=(200, 80, 30, alpha), width=2)
+    image = image.convert(mode)
+    output = io.BytesIO()
+    image.save(output, format="PNG")
+    return output.getvalue(), image
+
+
+def to_rgba(pixel_format: str, pixels: bytes) -> bytes:
+    """Chromium's pixel layout (BGRA, RGBA, or their X variants for opaque pictures) as RGBA."""
+    data = bytearray(pixels)
+    if pixel_format.startswith("BGR"):
+        data[0::4], data[2::4] = data[2::4], data[0::4]
+    if pixel_format.endswith("X"):
+        data[3::4] = b"\xff" * (len(data) // 4)
+    return bytes(data)
+
+
+@pytest.fixture(scope="module")
+def chromium_page() -> Iterator[Page]:
+    if not os.path.exists(CHROMIUM):
+        pytest.skip(f"Chromium is not installed at {CHROMIUM}")
+    with sync_playwright() as driver:
+        browser = driver.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        page = browser.new_page()
+        page.route(
+            f"{ORIGIN}**",
+            lambda route: route.fulfill(
+                body="<!doctype html><title>.</title>", content_type="text/html"
+            ),
+        )
+        page.goto(ORIGIN)
+        yield page
+        browser.close()
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("mode", ["RGB", "RGBA"])
+def test_stored_png_has_the_sent_pixels_in_pillow_and_in_chromium(
+    mode: str, chromium_page: Page
+) -> None:
+    upload, sent = canvas_upload(mode)
+    result = process_drawing(upload)
+
+    in_pillow = Image.open(io.BytesIO(result.data))
+    in_pillow.load()
+    assert in_pillow.mode == mode
+    assert in_pillow.tobytes() == sent.tobytes()
+
+    pixel_format, width, height, pixels = chromium_page.evaluate(
+        DECODE_IN_CHROMIUM, base64.b64encode(result.data).decode()
+    )
+    assert (width, height) == sent.size
+    assert to_rgba(pixel_format, base64.b64decode(pixels)) == sent.convert("RGBA").tobytes()
+
+
+def test_thumbnail_is_the_same_made_alongside_or_after_the_png(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    upload, _sent = canvas_upload("RGBA", (1600, 1200))
+    alongside = process_drawing(upload)
+    monkeypatch.setattr(drawings, "_USABLE_CORES", 1)
+    after = process_drawing(upload)
+    assert alongside == after
+    assert alongside.thumbnail == after.thumbnail
+
+
+def test_thumbnail_of_a_transparent_drawing_has_no_dark_fringes() -> None:
+    """Shrinking must weigh colour by alpha, or the black under the transparent
+    background bleeds into the edges of every stroke."""
+    image = Image.new("RGBA", (2048, 1536), (0, 0, 0, 0))
+    pen = ImageDraw.Draw(image)
+    for top in range(100, 1500, 200):  # thin yellow strokes: mostly edge once shrunk
+        pen.line([(100, top), (1900, top + 30)], fill=(255, 230, 0, 255), width=7)
+    output = io.BytesIO()
+    image.save(output, format="PNG")
+
+    thumbnail = Image.open(io.BytesIO(process_drawing(output.getvalue()).thumbnail))
+    thumbnail = thumbnail.convert("RGBA")
+    seen = [pixel for pixel in thumbnail.get_flattened_data() if pixel[3] >= 32]
+    assert len(seen) > 500
+    # Every visible pixel stays yellow: not darkened towards the hidden black.
+    assert min(red for red, _green, _blue, _alpha in seen) >= 200
+    assert min(green for _red, green, _blue, _alpha in seen) >= 180

@@ -1,0 +1,221 @@
+"""The child's own choice of one grown-up ("only Mum") goes through the disclosure owner.
+
+The child's choice and the practitioner's consent decision are answered together by
+``record.disclosure``: a family reader sees a contribution only when neither names
+someone else, and a copy for the whole family never carries it. The leak test signs Dad
+in and fetches everything his account can reach.
+"""
+
+from __future__ import annotations
+
+import io
+import uuid
+from datetime import date
+
+from pypdf import PdfReader
+from sqlalchemy import select
+
+from tests.child_space.test_sharing_with_one_grown_up import drawing_png, scene_for
+from tests.family.helpers import sign_in
+from tests.record.helpers import add_contribution
+from tests.record.record_setup import consent_form
+from tests.reports.helpers import MEETING, marker
+from voice_app.children.models import DevelopmentalBand, FamilyMember
+from voice_app.contributions.models import Contribution
+from voice_app.extensions import db
+from voice_app.family.services import account_for
+from voice_app.record.disclosure import (
+    Audience,
+    Reader,
+    contribution_ids_shared_with,
+    current_consent,
+    disclosure_for,
+    shared_with,
+)
+from voice_app.record.models import ConsentAnswer, ConsentDecision, ConsentFrom
+from voice_app.reports.models import ReportKind, ReportWords
+from voice_app.reports.services import drafting, sharing
+
+
+def _decide(contribution: Contribution, by, member_id: int | None = None) -> ConsentDecision:  # type: ignore[no-untyped-def]
+    decision = ConsentDecision(
+        child_id=contribution.child_id,
+        contribution_id=contribution.id,
+        consent_from=ConsentFrom.CHILD,
+        information="what they said",
+        share_with_meeting=True,
+        share_with_family=True,
+        shared_with_member_id=member_id,
+        answer=ConsentAnswer.GIVEN,
+        decided_on=date.today(),
+        recorded_by_id=by.id,
+        recorded_by_label=by.display,
+    )
+    db.session.add(decision)
+    db.session.commit()
+    return decision
+
+
+def _chosen_for(contribution: Contribution, member: FamilyMember | None) -> Contribution:
+    """As the child's space stores it (``child_space.grown_ups``)."""
+    contribution.shared_with_member_id = member.id if member else None
+    db.session.commit()
+    return contribution
+
+
+def test_the_childs_choice_of_mum_narrows_a_decision_shared_with_all_the_family(
+    make_client,
+) -> None:
+    scene = scene_for(make_client, DevelopmentalBand.EARLY)
+    mum, dad = scene.mum.id, scene.dad.id
+    for_mum = _chosen_for(add_contribution(scene.child, "for mum"), scene.mum)
+    for_all = _chosen_for(add_contribution(scene.child, "for all"), None)
+    for contribution in (for_mum, for_all):
+        _decide(contribution, scene.practitioner)  # the practitioner: all the family
+
+    def ids(member: int | None) -> set[int]:
+        stmt = contribution_ids_shared_with(scene.child.id, Audience.FAMILY, member)
+        return set(db.session.scalars(stmt))
+
+    assert ids(mum) == {for_mum.id, for_all.id}
+    assert ids(dad) == {for_all.id}
+    assert ids(None) == {for_all.id}  # "the family" as a whole: a copy for nobody in particular
+    assert disclosure_for(Reader.family(mum), scene.child.id).may_see_contribution(for_mum)
+    assert not disclosure_for(Reader.family(dad), scene.child.id).may_see_contribution(for_mum)
+    seen_by_dad = db.session.scalars(
+        select(Contribution.id).where(
+            Contribution.child_id == scene.child.id,
+            disclosure_for(Reader.family(dad), scene.child.id).contribution_filter(),
+        )
+    ).all()
+    assert set(seen_by_dad) == {for_all.id}
+    # A parent's subject-access copy names nobody: only what all the family may see.
+    parents_copy = disclosure_for(Reader.subject_access(for_child=False), scene.child.id)
+    assert not parents_copy.may_see_contribution(for_mum)
+    assert parents_copy.may_see_contribution(for_all)
+    decision = current_consent(for_mum.id)
+    assert shared_with(decision, Audience.FAMILY, mum)
+    assert not shared_with(decision, Audience.FAMILY, dad)
+    assert not shared_with(decision, Audience.FAMILY)
+    assert shared_with(decision, Audience.MEETING)  # the child's choice narrows the family only
+
+
+def test_a_decision_naming_the_other_parent_shows_it_to_nobody_in_the_family(
+    make_client,
+) -> None:
+    scene = scene_for(make_client, DevelopmentalBand.MIDDLE)
+    for_mum = _chosen_for(add_contribution(scene.child, "for mum"), scene.mum)
+    _decide(for_mum, scene.practitioner, scene.dad.id)
+    for member in (scene.mum.id, scene.dad.id, None):
+        stmt = contribution_ids_shared_with(scene.child.id, Audience.FAMILY, member)
+        assert for_mum.id not in set(db.session.scalars(stmt))
+    # The same decision naming Mum, as the child chose, lets Mum see it.
+    _decide(for_mum, scene.practitioner, scene.mum.id)
+    assert disclosure_for(Reader.family(scene.mum.id), scene.child.id).may_see_contribution(for_mum)
+
+
+def test_withdrawn_consent_still_hides_what_the_child_gave_mum(make_client) -> None:
+    scene = scene_for(make_client, DevelopmentalBand.TEEN)
+    for_mum = _chosen_for(add_contribution(scene.child, "for mum"), scene.mum)
+    _decide(for_mum, scene.practitioner)
+    assert disclosure_for(Reader.family(scene.mum.id), scene.child.id).may_see_contribution(for_mum)
+    db.session.add(
+        ConsentDecision(
+            child_id=scene.child.id,
+            contribution_id=for_mum.id,
+            consent_from=ConsentFrom.CHILD,
+            information="changed her mind",
+            answer=ConsentAnswer.WITHDRAWN,
+            reasons="She asked us to stop",
+            decided_on=date.today(),
+            recorded_by_id=scene.practitioner.id,
+            recorded_by_label=scene.practitioner.display,
+        )
+    )
+    db.session.commit()
+    assert not disclosure_for(Reader.family(scene.mum.id), scene.child.id).may_see_contribution(
+        for_mum
+    )
+
+
+def _pdf_text(data: bytes) -> str:
+    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
+
+
+def test_a_drawing_the_child_shares_with_mum_leaks_nowhere_dad_can_look(app, make_client) -> None:
+    """The child sends it through their space; the practitioner attaches it with consent
+    for ALL the family; a report carrying it is shared with both parents. Dad's account
+    fetches every page, the report, its PDF and the media: the marker is in none of them,
+    and the drawing is a 404 for him. Mum sees it."""
+    scene = scene_for(make_client, DevelopmentalBand.EARLY)
+    secret = marker("mum")
+    png = drawing_png()
+    sent = scene.tablet.post(
+        "/me/contributions",
+        data={
+            "client_id": str(uuid.uuid4()),
+            "kind": "drawing",
+            "sharing": f"my_family_too:{scene.mum.id}",
+            "text": f"Me and mum {secret}",
+            "media": (io.BytesIO(png), "drawing.png"),
+        },
+        content_type="multipart/form-data",
+        headers={"X-CSRFToken": scene.tablet.csrf_token()},
+    )
+    assert sent.status_code == 201, sent.get_data(as_text=True)
+    drawing = db.session.get(Contribution, sent.get_json()["id"])
+    assert drawing is not None and drawing.media_id
+    desk = make_client(scene.practitioner.email)
+    attach = f"/children/{scene.child.id}/contributions/{drawing.id}/attach"
+    done = desk.submit(attach, consent_form(share_with_family="y", shared_with_member_id="0"))
+    assert done.status_code == 302, done.get_data(as_text=True)[-600:]
+    db.session.rollback()
+    decision = current_consent(drawing.id)
+    assert decision is not None and decision.shared_with_member_id is None  # all the family
+
+    report = drafting.start_report(
+        scene.child, ReportKind.CP_INITIAL_CONFERENCE, MEETING, scene.practitioner
+    )
+    db.session.commit()
+    version = drafting.draft_of(report)
+    assert version is not None
+    db.session.add(ReportWords(version_id=version.id, contribution_id=drawing.id, caption=secret))
+    db.session.commit()
+    mums, dads = account_for(scene.mum), account_for(scene.dad)
+    assert mums is not None and dads is not None
+    with app.test_request_context():
+        sharing.share(report, scene.child, [mums.id, dads.id], scene.practitioner)
+    db.session.commit()
+
+    def everything(account) -> dict[str, tuple[int, bytes]]:  # type: ignore[no-untyped-def]
+        phone = make_client()
+        sign_in(phone, account)
+        urls = {
+            "home": "/family/",
+            "report": f"/family/reports/{report.id}",
+            "pdf": f"/family/reports/{report.id}/pdf",
+            "original": f"/family/media/{drawing.id}/original",
+            "thumbnail": f"/family/media/{drawing.id}/thumbnail",
+            "read-back": f"/family/contributions/{drawing.id}/read-back",
+            "settings": "/family/settings",
+        }
+        fetched = {}
+        for name, url in urls.items():
+            response = phone.get(url)
+            fetched[name] = (response.status_code, response.data)
+        return fetched
+
+    dad = everything(dads)
+    assert dad["report"][0] == 200 and dad["pdf"][0] == 200 and dad["home"][0] == 200
+    for name, (_status, body) in dad.items():
+        assert secret.encode() not in body, name
+        assert png not in body, name
+        if name == "pdf":
+            assert secret not in _pdf_text(body)
+    assert dad["original"][0] == 404 and dad["thumbnail"][0] == 404
+    assert dad["read-back"][0] == 404
+
+    mum = everything(mums)
+    assert secret.encode() in mum["home"][1]
+    assert secret.encode() in mum["report"][1]
+    assert mum["original"][0] == 200 and mum["thumbnail"][0] == 200
