@@ -2,7 +2,9 @@
 
 The plan has 200 actions, 50 reviews (three scales and a decision each, five of them
 agreeing a version) and 40 of the child's contributions placed in its sections. Prints
-requests per second, p50 and p95 for the page, and the time to make the PDF.
+requests per second, p50 and p95 for the page beside the sign-in page of the same app under
+the same load (no data read: the baseline that says how busy the machine was), and the
+time to make the PDF.
 """
 
 from __future__ import annotations
@@ -137,10 +139,18 @@ def main() -> int:
             f"plan page, one client at a time: median {statistics.median(alone):.1f} ms, "
             f"p95 {p95(alone):.1f} ms"
         )
+        for _ in range(3 * WORKERS):  # warm every worker
+            Browser(port).request("GET", "/login")
         rps, latencies, errors = load(port, page, sam.cookies)
+        base_rps, baseline, _base_errors = load(port, "/login", {})
+        print(
+            f"sign-in page (baseline): {base_rps:.0f} req/s, p50 "
+            f"{statistics.median(baseline):.1f} ms, p95 {p95(baseline):.1f} ms"
+        )
         print(
             f"plan page: {rps:.0f} req/s, p50 {statistics.median(latencies):.1f} ms, "
-            f"p95 {p95(latencies):.1f} ms, {errors} errors"
+            f"p95 {p95(latencies):.1f} ms, {errors} errors; "
+            f"{rps / base_rps:.2f} x the baseline's req/s, p95 {p95(latencies) / p95(baseline):.1f} x"
         )
         pdf = timed(sam, f"/children/{child_id}/plan/versions/5/pdf", 5)
         print(
