@@ -55,8 +55,9 @@ def plan_for_page(child_id: int, recent_reviews: int) -> Plan | None:
     timetable, the chart and the scale form need them all), but who took part and the
     decisions only of the ``recent_reviews`` newest, which the page shows in full.
 
-    A plan reviewed every six weeks for years has hundreds of participants and decisions;
-    loading them all was a quarter of the page's time.
+    A plan reviewed every six weeks for years has hundreds of participants and decisions:
+    on the benchmark's plan (50 reviews) the page loaded about 730 rows as objects, now
+    about 510.
     """
     plan = db.session.scalar(
         select(Plan)
