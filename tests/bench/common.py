@@ -41,12 +41,12 @@ def wait_until_up(port: int, path: str = "/healthz", deadline: float = 60) -> No
     raise RuntimeError(f"the app on port {port} did not start")
 
 
-def start(stack: ExitStack, command: list[str], env: dict[str, str]) -> None:
+def start(stack: ExitStack, command: list[str], env: dict[str, str], cwd: Path = ROOT) -> None:
     """Start a server process that ``stack`` stops (with its children) on the way out."""
     process = subprocess.Popen(
         command,
         env=env,
-        cwd=ROOT,
+        cwd=cwd,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
         start_new_session=True,
@@ -58,6 +58,32 @@ def start(stack: ExitStack, command: list[str], env: dict[str, str]) -> None:
         process.wait(timeout=30)
 
     stack.callback(stop)
+
+
+def before_checkout() -> Path | None:
+    """``BENCH_BEFORE``: another checkout of voice_app (the code before a change) whose app
+    the page benchmarks also start, on the same database, and measure in the same turns as
+    this one's, so "before" and "after" come from one run on one machine load."""
+    given = os.environ.get("BENCH_BEFORE")
+    if not given:
+        return None
+    folder = Path(given).resolve()
+    if not (folder / "voice_app" / "__init__.py").is_file():
+        raise RuntimeError(f"BENCH_BEFORE={given} is not a checkout of voice_app")
+    return folder
+
+
+def start_before(stack: ExitStack, env: dict[str, str], workers: int, threads: int) -> int | None:
+    """The ``BENCH_BEFORE`` checkout's app under gunicorn on a port of its own (None when
+    no checkout is given); the same secret key and database, so sessions carry over."""
+    folder = before_checkout()
+    if folder is None:
+        return None
+    port = free_port()
+    command = gunicorn(port, "voice_app:create_app()", workers, threads)
+    start(stack, command, {**env, "PYTHONPATH": str(folder)}, cwd=folder)
+    wait_until_up(port)
+    return port
 
 
 def gunicorn(port: int, app: str, workers: int, threads: int = 1) -> list[str]:

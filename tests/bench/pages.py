@@ -22,10 +22,22 @@ import time
 from contextlib import ExitStack
 from pathlib import Path
 
-from tests.bench.common import ROOT, Browser, free_port, gunicorn, p95, start, wait_until_up
+from tests.bench.common import (
+    ROOT,
+    Browser,
+    free_port,
+    gunicorn,
+    p95,
+    start,
+    start_before,
+    wait_until_up,
+)
 
 CLIENTS = 20
 SECONDS = float(os.environ.get("BENCH_SECONDS", "8"))
+#: Each page's seconds are split into this many slices, taken in turn with the baselines'
+#: slices, so a change in the machine's load (it is shared) falls on every page alike.
+ROUNDS = int(os.environ.get("BENCH_ROUNDS", "4"))
 WORKERS = int(os.environ.get("BENCH_WORKERS", "3"))  # as `make run` starts it
 THREADS = int(os.environ.get("BENCH_THREADS", "1"))
 CHILDREN = 10_000
@@ -73,13 +85,17 @@ with app.app_context():
 
 
 def load(
-    port: int, path: str, cookies: dict[str, str], clients: int = CLIENTS
+    port: int,
+    path: str,
+    cookies: dict[str, str],
+    clients: int = CLIENTS,
+    seconds: float = SECONDS,
 ) -> tuple[float, list[float], int]:
     """Requests per second, latencies in ms, and non-200 answers for ``clients`` clients."""
     latencies: list[float] = []
     failures = [0]
     lock = threading.Lock()
-    stop_at = time.perf_counter() + SECONDS
+    stop_at = time.perf_counter() + seconds
 
     def client() -> None:
         browser = Browser(port)
@@ -102,6 +118,36 @@ def load(
     for thread in threads:
         thread.join()
     return len(latencies) / (time.perf_counter() - began), latencies, failures[0]
+
+
+Target = tuple[int, str, dict[str, str]]
+
+
+def load_in_turns(targets: dict[str, Target]) -> dict[str, tuple[float, list[float], int]]:
+    """``load`` for every (port, path, cookies) target, ``SECONDS`` each, in ``ROUNDS``
+    slices taken in turn: requests per second over all its slices, every latency, errors.
+
+    One page measured after another compares them at different moments of a shared
+    machine's load; in turns, a busy spell falls on all of them.
+    """
+    done: dict[str, tuple[int, float, list[float], int]] = {
+        name: (0, 0.0, [], 0) for name in targets
+    }
+    for _ in range(ROUNDS):
+        for name, (port, path, cookies) in targets.items():
+            began = time.perf_counter()
+            _rps, latencies, errors = load(port, path, cookies, seconds=SECONDS / ROUNDS)
+            took = time.perf_counter() - began
+            count, spent, seen, failed = done[name]
+            done[name] = (
+                count + len(latencies),
+                spent + took,
+                seen + latencies,
+                failed + errors,
+            )
+    return {
+        name: (count / spent, seen, failed) for name, (count, spent, seen, failed) in done.items()
+    }
 
 
 def sequential_ms(browser: Browser, path: str, runs: int = 40) -> list[float]:
@@ -154,34 +200,47 @@ def main() -> int:
         for browser, path in pages.values():  # warm every worker's caches
             load_once = sequential_ms(browser, path, runs=3 * WORKERS)
             del load_once
+        before_port = start_before(stack, env, WORKERS, THREADS)
+        if before_port is not None:
+            for browser, path in pages.values():
+                warmed = Browser(before_port)
+                warmed.cookies = dict(browser.cookies)
+                sequential_ms(warmed, path, runs=3 * WORKERS)
 
         print(
             f"gunicorn {WORKERS} workers x {THREADS} threads each, {CLIENTS} concurrent clients, "
-            f"{SECONDS:.0f} s a page, {CHILDREN:,} children in {engine}; {os.cpu_count()} cores"
+            f"{SECONDS:.0f} s a page in {ROUNDS} turns, {CHILDREN:,} children in {engine}; "
+            f"{os.cpu_count()} cores"
         )
-        hello_rps, hello_latencies, _ = load(hello_port, "/", {})
-        floor_rps, floor_latencies, floor_errors = load(floor_port, "/", floor.cookies)
+        measured = load_in_turns(
+            {
+                "bare Flask hello": (hello_port, "/", {}),
+                "floor of the stack": (floor_port, "/", floor.cookies),
+                **{
+                    name: (app_port, path, browser.cookies)
+                    for name, (browser, path) in pages.items()
+                },
+                **{
+                    f"{name} (before)": (before_port, path, browser.cookies)
+                    for name, (browser, path) in pages.items()
+                    if before_port is not None
+                },
+            }
+        )
+        hello_rps = measured["bare Flask hello"][0]
+        floor_rps = measured["floor of the stack"][0]
         print()
         print(
-            f"{'page':<20} {'req/s':>8} {'p50 ms':>8} {'p95 ms':>8} {'vs bare':>8} "
+            f"{'page':<29} {'req/s':>8} {'p50 ms':>8} {'p95 ms':>8} {'vs bare':>8} "
             f"{'vs floor':>9} {'errors':>7}"
         )
-        for name, rps, latencies, errors in (
-            ("bare Flask hello", hello_rps, hello_latencies, 0),
-            ("floor of the stack", floor_rps, floor_latencies, floor_errors),
-        ):
-            print(
-                f"{name:<20} {rps:>8.0f} {statistics.median(latencies):>8.1f} "
-                f"{p95(latencies):>8.1f} {rps / hello_rps:>8.2f} {rps / floor_rps:>9.2f} "
-                f"{errors:>7}"
-            )
         worst_ratio, worst_p95 = float("inf"), 0.0
-        for name, (browser, path) in pages.items():
-            rps, latencies, errors = load(app_port, path, browser.cookies)
+        for name, (rps, latencies, errors) in measured.items():
             ratio = rps / floor_rps
-            worst_ratio, worst_p95 = min(worst_ratio, ratio), max(worst_p95, p95(latencies))
+            if name in pages:
+                worst_ratio, worst_p95 = min(worst_ratio, ratio), max(worst_p95, p95(latencies))
             print(
-                f"{name:<20} {rps:>8.0f} {statistics.median(latencies):>8.1f} "
+                f"{name:<29} {rps:>8.0f} {statistics.median(latencies):>8.1f} "
                 f"{p95(latencies):>8.1f} {rps / hello_rps:>8.2f} {ratio:>9.2f} {errors:>7}"
             )
 

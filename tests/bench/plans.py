@@ -2,7 +2,9 @@
 
 The plan has 200 actions, 50 reviews (three scales and a decision each, five of them
 agreeing a version) and 40 of the child's contributions placed in its sections. Prints
-requests per second, p50 and p95 for the page, and the time to make the PDF.
+requests per second, p50 and p95 for the page beside the sign-in page of the same app under
+the same load (no data read: the baseline that says how busy the machine was), and the
+time to make the PDF.
 """
 
 from __future__ import annotations
@@ -17,8 +19,17 @@ import time
 from contextlib import ExitStack
 from pathlib import Path
 
-from tests.bench.common import ROOT, Browser, free_port, gunicorn, p95, start, wait_until_up
-from tests.bench.pages import CLIENTS, SECONDS, THREADS, WORKERS, load
+from tests.bench.common import (
+    ROOT,
+    Browser,
+    free_port,
+    gunicorn,
+    p95,
+    start,
+    start_before,
+    wait_until_up,
+)
+from tests.bench.pages import CLIENTS, ROUNDS, SECONDS, THREADS, WORKERS, load_in_turns
 
 ACTIONS, REVIEWS, CONTRIBUTIONS = 200, 50, 40
 TARGETS = {"page_p95_ms": 100.0, "pdf_s": 3.0}
@@ -130,23 +141,46 @@ def main() -> int:
         print(
             f"plan with {ACTIONS} actions, {REVIEWS} reviews, {CONTRIBUTIONS} contributions "
             f"in {engine}; page {len(body) / 1024:.0f} KiB; gunicorn {WORKERS} workers x "
-            f"{THREADS} threads, {CLIENTS} clients, {SECONDS:.0f} s; {os.cpu_count()} cores"
+            f"{THREADS} threads, {CLIENTS} clients, {SECONDS:.0f} s in {ROUNDS} turns; "
+            f"{os.cpu_count()} cores"
         )
         alone = [t * 1000 for t in timed(sam, page, 20)]
         print(
             f"plan page, one client at a time: median {statistics.median(alone):.1f} ms, "
             f"p95 {p95(alone):.1f} ms"
         )
-        rps, latencies, errors = load(port, page, sam.cookies)
-        print(
-            f"plan page: {rps:.0f} req/s, p50 {statistics.median(latencies):.1f} ms, "
-            f"p95 {p95(latencies):.1f} ms, {errors} errors"
-        )
-        pdf = timed(sam, f"/children/{child_id}/plan/versions/5/pdf", 5)
-        print(
-            f"plan PDF (version 5), one at a time: median {statistics.median(pdf):.2f} s, "
-            f"worst {max(pdf):.2f} s"
-        )
+        for _ in range(3 * WORKERS):  # warm every worker
+            Browser(port).request("GET", "/login")
+        targets = {"plan page": (port, page, sam.cookies), "sign-in page": (port, "/login", {})}
+        before_port = start_before(stack, env, WORKERS, THREADS)
+        if before_port is not None:
+            before = Browser(before_port)
+            before.cookies = dict(sam.cookies)
+            timed(before, page, 3 * WORKERS)
+            targets["plan page (before)"] = (before_port, page, sam.cookies)
+        measured = load_in_turns(targets)
+        base_rps, baseline, _base_errors = measured["sign-in page"]
+        for name, (rps, latencies, errors) in measured.items():
+            print(
+                f"{name + ':':<20} {rps:>5.0f} req/s, p50 {statistics.median(latencies):7.1f} ms, "
+                f"p95 {p95(latencies):7.1f} ms, {errors} errors; {rps / base_rps:.2f} x the "
+                f"sign-in page's req/s, p95 {p95(latencies) / p95(baseline):.1f} x"
+            )
+        latencies = measured["plan page"][1]
+        pdf_path = f"/children/{child_id}/plan/versions/5/pdf"
+        pdfs: dict[str, list[float]] = {"plan PDF (version 5)": []}
+        if before_port is not None:
+            pdfs["plan PDF (before)"] = []
+        for _ in range(5):  # in turns, as the pages
+            pdfs["plan PDF (version 5)"] += timed(sam, pdf_path, 1)
+            if before_port is not None:
+                pdfs["plan PDF (before)"] += timed(before, pdf_path, 1)
+        for name, times in pdfs.items():
+            print(
+                f"{name}, one at a time: median {statistics.median(times):.2f} s, "
+                f"worst {max(times):.2f} s"
+            )
+        pdf = pdfs["plan PDF (version 5)"]
     print("targets:")
     print(
         f"  page p95 < {TARGETS['page_p95_ms']:.0f} ms at {CLIENTS} clients: "

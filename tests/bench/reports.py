@@ -28,8 +28,18 @@ from contextlib import ExitStack
 from pathlib import Path
 from urllib.parse import urlencode
 
-from tests.bench.common import ROOT, Browser, free_port, gunicorn, p95, start, wait_until_up
-from tests.bench.pages import CLIENTS, SECONDS, THREADS, WORKERS, load
+from tests.bench.common import (
+    ROOT,
+    Browser,
+    before_checkout,
+    free_port,
+    gunicorn,
+    p95,
+    start,
+    start_before,
+    wait_until_up,
+)
+from tests.bench.pages import CLIENTS, ROUNDS, SECONDS, THREADS, WORKERS, load_in_turns
 
 DRAWINGS = 10
 RUNS = int(os.environ.get("BENCH_PDF_RUNS", "3"))
@@ -165,13 +175,13 @@ def render_times(report_id: int) -> None:
         print(json.dumps({"times": times, "pages": pages, "html_kib": len(html) / 1024}))
 
 
-def in_subprocess(env: dict[str, str], call: str) -> dict:  # type: ignore[type-arg]
+def in_subprocess(env: dict[str, str], call: str, root: Path = ROOT) -> dict:  # type: ignore[type-arg]
     out = subprocess.run(
         [sys.executable, "-c", f"from tests.bench.reports import *; {call}"],
-        env=env,
+        env={**env, "PYTHONPATH": str(root)},
         capture_output=True,
         text=True,
-        cwd=ROOT,
+        cwd=root,
     )
     if out.returncode != 0:
         raise RuntimeError(f"{call} failed:\n{out.stderr[-3000:]}")
@@ -227,18 +237,26 @@ def main() -> int:
             "VOICE_APP_MEDIA_DIR": str(folder / "media"),
         }
         ids = in_subprocess(env, "seed()")
-        rendered = in_subprocess(env, f"render_times({ids['report_id']})")
+        renders = {"": in_subprocess(env, f"render_times({ids['report_id']})")}
+        before_root = before_checkout()
+        if before_root is not None:
+            renders[" (before)"] = in_subprocess(
+                env, f"render_times({ids['report_id']})", before_root
+            )
+        rendered = renders[""]
         with_drawings = statistics.median(rendered["times"]["drawings"])
-        bare = statistics.median(rendered["times"]["bare"])
         pages = rendered["pages"]
         print(
             f"report: {pages['drawings']} pages with {DRAWINGS} drawings "
             f"({pages['bare']} without), HTML {rendered['html_kib']:.0f} KiB; "
             f"{os.cpu_count()} cores; median of {RUNS}"
         )
-        print(f"  PDF from the HTML, with the drawings:    {with_drawings:.2f} s")
-        print(f"  PDF from the same HTML, no drawings:     {bare:.2f} s")
-        print(f"  ratio with / without drawings:           {with_drawings / bare:.2f}")
+        for label, times in renders.items():
+            drawn = statistics.median(times["times"]["drawings"])
+            bare = statistics.median(times["times"]["bare"])
+            print(f"  PDF from the HTML, with the drawings{label}: {drawn:.2f} s")
+            print(f"  PDF from the same HTML, no drawings{label}: {bare:.2f} s")
+            print(f"  ratio with / without drawings{label}:       {drawn / bare:.2f}")
 
         port = free_port()
         start(stack, gunicorn(port, "voice_app:create_app()", WORKERS, THREADS), env)
@@ -246,35 +264,50 @@ def main() -> int:
         sam = Browser(port)
         sam.sign_in("practitioner@demo.example", "demo-password")
         claire = family_sign_in(port)
+        ports = {"": port}
+        before_port = start_before(stack, env, WORKERS, THREADS)
+        if before_port is not None:
+            ports[" (before)"] = before_port
         base = f"/children/{ids['child_id']}/reports/{ids['report_id']}/pdf"
-        meeting = one_at_a_time(sam, base, RUNS)
-        family = one_at_a_time(claire, f"/family/reports/{ids['report_id']}/pdf", RUNS)
-        print(
-            f"  meeting's PDF through gunicorn:          median {statistics.median(meeting):.2f} s"
-        )
-        print(
-            f"  Claire's PDF through gunicorn:           median {statistics.median(family):.2f} s"
-        )
+        made: dict[str, list[float]] = {}
+        for _ in range(RUNS):  # in turns, this checkout's and the one before
+            for label, at in ports.items():
+                for who, browser, path in (
+                    ("meeting's", sam, base),
+                    ("Claire's", claire, f"/family/reports/{ids['report_id']}/pdf"),
+                ):
+                    other = Browser(at)
+                    other.cookies = browser.cookies
+                    made.setdefault(f"{who} PDF through gunicorn{label}", [])
+                    made[f"{who} PDF through gunicorn{label}"] += one_at_a_time(other, path, 1)
+        for name, times in made.items():
+            print(f"  {name + ':':<41} median {statistics.median(times):.2f} s")
+        meeting = made["meeting's PDF through gunicorn"]
+        family = made["Claire's PDF through gunicorn"]
 
-        for browser, path in ((claire, "/family/"), (Browser(port), "/family/sign-in")):
-            for _ in range(3 * WORKERS):  # warm every worker
-                browser.request("GET", path)
-        home_rps, home, home_errors = load(port, "/family/", claire.cookies)
-        base_rps, baseline, base_errors = load(port, "/family/sign-in", {})
+        targets = {}
+        for label, at in ports.items():
+            for browser, path in ((claire, "/family/"), (Browser(at), "/family/sign-in")):
+                for _ in range(3 * WORKERS):  # warm every worker
+                    warm = Browser(at)
+                    warm.cookies = browser.cookies
+                    warm.request("GET", path)
+            targets[f"Claire's home page{label}"] = (at, "/family/", claire.cookies)
+        targets["sign-in page (baseline)"] = (port, "/family/sign-in", {})
+        measured = load_in_turns(targets)
+        home = measured["Claire's home page"][1]
+        baseline = measured["sign-in page (baseline)"][1]
     print()
     print(
         f"family pages: gunicorn {WORKERS} workers x {THREADS} threads, {CLIENTS} clients, "
-        f"{SECONDS:.0f} s each"
+        f"{SECONDS:.0f} s each, in {ROUNDS} turns"
     )
     print(
-        f"{'page':<28} {'req/s':>7} {'p50 ms':>8} {'p95 ms':>8} {'p95 vs base':>12} {'errors':>7}"
+        f"{'page':<37} {'req/s':>7} {'p50 ms':>8} {'p95 ms':>8} {'p95 vs base':>12} {'errors':>7}"
     )
-    for name, rps, samples, errors in (
-        ("sign-in page (baseline)", base_rps, baseline, base_errors),
-        ("Claire's home page", home_rps, home, home_errors),
-    ):
+    for name, (rps, samples, errors) in measured.items():
         print(
-            f"{name:<28} {rps:>7.0f} {statistics.median(samples):>8.1f} {p95(samples):>8.1f} "
+            f"{name:<37} {rps:>7.0f} {statistics.median(samples):>8.1f} {p95(samples):>8.1f} "
             f"{p95(samples) / p95(baseline):>12.2f} {errors:>7}"
         )
     slowest_pdf = max(with_drawings, *meeting, *family)

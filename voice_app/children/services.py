@@ -7,7 +7,8 @@ from datetime import date, datetime
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import ColumnElement, Select, and_, false, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, exists, false, func, or_, select
+from sqlalchemy.orm import aliased
 
 from voice_app.accounts.models import User
 from voice_app.audit import services as audit
@@ -51,19 +52,22 @@ class ReferenceTaken(Refused):
         super().__init__({"reference": _("Another child's record already has this reference.")})
 
 
-def visible_to(user: User, moment: datetime | None = None) -> ColumnElement[bool]:
-    """SQL condition on ``Child``: the children ``user`` may open.
+def visible_to(
+    user: User, moment: datetime | None = None, child: Any = Child
+) -> ColumnElement[bool]:
+    """SQL condition on ``Child`` (or on ``child``, an alias of it): the children ``user``
+    may open.
 
     Managers see their team's children; practitioners and interpreters the children they
     are assigned to, for as long as the assignment runs; admins none.
     """
     moment = moment or utcnow()
     # A purged record is a tombstone for the audit trail, not a case anyone opens.
-    live = Child.purged_at.is_(None)
+    live = child.purged_at.is_(None)
     if user.role is Role.MANAGER and user.team_id is not None:
-        return and_(Child.team_id == user.team_id, live)
+        return and_(child.team_id == user.team_id, live)
     if user.role in (Role.PRACTITIONER, Role.INTERPRETER):
-        assigned = Child.id.in_(
+        assigned = child.id.in_(
             select(CaseAssignment.child_id).where(
                 CaseAssignment.user_id == user.id,
                 CaseAssignment.starts_at <= moment,
@@ -71,9 +75,31 @@ def visible_to(user: User, moment: datetime | None = None) -> ColumnElement[bool
             )
         )
         if user.role is Role.PRACTITIONER:
-            return and_(or_(assigned, Child.lead_practitioner_id == user.id), live)
+            return and_(or_(assigned, child.lead_practitioner_id == user.id), live)
         return and_(assigned, live)
     return false()
+
+
+def visible_child(user: User, child_id: ColumnElement[int] | Any) -> ColumnElement[bool]:
+    """SQL condition: ``child_id`` (a column of the query it goes into, such as
+    ``Plan.child_id``) names a child ``user`` may open (see ``visible_to``).
+
+    For lists across cases (overdue replies, reviews, report shares): the database tests
+    each row's child by its key, so the cost follows the rows listed, not how many children
+    the reader sees. ``X.child_id.in_(visible_child_ids(user))`` makes SQLite gather every
+    visible child first, which for a manager or a busy practitioner's thousands of
+    children was most of the case list's time.
+    """
+    # Never correlated to an outer query's own alias: this is always the child it tests.
+    return (
+        exists()
+        .where(_SEEN_CHILD.id == child_id, visible_to(user, child=_SEEN_CHILD))
+        .correlate_except(_SEEN_CHILD)
+    )
+
+
+#: The alias ``visible_child`` tests; made once (making an alias proxies every column).
+_SEEN_CHILD = aliased(Child, name="seen_child")
 
 
 def visible_child_ids(user: User, moment: datetime | None = None) -> Select[int]:
@@ -92,7 +118,18 @@ def parents_with_responsibility(child: Child) -> list[FamilyMember]:
 
 
 def case_list(user: User, search: str, page: int, per_page: int) -> tuple[list[Child], int]:
-    """One page of the children ``user`` may see, matching ``search``, and the total."""
+    """One page of the children ``user`` may see, matching ``search``, and the total;
+    audited."""
+    children, total = find_case_list_page(user, search, page, per_page)
+    record_case_list_viewed(children, search, page)
+    return children, total
+
+
+def find_case_list_page(
+    user: User, search: str, page: int, per_page: int
+) -> tuple[list[Child], int]:
+    """``case_list`` without its audit entry (``record_case_list_viewed``), for a page
+    that reads everything before it writes its audit entries."""
     # The condition itself, not an id subquery: the database pages the list in one pass.
     stmt = select(Child).where(visible_to(user))
     search = search.strip()
@@ -109,14 +146,18 @@ def case_list(user: User, search: str, page: int, per_page: int) -> tuple[list[C
     children = db.session.scalars(
         stmt.order_by(Child.full_name, Child.id).limit(per_page).offset((page - 1) * per_page)
     ).all()
+    return list(children), total
+
+
+def record_case_list_viewed(children: list[Child], search: str, page: int) -> None:
+    """The audit entry for a page of the case list, whatever it showed."""
     audit.record(
         AuditAction.CASE_LIST_VIEWED,
         # Never the words searched for: they are often a child's name, and the audit chain
         # outlives the record (a purge cannot remove them). That a search was made, and
         # which children it showed, is what the trail needs.
-        details={"searched": bool(search), "page": page, "shown": [c.id for c in children]},
+        details={"searched": bool(search.strip()), "page": page, "shown": [c.id for c in children]},
     )
-    return list(children), total
 
 
 def record_child_viewed(child: Child) -> None:

@@ -50,10 +50,12 @@ def _words_form() -> FamilyWordsForm:
 @family_required(FamilyPermission.SPACE_READ)
 def home() -> str:
     space, account = signed_in()
-    items = sharing.readable(account)
     child = get_child(account.child_id)
     # Drafts shared with them, and final reports given to them after the meeting.
     shared_reports = readable_reports(account)
+    # Last, as its audit entry takes SQLite's write lock until the commit: nothing else
+    # is read while every other page's audit entry waits for it.
+    items = sharing.readable(account)
     db.session.commit()
     own = [i for i in items if i.family_member_id == account.family_member_id]
     shared = [i for i in items if i.family_member_id != account.family_member_id]

@@ -100,7 +100,7 @@ def page_context(plan: Plan, version: PlanVersion) -> dict[str, Any]:
 @require(Permission.PLAN_READ)
 def show(child_id: int) -> str:
     child = child_or_404(child_id)
-    plan = drafting.plan_of(child.id)
+    plan = drafting.plan_for_page(child.id, RECENT_REVIEWS)
     if plan is None:
         reading_context: dict[str, Any] = {"plan": None, **LABELS}
         db.session.commit()

@@ -2,7 +2,8 @@
 
 Each nation's deadline is turned into one cut-off time (everything made before it is
 late), so the database finds overdue replies in one query however many children there
-are. The team view's counts are a list of functions: another kind of overdue work joins
+are, testing each candidate's child through a join rather than a list of every child the
+reader sees. The team view's counts are a list of functions: another kind of overdue work joins
 it by adding one ``TeamCount``.
 """
 
@@ -11,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from functools import lru_cache
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
@@ -20,7 +22,7 @@ from voice_app.accounts.models import User
 from voice_app.audit import services as audit
 from voice_app.audit.models import AuditAction
 from voice_app.children.models import Child
-from voice_app.children.services import visible_child_ids
+from voice_app.children.services import visible_child, visible_child_ids
 from voice_app.contributions.models import Contribution
 from voice_app.core.permissions import Permission, Role
 from voice_app.core.working_days import Nation, add_working_days, latest_start_due_before
@@ -51,26 +53,37 @@ class OverdueReply:
     unsafe: bool
 
 
-def _late(child_ids: Select[Any], today: date) -> ColumnElement[bool]:
-    """SQL condition on ``Contribution``: made by a child of an open case among
-    ``child_ids`` long enough ago that its reply is overdue today (if it has none).
+def _cut_offs(today: date) -> dict[Nation, tuple[datetime, datetime]]:
+    """Per nation, the times before which a contribution is late ``today``: an ordinary
+    one, and an "I don't feel safe" press."""
+    return _cut_offs_for(today, working_days_for(False), working_days_for(True))
 
-    One branch per nation, each on that nation's children by id, so the database filters
-    contributions without joining every one of them to its child."""
+
+@lru_cache(maxsize=8)
+def _cut_offs_for(
+    today: date, usual_days: int, unsafe_days: int
+) -> dict[Nation, tuple[datetime, datetime]]:
+    """The same all day: worked out once, not on every case list."""
+    return {
+        nation: (
+            start_of_uk_day(latest_start_due_before(today, usual_days, nation) + timedelta(1)),
+            start_of_uk_day(latest_start_due_before(today, unsafe_days, nation) + timedelta(1)),
+        )
+        for nation in Nation
+    }
+
+
+def _late(today: date) -> ColumnElement[bool]:
+    """SQL condition on a ``Contribution`` joined with its ``Child``: made long enough ago,
+    in the child's nation, that its reply is overdue today (if it has none).
+
+    One branch per nation on the joined child's row, so the children a reader sees are
+    never gathered into a list first (see ``visible_child``)."""
     branches = []
-    for nation in Nation:
-        in_nation = select(Child.id).where(
-            Child.id.in_(child_ids), Child.nation == nation, Child.closed_at.is_(None)
-        )
-        usual, same_day = (
-            start_of_uk_day(
-                latest_start_due_before(today, working_days_for(unsafe), nation) + timedelta(1)
-            )
-            for unsafe in (False, True)
-        )
+    for nation, (usual, same_day) in _cut_offs(today).items():
         branches.append(
             and_(
-                Contribution.child_id.in_(in_nation),
+                Child.nation == nation,
                 # An unsafe press is late a day after it was made; anything else later.
                 Contribution.created_at < max(usual, same_day),
                 or_(Contribution.flagged_unsafe.is_(True), Contribution.created_at < usual),
@@ -81,20 +94,33 @@ def _late(child_ids: Select[Any], today: date) -> ColumnElement[bool]:
 
 
 def unanswered_late(
-    child_ids: Select[Any], hidden: frozenset[int], today: date
+    reader: User, hidden: frozenset[int], today: date
 ) -> Select[Contribution, Child]:
-    """Contributions of open cases among ``child_ids`` whose reply is overdue, with their
-    child, leaving out ``hidden`` (what the reader may not see)."""
+    """Contributions of open cases among the children ``reader`` may open whose reply is
+    overdue, with their child, leaving out ``hidden`` (what the reader may not see)."""
     return (
         select(Contribution, Child)
         .join(Child, Child.id == Contribution.child_id)
         .where(
-            _late(child_ids, today),
+            visible_child(reader, Contribution.child_id),
+            Child.closed_at.is_(None),
+            _late(today),
             Contribution.author_kind.in_(ANSWERED_AUTHORS),
             Contribution.id.not_in(sorted(hidden)),
             ~exists().where(ChildReply.contribution_id == Contribution.id),
         )
     )
+
+
+def _hidden_among_late(user: User, today: date) -> frozenset[int]:
+    """What ``user`` may not see, asked only about the children with an overdue reply
+    (usually a handful), not about every child they see."""
+    late_children = (
+        unanswered_late(user, frozenset(), today)
+        .with_only_columns(Contribution.child_id)
+        .distinct()
+    )
+    return access.hidden_across_cases(user, late_children)
 
 
 def overdue_for(user: User) -> tuple[list[OverdueReply], bool]:
@@ -103,10 +129,19 @@ def overdue_for(user: User) -> tuple[list[OverdueReply], bool]:
 
     No total is counted here: the case list is opened all day, and the team view counts.
     """
+    found, more = find_overdue_for(user)
+    record_overdue_viewed(found)
+    return found, more
+
+
+def find_overdue_for(user: User) -> tuple[list[OverdueReply], bool]:
+    """``overdue_for`` without its audit entry: a page that reads several lists reads
+    them all first, then writes every audit entry at once with ``record_overdue_viewed``
+    (on SQLite an audit entry takes the write lock until the page commits)."""
     if not user.can(Permission.CASE_READ):
         return [], False
-    child_ids = visible_child_ids(user)
-    stmt = unanswered_late(child_ids, access.hidden_across_cases(user, child_ids), uk_today())
+    today = uk_today()
+    stmt = unanswered_late(user, _hidden_among_late(user, today), today)
     rows = db.session.execute(
         stmt.order_by(Contribution.created_at, Contribution.id).limit(LIST_LIMIT + 1)
     ).all()
@@ -126,12 +161,16 @@ def overdue_for(user: User) -> tuple[list[OverdueReply], bool]:
         )
         for contribution, child in rows[:LIST_LIMIT]
     ]
+    return found, more
+
+
+def record_overdue_viewed(found: list[OverdueReply]) -> None:
+    """The audit entry for overdue replies shown to a reader; none when none were."""
     if found:
         audit.record(
             AuditAction.OVERDUE_REPLIES_VIEWED,
             details={"shown": [f"{o.child_id}:{o.contribution_id}" for o in found]},
         )
-    return found, more
 
 
 # The manager's team view.
@@ -150,8 +189,8 @@ class TeamCount:
 
 def overdue_replies_by_practitioner(manager: User) -> dict[int | None, int]:
     """Overdue replies per lead practitioner, among the children ``manager`` sees."""
-    child_ids = visible_child_ids(manager)
-    late = unanswered_late(child_ids, access.hidden_across_cases(manager, child_ids), uk_today())
+    today = uk_today()
+    late = unanswered_late(manager, _hidden_among_late(manager, today), today)
     rows = db.session.execute(
         late.with_only_columns(Child.lead_practitioner_id, func.count()).group_by(
             Child.lead_practitioner_id

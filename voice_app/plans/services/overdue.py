@@ -12,14 +12,14 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Select, select
+from sqlalchemy import select
 from sqlalchemy.orm import lazyload
 
 from voice_app.accounts.models import User
 from voice_app.audit import services as audit
 from voice_app.audit.models import AuditAction
 from voice_app.children.models import Child
-from voice_app.children.services import visible_child_ids
+from voice_app.children.services import visible_child
 from voice_app.core.permissions import Permission
 from voice_app.extensions import db
 from voice_app.plans.labels import REVIEW_KIND_LABELS
@@ -50,13 +50,16 @@ class OverdueReview:
         return REVIEW_KIND_LABELS[self.kind]
 
 
-def overdue_reviews(child_ids: Select[Any], today: date) -> list[OverdueReview]:
-    """Every review past its due date in the plans of open cases among ``child_ids``,
-    the longest overdue first."""
+def overdue_reviews(reader: User, today: date) -> list[OverdueReview]:
+    """Every review past its due date in the plans of open cases among the children
+    ``reader`` may open, the longest overdue first.
+
+    Each plan's child is tested by its key (``visible_child``): the cost follows the
+    plans, not how many children the reader sees."""
     plans = db.session.execute(
         select(Plan, Child.full_name, Child.nation, Child.lead_practitioner_id)
         .join(Child, Child.id == Plan.child_id)
-        .where(Plan.child_id.in_(child_ids), Child.closed_at.is_(None))
+        .where(visible_child(reader, Plan.child_id), Child.closed_at.is_(None))
         # Not every review's participants, decisions and scales: only kinds and dates.
         .options(lazyload(Plan.reviews))
     ).all()
@@ -82,21 +85,32 @@ def overdue_reviews(child_ids: Select[Any], today: date) -> list[OverdueReview]:
 def overdue_reviews_for(user: User) -> tuple[list[OverdueReview], bool]:
     """The longest overdue plan reviews among the children ``user`` sees, and whether
     there are more than are listed; audited when there are any."""
+    shown, more = find_overdue_reviews_for(user)
+    record_overdue_reviews_viewed(shown)
+    return shown, more
+
+
+def find_overdue_reviews_for(user: User) -> tuple[list[OverdueReview], bool]:
+    """``overdue_reviews_for`` without its audit entry, for a page that reads several
+    lists before it writes their audit entries (``record_overdue_reviews_viewed``)."""
     if not user.can(Permission.PLAN_READ):
         return [], False
-    found = overdue_reviews(visible_child_ids(user), uk_today())
-    shown = found[:LIST_LIMIT]
+    found = overdue_reviews(user, uk_today())
+    return found[:LIST_LIMIT], len(found) > LIST_LIMIT
+
+
+def record_overdue_reviews_viewed(shown: list[OverdueReview]) -> None:
+    """The audit entry for overdue reviews shown to a reader; none when none were."""
     if shown:
         audit.record(
             AuditAction.OVERDUE_REVIEWS_VIEWED,
             details={"shown": [f"{o.child_id}:{o.kind}" for o in shown]},
         )
-    return shown, len(found) > LIST_LIMIT
 
 
 def overdue_reviews_by_lead(manager: User) -> dict[int | None, int]:
     """Overdue plan reviews per lead practitioner, among the children ``manager`` sees."""
     counts: dict[int | None, int] = defaultdict(int)
-    for late in overdue_reviews(visible_child_ids(manager), uk_today()):
+    for late in overdue_reviews(manager, uk_today()):
         counts[late.lead_practitioner_id] += 1
     return dict(counts)

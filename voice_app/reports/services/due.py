@@ -11,17 +11,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Any
 
 from flask import g
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Select, select
+from sqlalchemy import select
 
 from voice_app.accounts.models import User
 from voice_app.audit import services as audit
 from voice_app.audit.models import AuditAction
 from voice_app.children.models import Child
-from voice_app.children.services import visible_child_ids
+from voice_app.children.services import visible_child
 from voice_app.core.permissions import Permission
 from voice_app.core.working_days import add_working_days
 from voice_app.extensions import db
@@ -49,12 +48,14 @@ class ShareDueItem:
     overdue: bool
 
 
-def _candidates(child_ids: Select[Any], today: date) -> list[tuple[Report, Child]]:
+def _candidates(reader: User, today: date) -> list[tuple[Report, Child]]:
+    # Each report's child is tested by its key (``visible_child``): the cost follows the
+    # reports, not how many children the reader sees.
     stmt = (
         select(Report, Child)
         .join(Child, Child.id == Report.child_id)
         .where(
-            Report.child_id.in_(child_ids),
+            visible_child(reader, Report.child_id),
             Child.closed_at.is_(None),
             Report.meeting_on >= today,
             Report.meeting_on <= today + timedelta(days=LOOK_AHEAD_DAYS),
@@ -64,10 +65,11 @@ def _candidates(child_ids: Select[Any], today: date) -> list[tuple[Report, Child
     return [(row[0], row[1]) for row in db.session.execute(stmt).all()]
 
 
-def shares_due(child_ids: Select[Any], today: date) -> list[ShareDueItem]:
-    """Drafts among these children whose share-by day is near or passed, not yet shared."""
+def shares_due(reader: User, today: date) -> list[ShareDueItem]:
+    """Drafts among the children ``reader`` may open whose share-by day is near or
+    passed, not yet shared."""
     found = []
-    for report, child in _candidates(child_ids, today):
+    for report, child in _candidates(reader, today):
         if draft_of(report) is None:
             continue
         status = share_status(report, child, today)
@@ -95,22 +97,33 @@ def shares_due(child_ids: Select[Any], today: date) -> list[ShareDueItem]:
 def shares_due_for(user: User) -> list[ShareDueItem]:
     """For the case list: the drafts due or overdue among the children ``user`` sees;
     audited when there are any."""
+    items = find_shares_due_for(user)
+    record_shares_due_viewed(items)
+    return items
+
+
+def find_shares_due_for(user: User) -> list[ShareDueItem]:
+    """``shares_due_for`` without its audit entry, for a page that reads several lists
+    before it writes their audit entries (``record_shares_due_viewed``)."""
     if not user.can(Permission.REPORT_READ):
         return []
-    items = shares_due(visible_child_ids(user), uk_today())
+    return shares_due(user, uk_today())
+
+
+def record_shares_due_viewed(items: list[ShareDueItem]) -> None:
+    """The audit entry for the drafts due shown to a reader; none when none were."""
     if items:
         audit.record(
             AuditAction.REPORT_SHARES_DUE_VIEWED,
             details={"shown": [f"{item.child_id}:{item.report_id}" for item in items]},
         )
-    return items
 
 
 def _team_items(manager: User) -> list[ShareDueItem]:
     """Computed once per request for the team view's two columns."""
     cache: dict[int, list[ShareDueItem]] = g.setdefault("report_shares_due", {})
     if manager.id not in cache:
-        cache[manager.id] = shares_due(visible_child_ids(manager), uk_today())
+        cache[manager.id] = shares_due(manager, uk_today())
     return cache[manager.id]
 
 
