@@ -87,7 +87,7 @@ def _submission(form: FamilyWordsForm, locale: str) -> contributions.Submission:
         sharing=SharingChoice(form.sharing.data or SharingChoice.MY_WORKER),
         language=locale,
         text=form.text.data,
-        media=upload.read() if upload and kind is not ContributionKind.TEXT else None,
+        media=upload.stream if upload and kind is not ContributionKind.TEXT else None,
     )
 
 
