@@ -1,11 +1,13 @@
 """``python -m tests.bench``: every benchmark, one after another.
 
-One alone: ``python -m tests.bench.pages``, ``tests.bench.transcription``,
-``tests.bench.drawings``, ``tests.bench.read_aloud`` or ``tests.bench.reports``.
+One alone: ``python -m tests.bench weak_link`` (any module's name), or
+``python -m tests.bench.pages``, ``tests.bench.transcription``, ``tests.bench.drawings``,
+``tests.bench.read_aloud`` or ``tests.bench.reports``.
 """
 
 from __future__ import annotations
 
+import importlib
 import sys
 
 from tests.bench import (
@@ -17,10 +19,14 @@ from tests.bench import (
     reports,
     transcription,
     uploads,
+    weak_link,
 )
 
 
 def main() -> int:
+    if len(sys.argv) > 1:
+        bench = importlib.import_module(f"tests.bench.{sys.argv[1]}")
+        return int(bench.main() or 0)
     print("== Pages: the app against a bare Flask app, both under gunicorn ==", flush=True)
     status = pages.main()
     print()
@@ -47,7 +53,10 @@ def main() -> int:
     status = uploads.main() or status
     print()
     print("== Read-aloud: every prompt's audio in every language, rendered and cached ==")
-    return read_aloud.main() or status
+    status = read_aloud.main() or status
+    print()
+    print("== A weak link in Chromium: static files cached and compressed, or not ==", flush=True)
+    return weak_link.main() or status
 
 
 if __name__ == "__main__":

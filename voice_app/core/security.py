@@ -50,6 +50,13 @@ class SessionCookies(SecureCookieSessionInterface):
             return False
         return super().should_set_cookie(app, session)
 
+    def save_session(self, app: Flask, session: SessionMixin, response: Response) -> None:
+        # Not even ``Vary: Cookie``: the cookie changes on every page, and a stylesheet kept
+        # for a year must not be fetched again because of it.
+        if request.endpoint in SESSIONLESS_ENDPOINTS:
+            return
+        super().save_session(app, session, response)
+
 
 def add_security_headers(response: Response) -> Response:
     for name, value in SECURITY_HEADERS.items():

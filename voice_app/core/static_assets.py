@@ -1,0 +1,143 @@
+"""Static files for weak links: fingerprinted URLs cached for a year, and gzip for text.
+
+Tablets on school Wi-Fi and phones on a poor signal pay a round trip (300 ms and more) for
+every stylesheet and script a page names, even when the answer is "304 not modified".
+
+- ``url_for('static', filename=...)`` adds ``?v=<content hash>``. A request that carries the
+  file's current hash is answered ``Cache-Control: public, max-age=31536000, immutable``:
+  the browser keeps it and never asks again, and a changed file gets a new URL. A request
+  without the hash, or with a stale one (a page rendered before a deploy), still gets the
+  file, with ``no-cache``: kept, but revalidated (a 304) before each use.
+- ES modules import each other by relative URL (``import ... from "./outbox.js"``), which
+  carries no hash. Those files are answered ``no-cache`` as above, so a new entry module
+  never runs beside a stale module it imports; the entry module itself (the one a page
+  names through ``url_for``) is the one that stays cached without asking.
+- CSS, JS, SVG and JSON under ``static/`` are gzipped when the browser accepts it (cached
+  per file and modification time). HTML pages and JSON API responses are never compressed
+  here: they carry case data and CSRF tokens beside what a person typed, and compressing
+  secrets beside reflected input leaks them to anyone who can watch the sizes (BREACH).
+  Recordings and drawings are served by permission-checked views, not from ``static/``,
+  and are compressed already.
+
+``STATIC_ASSETS_FAST`` (``VOICE_APP_STATIC_ASSETS_FAST``, on by default) switches all of it
+off, for the weak-link benchmark's "before" figures.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import os
+from pathlib import Path
+from typing import Any
+
+from flask import Flask, Response, current_app, request
+from werkzeug.security import safe_join
+
+#: The query argument that carries a static file's fingerprint.
+FINGERPRINT_ARG = "v"
+IMMUTABLE = "public, max-age=31536000, immutable"
+REVALIDATE = "no-cache"
+#: Text worth gzipping. Images other than SVG, audio and fonts are compressed already.
+COMPRESSIBLE = frozenset(
+    {
+        "text/css",
+        "text/javascript",
+        "application/javascript",
+        "image/svg+xml",
+        "application/json",
+        "application/manifest+json",
+    }
+)
+#: Below this, gzip's header and a round of CPU buy nothing.
+MIN_COMPRESS_BYTES = 512
+#: Larger files are sent as they are rather than held in memory.
+MAX_COMPRESS_BYTES = 2 * 1024 * 1024
+
+# (mtime_ns, size) -> value, by absolute path. A changed file has a new stat and is read again.
+_fingerprints: dict[str, tuple[int, int, str]] = {}
+_gzipped: dict[str, tuple[int, int, bytes]] = {}
+
+
+def init_static_assets(app: Flask) -> None:
+    """Fingerprint static URLs and cache and compress static files, unless switched off."""
+    default = os.environ.get("VOICE_APP_STATIC_ASSETS_FAST", "1").strip().lower()
+    app.config.setdefault("STATIC_ASSETS_FAST", default in {"1", "true", "yes", "on"})
+    app.url_defaults(add_fingerprint)
+    app.after_request(cache_and_compress_static)
+
+
+def _static_path(filename: str) -> str | None:
+    folder = current_app.static_folder
+    path = safe_join(folder, filename) if folder else None
+    return path if path and os.path.isfile(path) else None
+
+
+def fingerprint(filename: str) -> str | None:
+    """A short hash of the static file's content, or None when there is no such file."""
+    path = _static_path(filename)
+    if path is None:
+        return None
+    stat = os.stat(path)
+    cached = _fingerprints.get(path)
+    if cached and cached[:2] == (stat.st_mtime_ns, stat.st_size):
+        return cached[2]
+    digest = hashlib.sha256(Path(path).read_bytes()).hexdigest()[:12]
+    _fingerprints[path] = (stat.st_mtime_ns, stat.st_size, digest)
+    return digest
+
+
+def add_fingerprint(endpoint: str, values: dict[str, Any]) -> None:
+    if endpoint != "static" or FINGERPRINT_ARG in values or "filename" not in values:
+        return
+    if not current_app.config["STATIC_ASSETS_FAST"]:
+        return
+    digest = fingerprint(values["filename"])
+    if digest:
+        values[FINGERPRINT_ARG] = digest
+
+
+def _gzipped_file(path: str) -> bytes | None:
+    stat = os.stat(path)
+    if not MIN_COMPRESS_BYTES <= stat.st_size <= MAX_COMPRESS_BYTES:
+        return None
+    cached = _gzipped.get(path)
+    if cached and cached[:2] == (stat.st_mtime_ns, stat.st_size):
+        return cached[2]
+    # mtime=0: the same file always gives the same bytes, whichever worker gzipped it.
+    body = gzip.compress(Path(path).read_bytes(), compresslevel=9, mtime=0)
+    _gzipped[path] = (stat.st_mtime_ns, stat.st_size, body)
+    return body
+
+
+def cache_and_compress_static(response: Response) -> Response:
+    if request.endpoint != "static" or not current_app.config["STATIC_ASSETS_FAST"]:
+        return response
+    filename = (request.view_args or {}).get("filename", "")
+    path = _static_path(filename)
+    if path is None or response.status_code not in (200, 304):
+        return response
+    asked = request.args.get(FINGERPRINT_ARG)
+    current = fingerprint(filename)
+    response.headers["Cache-Control"] = IMMUTABLE if asked and asked == current else REVALIDATE
+    response.headers.pop("Expires", None)
+    if response.mimetype not in COMPRESSIBLE:
+        return response
+    response.vary.add("Accept-Encoding")
+    if response.status_code != 200 or response.headers.get("Content-Encoding"):
+        return response
+    if request.accept_encodings["gzip"] <= 0:
+        return response
+    body = _gzipped_file(path)
+    if body is None or len(body) >= (response.content_length or 0):
+        return response
+    response.close()  # the open file Flask would have streamed
+    response.direct_passthrough = False
+    response.set_data(body)
+    response.headers["Content-Encoding"] = "gzip"
+    # The same ETag as the plain file, made weak: a revalidation still matches it (a 304),
+    # and no cache takes the gzipped bytes for the plain ones.
+    etag, _weak = response.get_etag()
+    if etag:
+        response.set_etag(etag, weak=True)
+    return response
