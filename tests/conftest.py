@@ -19,7 +19,7 @@ import shutil
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from flask import Flask, has_app_context
@@ -32,6 +32,9 @@ from voice_app import create_app
 from voice_app.config import ROOT
 from voice_app.core.queue import huey, init_queue
 from voice_app.extensions import db, limiter
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser, Playwright
 
 TEST_PASSWORD = factories.TEST_PASSWORD
 CSRF_META = re.compile(r'<meta name="csrf-token" content="([^"]+)"')
@@ -281,3 +284,41 @@ def make_client(app: Flask):  # type: ignore[no-untyped-def]
         return new_client
 
     return make
+
+
+# --- real Chromium (Debian's), for the browser tests anywhere in the suite ------------------
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-quic",
+]
+
+
+@pytest.fixture(scope="session")
+def playwright_driver() -> Iterator[Playwright]:
+    """One Playwright per test process: a second one started beside it would fail."""
+    from playwright.sync_api import sync_playwright
+
+    driver = sync_playwright().start()
+    try:
+        yield driver
+    finally:
+        driver.stop()
+
+
+@pytest.fixture(scope="session")
+def browser(playwright_driver: Playwright) -> Iterator[Browser]:
+    chromium = playwright_driver.chromium.launch(
+        executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+    )
+    try:
+        yield chromium
+    finally:
+        chromium.close()

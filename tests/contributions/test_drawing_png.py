@@ -10,15 +10,13 @@ from __future__ import annotations
 
 import base64
 import io
-import os
 import random
 from collections.abc import Iterator
 
 import pytest
 from PIL import Image, ImageDraw
-from playwright.sync_api import Page, sync_playwright
+from playwright.sync_api import Browser, Page
 
-from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS
 from voice_app.contributions.media import drawings, process_drawing
 
 #: A page on an https origin (answered by the test itself): ImageDecoder needs a secure context.
@@ -78,21 +76,18 @@ def to_rgba(pixel_format: str, pixels: bytes) -> bytes:
 
 
 @pytest.fixture(scope="module")
-def chromium_page() -> Iterator[Page]:
-    if not os.path.exists(CHROMIUM):
-        pytest.skip(f"Chromium is not installed at {CHROMIUM}")
-    with sync_playwright() as driver:
-        browser = driver.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        page = browser.new_page()
-        page.route(
-            f"{ORIGIN}**",
-            lambda route: route.fulfill(
-                body="<!doctype html><title>.</title>", content_type="text/html"
-            ),
-        )
-        page.goto(ORIGIN)
-        yield page
-        browser.close()
+def chromium_page(browser: Browser) -> Iterator[Page]:
+    """A page on the test's own https origin, in the suite's one Chromium."""
+    page = browser.new_page()
+    page.route(
+        f"{ORIGIN}**",
+        lambda route: route.fulfill(
+            body="<!doctype html><title>.</title>", content_type="text/html"
+        ),
+    )
+    page.goto(ORIGIN)
+    yield page
+    page.close()
 
 
 @pytest.mark.browser

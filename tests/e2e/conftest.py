@@ -14,25 +14,13 @@ from contextlib import contextmanager
 import pytest
 from flask import Flask
 from flask_migrate import upgrade
-from playwright.sync_api import Browser, Page, Playwright, sync_playwright
+from playwright.sync_api import Browser, Page
 from werkzeug.serving import make_server
 
-from tests.conftest import test_config
+from tests.conftest import CHROMIUM, CHROMIUM_ARGS, test_config  # noqa: F401 - used by tests
 from voice_app import create_app
 from voice_app.core.demo import seed_demo
 from voice_app.extensions import db
-
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-dev-shm-usage",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--disable-quic",
-]
 
 
 @pytest.fixture(scope="session")
@@ -69,26 +57,6 @@ def live_server(live_app: Flask) -> Iterator[str]:
     """The base URL of the demo app."""
     with serving(live_app, "e2e-live-server") as url:
         yield url
-
-
-@pytest.fixture(scope="session")
-def playwright_driver() -> Iterator[Playwright]:
-    driver = sync_playwright().start()
-    try:
-        yield driver
-    finally:
-        driver.stop()
-
-
-@pytest.fixture(scope="session")
-def browser(playwright_driver: Playwright) -> Iterator[Browser]:
-    chromium = playwright_driver.chromium.launch(
-        executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
-    )
-    try:
-        yield chromium
-    finally:
-        chromium.close()
 
 
 @pytest.fixture
