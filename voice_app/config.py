@@ -39,7 +39,16 @@ def load_config(instance_path: Path, overrides: dict[str, Any] | None = None) ->
         "SECRET_KEY": _env("SECRET_KEY"),
         "SQLALCHEMY_DATABASE_URI": database_url,
         # SQL parameters carry names and words: never into a log or an error message.
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True, "hide_parameters": True},
+        # Twenty connections a web worker at most (four workers stay under PostgreSQL's
+        # hundred), and a request that cannot get one within 10 s is answered "busy, try
+        # again" (core.errors) rather than left hanging: the tablet's outbox sends it again.
+        "SQLALCHEMY_ENGINE_OPTIONS": {
+            "pool_pre_ping": True,
+            "hide_parameters": True,
+            "pool_size": 10,
+            "max_overflow": 10,
+            "pool_timeout": 10,
+        },
         "QUEUE_URL": queue_url,
         #: Recordings, drawings and exports, encrypted (``core.storage``).
         "MEDIA_ROOT": _env("MEDIA_DIR") or str(instance_path / "media"),

@@ -48,6 +48,11 @@ GRACE = 90.0
 POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/voice_loadtest"
 REDIS = os.environ.get("LOADTEST_REDIS", "redis://127.0.0.1:6379")
 TARGETS = {"lost": 0, "duplicated": 0, "staff_p95_ms": 200.0}
+#: Every host's and worker's own output, kept so a 500 can be traced to its cause.
+LOG_DIR = Path(os.environ.get("LOADTEST_LOG_DIR") or tempfile.mkdtemp(prefix="loadtest-logs-"))
+LOG_DIR.mkdir(parents=True, exist_ok=True)
+#: The folder of the run going on now (one per set-up, under LOG_DIR).
+_run_logs = [LOG_DIR]
 
 
 class Results:
@@ -75,25 +80,29 @@ def _host(port: int, env: dict[str, str]) -> subprocess.Popen[bytes]:
         f"127.0.0.1:{port}",
         "voice_app:create_app()",
     ]
-    return subprocess.Popen(
-        command,
-        env=env,
-        cwd=ROOT,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )
+    with (_run_logs[0] / f"host-{port}.log").open("ab") as log:
+        return subprocess.Popen(
+            command,
+            env=env,
+            cwd=ROOT,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
 
 
 def _process(stack: ExitStack, command: list[str], env: dict[str, str]) -> subprocess.Popen[bytes]:
-    process = subprocess.Popen(
-        command,
-        env=env,
-        cwd=ROOT,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )
+    name = Path(command[0]).name
+    logs = _run_logs[0]
+    with (logs / f"{name}-{len(list(logs.iterdir()))}.log").open("ab") as log:
+        process = subprocess.Popen(
+            command,
+            env=env,
+            cwd=ROOT,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
     stack.callback(_stop, process)
     return process
 
@@ -303,6 +312,8 @@ def _run(
     stack: ExitStack,
     folder: Path,
 ) -> dict[str, Any]:
+    _run_logs[0] = LOG_DIR / name.split(",")[0].replace(" ", "-")
+    _run_logs[0].mkdir(parents=True, exist_ok=True)
     seeded = _seed(env)
     for _worker in range(2 if len(hosts) > 1 else 1):
         _process(
@@ -457,6 +468,19 @@ class _contextual:
         next(self.generator, None)
 
 
+def _report_errors(logs: Path) -> None:
+    """Each kind of exception a run's hosts and workers logged, most frequent first."""
+    kinds: Counter[str] = Counter()
+    for log in logs.glob("*.log"):
+        lines = log.read_text(errors="replace").splitlines()
+        for number, line in enumerate(lines):
+            if line.startswith("Traceback"):
+                after = lines[number + 1 :]
+                last = next((x for x in after if x and not x.startswith((" ", "\t"))), "?")
+                kinds[last[:160]] += 1
+    print(f"exceptions logged by hosts and workers ({logs}):", dict(kinds.most_common(6)))
+
+
 def _report(run: dict[str, Any]) -> None:
     def figure(samples: list[float]) -> str:
         if not samples:
@@ -464,6 +488,7 @@ def _report(run: dict[str, Any]) -> None:
         return f"p50 {statistics.median(samples):.0f} ms, p95 {p95(samples):.0f} ms"
 
     print(f"-- {run['name']} --")
+    _report_errors(LOG_DIR / run["name"].split(",")[0].replace(" ", "-"))
     print(
         f"items sent {run['sent']}, stored {run['stored']}, lost {run['lost']}, "
         f"duplicated {run['duplicated']}, still unacknowledged at the end {run['unacknowledged']}"

@@ -156,3 +156,34 @@ def test_static_files_never_carry_the_session_cookie(make_client):
         with browser.get(path) as response:
             assert response.status_code == 200
             assert "Set-Cookie" not in response.headers, path
+
+
+def test_with_every_database_connection_busy_the_answer_is_busy_try_again(tmp_path, database_url):
+    # An overloaded machine: a request that waits the pool's timeout for a connection is
+    # told "busy, try again" (503 and Retry-After: the tablet's outbox sends again), not
+    # given the "something went wrong" answer.
+    overrides = test_config(tmp_path, database_url) | {"TESTING": False}
+    overrides["SQLALCHEMY_ENGINE_OPTIONS"] = {
+        "pool_size": 1,
+        "max_overflow": 0,
+        "pool_timeout": 0.2,
+    }
+    app = create_app(overrides)
+
+    @app.get("/teams-count")
+    def teams_count() -> str:
+        return str(db.session.scalar(select(func.count()).select_from(Team)))
+
+    with app.app_context():
+        engine = db.engine
+    app.test_client_class = Client
+    held = engine.connect()  # the pool's one connection, busy elsewhere
+    try:
+        busy = app.test_client().get("/teams-count", headers={"Accept-Language": "en"})
+    finally:
+        held.close()
+    assert busy.status_code == 503
+    assert busy.headers["Retry-After"] == "5"
+    assert "We are very busy just now" in busy.get_data(as_text=True)
+    free = app.test_client().get("/teams-count")
+    assert free.status_code == 200 and free.get_data(as_text=True) == "0"

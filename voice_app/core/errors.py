@@ -5,6 +5,7 @@ And ``Refused``: the one error a service raises when it will not make a change.
 
 from __future__ import annotations
 
+import sqlalchemy.exc
 from flask import Flask, jsonify, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
@@ -49,7 +50,13 @@ ERROR_TEXT = {
         _l("Something went wrong on our side"),
         _l("Nothing you did caused this. Please try again in a moment."),
     ),
+    503: (
+        _l("We are very busy just now"),
+        _l("Nothing you did caused this. Please try again in a moment."),
+    ),
 }
+#: Seconds a client is asked to wait before sending again when every connection is busy.
+BUSY_RETRY_AFTER = 5
 
 
 def _render(code: int, message: str | None = None) -> tuple[Response | str, int]:
@@ -69,6 +76,20 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException) -> tuple[Response | str, int]:
         return _render(error.code or 500)
+
+    @app.errorhandler(sqlalchemy.exc.TimeoutError)
+    def too_busy(error: sqlalchemy.exc.TimeoutError) -> tuple[Response | str, int, dict[str, str]]:
+        # Every database connection stayed busy for the pool's timeout: the machine is
+        # overloaded, not broken. Nothing was written; the client (a tablet's outbox, a
+        # person) is told to try again shortly.
+        app.logger.warning(
+            "Busy: no database connection for %s %s", request.method, request.endpoint
+        )
+        from voice_app.extensions import db
+
+        db.session.rollback()
+        body, code = _render(503)
+        return body, code, {"Retry-After": str(BUSY_RETRY_AFTER)}
 
     @app.errorhandler(Exception)
     def unexpected_error(error: Exception) -> tuple[Response | str, int]:
