@@ -469,16 +469,15 @@ class _contextual:
 
 
 def _report_errors(logs: Path) -> None:
-    """Each kind of exception a run's hosts and workers logged, most frequent first."""
+    """What a run's hosts and workers logged as errors or "busy", by kind, most first."""
     kinds: Counter[str] = Counter()
     for log in logs.glob("*.log"):
-        lines = log.read_text(errors="replace").splitlines()
-        for number, line in enumerate(lines):
-            if line.startswith("Traceback"):
-                after = lines[number + 1 :]
-                last = next((x for x in after if x and not x.startswith((" ", "\t"))), "?")
-                kinds[last[:160]] += 1
-    print(f"exceptions logged by hosts and workers ({logs}):", dict(kinds.most_common(6)))
+        for line in log.read_text(errors="replace").splitlines():
+            if "Unhandled error" in line or "Unhandled exception" in line or "Busy:" in line:
+                # "[time] ERROR in errors: Unhandled error in POST x: Type at place (...)"
+                kind = line.split("] ", 1)[-1].split(" (raised at", 1)[0]
+                kinds[kind[:160]] += 1
+    print(f"errors and busy answers logged ({logs}):", dict(kinds.most_common(6)))
 
 
 def _report(run: dict[str, Any]) -> None:

@@ -187,3 +187,32 @@ def test_with_every_database_connection_busy_the_answer_is_busy_try_again(tmp_pa
     assert "We are very busy just now" in busy.get_data(as_text=True)
     free = app.test_client().get("/teams-count")
     assert free.status_code == 200 and free.get_data(as_text=True) == "0"
+
+
+def test_sqlites_write_lock_held_too_long_is_busy_and_other_database_errors_are_not(
+    tmp_path, database_url
+):
+    import sqlite3
+
+    from sqlalchemy.exc import OperationalError
+
+    app = create_app(test_config(tmp_path, database_url) | {"TESTING": False})
+
+    @app.get("/locked")
+    def locked() -> str:
+        # What SQLite raises when another writer kept the lock past busy_timeout.
+        raise OperationalError(
+            "BEGIN IMMEDIATE", {}, sqlite3.OperationalError("database is locked")
+        )
+
+    @app.get("/broken")
+    def broken() -> str:
+        raise OperationalError("SELECT", {}, sqlite3.OperationalError("no such table: x"))
+
+    app.test_client_class = Client
+    busy = app.test_client().get("/locked")
+    assert busy.status_code == 503 and busy.headers["Retry-After"] == "5"
+    assert "We are very busy just now" in busy.get_data(as_text=True)
+    broken_page = app.test_client().get("/broken")
+    assert broken_page.status_code == 500 and "Retry-After" not in broken_page.headers
+    assert "Something went wrong on our side" in broken_page.get_data(as_text=True)

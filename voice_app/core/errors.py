@@ -77,19 +77,31 @@ def register_error_handlers(app: Flask) -> None:
     def http_error(error: HTTPException) -> tuple[Response | str, int]:
         return _render(error.code or 500)
 
-    @app.errorhandler(sqlalchemy.exc.TimeoutError)
-    def too_busy(error: sqlalchemy.exc.TimeoutError) -> tuple[Response | str, int, dict[str, str]]:
-        # Every database connection stayed busy for the pool's timeout: the machine is
-        # overloaded, not broken. Nothing was written; the client (a tablet's outbox, a
-        # person) is told to try again shortly.
-        app.logger.warning(
-            "Busy: no database connection for %s %s", request.method, request.endpoint
-        )
+    def too_busy(what: str) -> tuple[Response | str, int, dict[str, str]]:
+        # The machine is overloaded, not broken. Nothing was written; the client (a
+        # tablet's outbox, a person) is told to try again shortly.
+        app.logger.warning("Busy: %s for %s %s", what, request.method, request.endpoint)
         from voice_app.extensions import db
 
         db.session.rollback()
         body, code = _render(503)
         return body, code, {"Retry-After": str(BUSY_RETRY_AFTER)}
+
+    @app.errorhandler(sqlalchemy.exc.TimeoutError)
+    def no_connection(
+        error: sqlalchemy.exc.TimeoutError,
+    ) -> tuple[Response | str, int, dict[str, str]]:
+        # Every pooled connection stayed busy for the pool's timeout.
+        return too_busy("no database connection")
+
+    @app.errorhandler(sqlalchemy.exc.OperationalError)
+    def database_error(
+        error: sqlalchemy.exc.OperationalError,
+    ) -> tuple[Response | str, int] | tuple[Response | str, int, dict[str, str]]:
+        # SQLite's write lock stayed taken for its whole busy_timeout (core.db): busy too.
+        if "database is locked" in str(error.orig):
+            return too_busy("the SQLite write lock stayed taken")
+        return unexpected_error(error)
 
     @app.errorhandler(Exception)
     def unexpected_error(error: Exception) -> tuple[Response | str, int]:
