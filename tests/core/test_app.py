@@ -175,16 +175,25 @@ def test_with_every_database_connection_busy_the_answer_is_busy_try_again(tmp_pa
         return str(db.session.scalar(select(func.count()).select_from(Team)))
 
     with app.app_context():
+        db.create_all()
         engine = db.engine
     app.test_client_class = Client
+    signed_in = app.test_client()
+    with signed_in.session_transaction() as cookie:
+        # A signed-in member of staff: the usual error page would read their account (name
+        # in the header, language), from the very database that could not be reached.
+        cookie["_user_id"] = "1:a-session-token"
+        cookie["_fresh"] = True
     held = engine.connect()  # the pool's one connection, busy elsewhere
     try:
-        busy = app.test_client().get("/teams-count", headers={"Accept-Language": "en"})
+        busy = signed_in.get("/teams-count", headers={"Accept-Language": "pl"})
     finally:
         held.close()
     assert busy.status_code == 503
     assert busy.headers["Retry-After"] == "5"
-    assert "We are very busy just now" in busy.get_data(as_text=True)
+    page = busy.get_data(as_text=True)
+    assert '<html lang="pl" dir="ltr">' in page and "Jesteśmy teraz bardzo zajęci" in page
+    assert busy.headers["Content-Security-Policy"]
     free = app.test_client().get("/teams-count")
     engine.dispose()  # this app's own pool: its connections are closed, not left to the GC
     assert free.status_code == 200 and free.get_data(as_text=True) == "0"

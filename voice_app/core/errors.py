@@ -7,12 +7,15 @@ from __future__ import annotations
 
 import sqlalchemy.exc
 from flask import Flask, jsonify, render_template, request
+from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
+from markupsafe import escape
 from werkzeug.exceptions import HTTPException, InternalServerError
 from werkzeug.wrappers import Response
 
 from voice_app.core.logs import describe_exception
+from voice_app.i18n import locale_without_the_database, text_direction
 
 
 class Refused(ValueError):
@@ -66,6 +69,29 @@ def _render(code: int, message: str | None = None) -> tuple[Response | str, int]
     return render_template("errors/error.html", code=code, title=title, hint=message or hint), code
 
 
+def _busy_answer() -> Response | str:
+    """The "busy, try again" answer, made without the database: the usual error page reads
+    the signed-in account (its name in the header, its language), which is what could
+    not be reached."""
+    locale = locale_without_the_database()
+    with force_locale(locale):
+        title, hint = (str(text) for text in ERROR_TEXT[503])
+    if request.accept_mimetypes.best == "application/json" or request.path == "/healthz":
+        return jsonify({"error": title})
+    return BUSY_PAGE.format(
+        lang=escape(locale), dir=text_direction(locale), title=escape(title), hint=escape(hint)
+    )
+
+
+BUSY_PAGE = """<!doctype html>
+<html lang="{lang}" dir="{dir}">
+<head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{title}</title></head>
+<body><main><h1>{title}</h1><p>{hint}</p></main></body>
+</html>
+"""
+
+
 def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def csrf_failed(error: CSRFError) -> tuple[Response | str, int]:
@@ -84,8 +110,7 @@ def register_error_handlers(app: Flask) -> None:
         from voice_app.extensions import db
 
         db.session.rollback()
-        body, code = _render(503)
-        return body, code, {"Retry-After": str(BUSY_RETRY_AFTER)}
+        return _busy_answer(), 503, {"Retry-After": str(BUSY_RETRY_AFTER)}
 
     @app.errorhandler(sqlalchemy.exc.TimeoutError)
     def no_connection(

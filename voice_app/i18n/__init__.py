@@ -62,17 +62,31 @@ def select_locale() -> str:
     In a child's space the child's language comes first, never the practitioner's setting;
     in a family's space, the family member's own.
     """
-    child_space = session.get(CHILD_SPACE_KEY)
-    if isinstance(child_space, dict):
-        chosen = session.get(SESSION_KEY)
-        return str(chosen if chosen in LANGUAGES else child_space.get("locale", "en"))
-    family_space = session.get(FAMILY_SPACE_KEY)
-    if isinstance(family_space, dict):
-        # The family member's own setting, not a handing-over practitioner's.
-        chosen = session.get(SESSION_KEY)
-        return str(chosen if chosen in LANGUAGES else family_space.get("locale", "en"))
+    in_a_space = _space_locale()
+    if in_a_space:
+        return in_a_space
     if current_user and current_user.is_authenticated and current_user.locale in LANGUAGES:
         return str(current_user.locale)
+    return _session_or_browser_locale()
+
+
+def locale_without_the_database() -> str:
+    """``select_locale`` without the staff account's setting (which is read from the
+    database): for answers given when the database cannot be reached."""
+    return _space_locale() or _session_or_browser_locale()
+
+
+def _space_locale() -> str | None:
+    """In a child's or a family's space, that space's language."""
+    for key in (CHILD_SPACE_KEY, FAMILY_SPACE_KEY):
+        space = session.get(key)
+        if isinstance(space, dict):
+            chosen = session.get(SESSION_KEY)
+            return str(chosen if chosen in LANGUAGES else space.get("locale", "en"))
+    return None
+
+
+def _session_or_browser_locale() -> str:
     chosen = session.get(SESSION_KEY)
     if chosen in LANGUAGES:
         return str(chosen)
