@@ -201,11 +201,12 @@ def _tablet(
         try:
             status, _data, _ = tablet.request("GET", f"/i/{token}")
             if status in (200, 302):
-                _status, page, _ = tablet.request("GET", "/me")
+                status, page, _ = tablet.request("GET", "/me")
+                results.saw(status)
                 tablet.read_token(page)
                 break
-        except OSError:
-            pass
+        except (OSError, RuntimeError):
+            pass  # no page yet (a "busy, try again" answer has no form): open it again
         time.sleep(1)
     n = 0
     while time.time() < stop_at:
