@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from tests.bench.common import ROOT, free_port, gunicorn, start, wait_until_up
+from tests.conftest import CHROMIUM, CHROMIUM_ARGS
 
 RUNS = int(os.environ.get("BENCH_WEAK_RUNS", "3"))
 #: A poor school Wi-Fi: CDP takes bytes a second and milliseconds.
@@ -40,17 +41,6 @@ WEAK_LINK = {
     "uploadThroughput": 750_000 / 8,
 }
 MODES = {"before": "0", "after": "1"}
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-dev-shm-usage",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--disable-quic",
-]
 
 
 def seed() -> None:
