@@ -141,6 +141,23 @@ def app(tmp_path_factory: pytest.TempPathFactory, database_url: str) -> Iterator
 
 
 @pytest.fixture(autouse=True)
+def _queue_left_as_found() -> Iterator[None]:
+    """Each test leaves the one process-wide Huey as it found it.
+
+    ``create_app`` points the shared Huey at the new app's queue. A test that builds an app
+    with the default settings (a SQLite queue, nothing run at once) would otherwise leave
+    the next test's live server queueing jobs nobody runs: a recording in the browser tests
+    then waited for a transcription that never came.
+    """
+    from voice_app.core import queue
+
+    saved = (queue.huey.immediate, queue.huey.storage, queue._bound_app)
+    yield
+    # In this order: setting ``immediate`` may swap the storage.
+    queue.huey.immediate, queue.huey.storage, queue._bound_app = saved
+
+
+@pytest.fixture(autouse=True)
 def _app_context(request: pytest.FixtureRequest) -> Iterator[None]:
     """Each database test runs in an app context and leaves empty tables behind."""
     if "app" not in request.fixturenames:

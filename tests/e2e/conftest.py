@@ -20,6 +20,7 @@ from werkzeug.serving import make_server
 from tests.conftest import CHROMIUM, CHROMIUM_ARGS, test_config  # noqa: F401 - used by tests
 from voice_app import create_app
 from voice_app.core.demo import seed_demo
+from voice_app.core.queue import init_queue
 from voice_app.extensions import db
 
 
@@ -57,6 +58,17 @@ def live_server(live_app: Flask) -> Iterator[str]:
     """The base URL of the demo app."""
     with serving(live_app, "e2e-live-server") as url:
         yield url
+
+
+@pytest.fixture(autouse=True)
+def _live_server_queue(request: pytest.FixtureRequest) -> None:
+    """A test of the live server has its jobs run at once by the live app, as a worker would.
+
+    Huey is one object per process and the last app built points it at its own queue;
+    the root conftest puts it back after this test.
+    """
+    if "live_server" in request.fixturenames:
+        init_queue(request.getfixturevalue("live_app"))
 
 
 @pytest.fixture
