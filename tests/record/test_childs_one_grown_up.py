@@ -21,7 +21,7 @@ from tests.record.helpers import add_contribution
 from tests.record.record_setup import consent_form
 from tests.reports.helpers import MEETING, marker
 from voice_app.children.models import DevelopmentalBand, FamilyMember
-from voice_app.contributions.models import Contribution
+from voice_app.contributions.models import AuthorKind, Contribution
 from voice_app.extensions import db
 from voice_app.family.services import account_for
 from voice_app.record.disclosure import (
@@ -32,9 +32,11 @@ from voice_app.record.disclosure import (
     disclosure_for,
     shared_with,
 )
-from voice_app.record.models import ConsentAnswer, ConsentDecision, ConsentFrom
+from voice_app.record.models import ConsentAnswer, ConsentDecision, ConsentFrom, RequesterKind
 from voice_app.reports.models import ReportKind, ReportWords
 from voice_app.reports.services import drafting, sharing
+from voice_app.subject_access import export
+from voice_app.subject_access.services import request_export
 
 
 def _decide(contribution: Contribution, by, member_id: int | None = None) -> ConsentDecision:  # type: ignore[no-untyped-def]
@@ -89,15 +91,33 @@ def test_the_childs_choice_of_mum_narrows_a_decision_shared_with_all_the_family(
         )
     ).all()
     assert set(seen_by_dad) == {for_all.id}
-    # A parent's subject-access copy names nobody: only what all the family may see.
-    parents_copy = disclosure_for(Reader.subject_access(for_child=False), scene.child.id)
-    assert not parents_copy.may_see_contribution(for_mum)
-    assert parents_copy.may_see_contribution(for_all)
+
+    # A parent's subject-access copy is for that parent: Mum's carries what Maya gave her,
+    # Dad's does not; a copy naming nobody carries only what all the family may see.
+    def copy_for(member: int | None):  # type: ignore[no-untyped-def]
+        return disclosure_for(
+            Reader.subject_access(for_child=False, family_member_id=member), scene.child.id
+        )
+
+    for member, sees_mums in ((mum, True), (dad, False), (None, False)):
+        assert copy_for(member).may_see_contribution(for_mum) is sees_mums
+        assert copy_for(member).may_see_contribution(for_all)
+        in_copy = set(
+            db.session.scalars(
+                select(Contribution.id).where(
+                    Contribution.child_id == scene.child.id,
+                    copy_for(member).contribution_filter(),
+                )
+            )
+        )
+        assert in_copy == ({for_mum.id, for_all.id} if sees_mums else {for_all.id})
     decision = current_consent(for_mum.id)
     assert shared_with(decision, Audience.FAMILY, mum)
     assert not shared_with(decision, Audience.FAMILY, dad)
     assert not shared_with(decision, Audience.FAMILY)
-    assert shared_with(decision, Audience.MEETING)  # the child's choice narrows the family only
+    # The meeting's readers are the professionals at it: the child's choice narrows the
+    # family only, and every copy a family member receives is filtered for that member.
+    assert shared_with(decision, Audience.MEETING)
 
 
 def test_a_decision_naming_the_other_parent_shows_it_to_nobody_in_the_family(
@@ -219,3 +239,36 @@ def test_a_drawing_the_child_shares_with_mum_leaks_nowhere_dad_can_look(app, mak
     assert secret.encode() in mum["home"][1]
     assert secret.encode() in mum["report"][1]
     assert mum["original"][0] == 200 and mum["thumbnail"][0] == 200
+
+
+def test_each_parents_subject_access_copy_carries_what_was_given_to_them_and_their_own_words(
+    make_client,
+) -> None:
+    """Two parents who live apart ask for a copy each: Mum's carries what Maya gave her
+    alone and what Mum herself said; Dad's carries neither; both carry what all the family
+    may see."""
+    scene = scene_for(make_client, DevelopmentalBand.MIDDLE)
+    for_mum_words, for_all_words = marker("for-mum"), marker("for-all")
+    mums_words, dads_words = marker("mum-said"), marker("dad-said")
+    for_mum = _chosen_for(add_contribution(scene.child, for_mum_words), scene.mum)
+    for_all = _chosen_for(add_contribution(scene.child, for_all_words), None)
+    for contribution in (for_mum, for_all):
+        _decide(contribution, scene.practitioner)
+    for member, words in ((scene.mum, mums_words), (scene.dad, dads_words)):
+        said = add_contribution(scene.child, words, author_kind=AuthorKind.FAMILY_MEMBER)
+        said.family_member_id = member.id
+    db.session.commit()
+
+    def copy_for(member: FamilyMember) -> str:
+        request = request_export(
+            scene.child, RequesterKind.PARENT, member.id, "en", None, scene.practitioner
+        )
+        db.session.commit()
+        return export.render_html(export.build_export(request), request.requested_at)
+
+    mums_copy, dads_copy = copy_for(scene.mum), copy_for(scene.dad)
+    assert for_mum_words in mums_copy and mums_words in mums_copy
+    assert for_all_words in mums_copy and for_all_words in dads_copy
+    for not_his in (for_mum_words, mums_words):
+        assert not_his not in dads_copy
+    assert dads_words in dads_copy and dads_words not in mums_copy

@@ -8,7 +8,8 @@ a copy:
   entries carrying either, corrections written before or after a placement);
 - third-party information whose source did not agree to its disclosure;
 - contributions the requester has no consent to see: a child receives their own words, a
-  parent only what the decision in force shares with the family;
+  parent what the decision in force shares with all the family or with them by name, and
+  their own words; never what the child or the decision gave to the other parent alone;
 - corrections of anything withheld, which would otherwise repeat what they correct.
 
 The copy numbers its entries and items itself. What is withheld for a third party or for
@@ -133,7 +134,12 @@ def build_export(request: SubjectAccessRequest) -> ExportContent:
     content = ExportContent(request=request, child=child, family_member=member)
     if not content.for_child:
         content.withheld.append(Withheld("address", None, WithheldReason.NOT_FOR_FAMILY))
-    seen = disclosure_for(Reader.subject_access(for_child=content.for_child), child.id)
+    seen = disclosure_for(
+        Reader.subject_access(
+            for_child=content.for_child, family_member_id=request.family_member_id
+        ),
+        child.id,
+    )
     scope = seen.scope
     receivable = _receivable_contribution_ids(seen)
 

@@ -76,8 +76,13 @@ class Reader:
         return cls(ReaderKind.FAMILY, family_member_id=family_member_id)
 
     @classmethod
-    def subject_access(cls, *, for_child: bool) -> Reader:
-        return cls(ReaderKind.SUBJECT_ACCESS, requester_is_child=for_child)
+    def subject_access(cls, *, for_child: bool, family_member_id: int | None = None) -> Reader:
+        """A copy for the child, or for the parent ``family_member_id`` names."""
+        return cls(
+            ReaderKind.SUBJECT_ACCESS,
+            requester_is_child=for_child,
+            family_member_id=None if for_child else family_member_id,
+        )
 
     @classmethod
     def interpreter(cls, user: User, scope: InterpreterScope) -> Reader:
@@ -151,8 +156,9 @@ class Disclosure:
         if self.reader.kind is ReaderKind.FAMILY or (
             self.reader.kind is ReaderKind.SUBJECT_ACCESS and not self.reader.requester_is_child
         ):
-            # A family reader gets what is shared with all the family and with them by name;
-            # a parent's subject-access copy (no member named) only the former.
+            # A family reader, and a parent's subject-access copy, get what is shared with
+            # all the family and with them by name; an item given to the other parent alone
+            # (by the decision or by the child's own choice) is in neither.
             stmt = contribution_ids_shared_with(
                 self.child_id, Audience.FAMILY, self.reader.family_member_id
             )
@@ -183,8 +189,17 @@ class Disclosure:
             )
             condition = condition & (own | shared if self.reader.family_member_id else shared)
         elif audience is not None:
-            condition = condition & (Contribution.id.in_(sorted(audience)) if audience else false())
+            shared = Contribution.id.in_(sorted(audience)) if audience else false()
+            condition = condition & (shared | self._parents_own())
         return condition
+
+    def _parents_own(self) -> ColumnElement[bool]:
+        """For a parent's copy: the words the parent gave themselves are theirs to receive."""
+        if self.reader.family_member_id is None:
+            return false()
+        return (Contribution.author_kind == AuthorKind.FAMILY_MEMBER) & (
+            Contribution.family_member_id == self.reader.family_member_id
+        )
 
     def may_see_contribution(self, contribution: Contribution) -> bool:
         """Its words, media, thumbnail and transcript, all or nothing."""
@@ -209,7 +224,14 @@ class Disclosure:
                 audience or ()
             )
             return own or shared
-        return audience is None or contribution.id in audience
+        if audience is None or contribution.id in audience:
+            return True
+        # A parent's copy: their own words too.
+        return (
+            self.reader.family_member_id is not None
+            and contribution.author_kind is AuthorKind.FAMILY_MEMBER
+            and contribution.family_member_id == self.reader.family_member_id
+        )
 
     def contribution_placement(self, contribution_id: int) -> ConfidentialPlacement | None:
         """The placement, shown only to a reader with a grant."""
