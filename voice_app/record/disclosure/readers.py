@@ -189,8 +189,10 @@ class Disclosure:
             )
             condition = condition & (own | shared if self.reader.family_member_id else shared)
         elif audience is not None:
-            shared = Contribution.id.in_(sorted(audience)) if audience else false()
-            condition = condition & (shared | self._parents_own())
+            consented: ColumnElement[bool] = (
+                Contribution.id.in_(sorted(audience)) if audience else false()
+            )
+            condition = condition & (consented | self._parents_own())
         return condition
 
     def _parents_own(self) -> ColumnElement[bool]:
