@@ -103,6 +103,7 @@ def _register_blueprints(app: Flask) -> None:
     from voice_app.core.health import bp as health_bp
     from voice_app.core.views import bp as core_bp
     from voice_app.family.access_views import bp as family_access_bp
+    from voice_app.family.plan_views import bp as family_plan_bp
     from voice_app.family.staff_views import bp as family_staff_bp
     from voice_app.family.views import bp as family_bp
     from voice_app.i18n.views import bp as i18n_bp
@@ -145,6 +146,7 @@ def _register_blueprints(app: Flask) -> None:
         plan_editing_bp,
         plan_reviews_bp,
         family_bp,
+        family_plan_bp,
         family_access_bp,
         family_staff_bp,
         reports_bp,

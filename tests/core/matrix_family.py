@@ -146,6 +146,8 @@ ROWS: dict[str, list[Row]] = {
         Row("GET", lambda w: f"/family/media/{w.drawing_id}/original", family_only(404)),
     ],
     "family.settings": [Row("GET", lambda w: "/family/settings", family_only(200))],
+    # Always the signed-in member's own child's plan: nothing in the URL to point elsewhere.
+    "family_plan.show": [Row("GET", lambda w: "/family/plan", family_only(200))],
     "family_access.sign_out": [
         Row("POST", lambda w: "/family/sign-out", family_only(302, method="POST"))
     ],

@@ -191,3 +191,24 @@ def test_claire_records_in_the_page_and_reads_back_what_whisper_heard(
         expect(given).to_contain_text("Maya sleeps better now, and she likes her new school.")
     finally:
         chromium.close()
+
+
+@pytest.mark.parametrize("locale", ["en", "ar"])
+def test_claire_reads_the_agreed_plan_on_her_phone(phone: Page, locale: str) -> None:
+    claire_signs_in(phone)
+    if locale != "en":
+        phone.locator(f"form.language-switcher button[name=locale][value={locale}]").click()
+        expect(phone.locator("html")).to_have_attribute("dir", "rtl")
+    phone.locator("a[href='/family/plan']").click()
+    expect(phone.locator("h1")).to_be_visible()
+    main = phone.locator("main")
+    # The agreed plan's words as Sam wrote them, whatever the page's language.
+    expect(main).to_contain_text("Walks Maya to school every morning")
+    expect(main).to_contain_text(
+        "Claire and Maya's dad agree a plan for evenings with no arguing in front of Maya."
+    )
+    if locale == "en":
+        expect(phone.get_by_role("heading", level=1)).to_have_text("The plan for Maya")
+        expect(phone.get_by_role("heading", name="Who will do what, and by when")).to_be_visible()
+    fits_the_phone(phone)
+    assert_no_serious_axe_violations(phone, f"the family's plan ({locale})")

@@ -13,21 +13,31 @@ import io
 import re
 import uuid
 import zipfile
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from pypdf import PdfReader
 
-from tests.factories import AssignmentFactory, ChildFactory, FamilyMemberFactory, UserFactory
+from tests.factories import (
+    AssignmentFactory,
+    ChildFactory,
+    ConsentDecisionFactory,
+    FamilyMemberFactory,
+    UserFactory,
+)
 from tests.family.helpers import family_account, sign_in
 from tests.record.helpers import add_contribution, add_entry, attach, decide, place
 from voice_app.accounts.invitations import create_invitation
 from voice_app.contributions.models import AuthorKind, Contribution, ContributionKind
 from voice_app.core.permissions import Role
 from voice_app.extensions import db
+from voice_app.plans.models import PlanKind, Section
+from voice_app.plans.services import drafting as plan_drafting
+from voice_app.plans.services import versions as plan_versions
 from voice_app.record.models import (
     ConfidentialReason,
     ConsentAnswer,
+    ConsentFrom,
     Source,
     SubjectAccessRequest,
 )
@@ -355,8 +365,8 @@ def family_space_responses(app, phone, scene) -> dict[str, bytes]:
     values = {"contribution_id": ids, "variant": ["original", "thumbnail"], "token": ["x"]}
     responses = {}
     for rule in app.url_map.iter_rules():
-        if not rule.endpoint.startswith(("family.", "family_access.")) or "GET" not in (
-            rule.methods or ()
+        if not rule.endpoint.startswith(("family.", "family_access.", "family_plan.")) or (
+            "GET" not in (rule.methods or ())
         ):
             continue
         assert set(rule.arguments) <= set(values), f"teach this test about {rule.rule}"
@@ -372,12 +382,32 @@ def family_space_responses(app, phone, scene) -> dict[str, bytes]:
     return responses
 
 
+def _in_an_agreed_plan(scene, drawing) -> None:
+    """The drawing, shared with the meeting and the family, placed in an agreed plan."""
+    by, child = scene["practitioner"], scene["child"]
+    ConsentDecisionFactory(
+        contribution=drawing,
+        by=by,
+        consent_from=ConsentFrom.CHILD,
+        share_with_family=True,
+        share_with_meeting=True,
+        answer=ConsentAnswer.GIVEN,
+    )
+    plan = plan_drafting.start_plan(child, PlanKind.CHILD_IN_NEED, date.today(), None, by)
+    plan_drafting.place_words(plan, drawing, Section.STRENGTH, by)
+    plan_versions.agree_draft(plan, by)
+    db.session.commit()
+
+
 def test_the_family_space_never_shows_what_the_family_may_not_see(app, make_client, scene):
     phone = make_client()
     sign_in(phone, family_account(scene["parent"], scene["practitioner"], "claire"))
     drawing = scene["drawing"]
     before = phone.get("/family/").get_data(as_text=True)
     assert scene["secret"]["b"] in before  # shared with the family until it is placed
+    # The drawing is in the plan agreed with the family, until it is placed too.
+    _in_an_agreed_plan(scene, drawing)
+    assert scene["secret"]["b"] in phone.get("/family/plan").get_data(as_text=True)
     assert phone.get(f"/family/media/{drawing.id}/original").status_code == 200
     confide(scene)
 

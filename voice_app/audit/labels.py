@@ -77,6 +77,7 @@ ACTION_LABELS = {
     AuditAction.FAMILY_ASSISTED_STARTED: _l("Handed the tablet to a family member"),
     AuditAction.FAMILY_ASSISTED_ENDED: _l("Took the tablet back from a family member"),
     AuditAction.FAMILY_SPACE_VIEWED: _l("A family member read what is shared with them"),
+    AuditAction.FAMILY_PLAN_VIEWED: _l("A family member read the agreed plan"),
     AuditAction.FAMILY_MEDIA_VIEWED: _l("A family member opened a recording or drawing"),
     AuditAction.FAMILY_SETTINGS_CHANGED: _l("A family member changed their language"),
     AuditAction.FAMILY_ACCOUNTS_VIEWED: _l("Viewed a child's family accounts"),

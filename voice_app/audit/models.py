@@ -100,6 +100,7 @@ class AuditAction(StrEnum):
     FAMILY_ASSISTED_ENDED = "family_assisted_ended"
     FAMILY_SPACE_VIEWED = "family_space_viewed"
     FAMILY_MEDIA_VIEWED = "family_media_viewed"
+    FAMILY_PLAN_VIEWED = "family_plan_viewed"
     FAMILY_SETTINGS_CHANGED = "family_settings_changed"
     FAMILY_ACCOUNTS_VIEWED = "family_accounts_viewed"
     FAMILY_ACCESS_ENDED = "family_access_ended"

@@ -18,6 +18,8 @@ class FamilyPermission(StrEnum):
     CONTRIBUTE = "family_contribution:create"
     #: Their own language.
     SETTINGS = "family_settings:change"
+    #: The newest version of the child's plan agreed with the family.
+    PLAN_READ = "family_plan:read"
     #: Reports shared with them: each section they may see, and every answer to them.
     REPORT_READ = "family_report:read"
     #: Their view of each section, the family's own section, their view of the final report.
