@@ -6,7 +6,10 @@ files carry no cookie, and no ``Vary: Cookie`` that would make a browser fetch t
 
 from __future__ import annotations
 
+import base64
 import gzip
+import hashlib
+import json
 import os
 import re
 from pathlib import Path
@@ -166,3 +169,46 @@ def test_switched_off_the_app_serves_static_files_as_flask_does(
     assert "Content-Encoding" not in answer.headers
     assert answer.get_data() == APP_CSS
     assert answer.headers["Cache-Control"] == "no-cache"
+
+
+def _import_map(page: str) -> tuple[str, dict[str, str]]:
+    found = re.search(r'<script type="importmap">(.*?)</script>', page, re.S)
+    assert found, "the page carries no import map"
+    return found.group(1), json.loads(found.group(1))["imports"]
+
+
+def test_the_familys_pages_map_every_module_to_its_fingerprinted_url_allowed_by_hash(
+    app: Flask, client
+):
+    response = client.get("/family/sign-in")
+    text, imports = _import_map(response.get_data(as_text=True))
+    modules = sorted(
+        p.relative_to(ROOT / "static").as_posix() for p in ROOT.glob("static/js/**/*.js")
+    )
+    assert "js/child_space/outbox.js" in modules
+    for name in modules:
+        plain = f"/static/{name}"
+        assert imports[plain] == static_url(app, name), name
+        assert re.fullmatch(rf"{re.escape(plain)}\?v=[0-9a-f]{{12}}", imports[plain])
+    # The policy allows this inline map by its hash, and no other inline script.
+    digest = base64.b64encode(hashlib.sha256(text.encode()).digest()).decode()
+    policy = response.headers["Content-Security-Policy"]
+    assert f"script-src 'self' 'sha256-{digest}';" in policy
+    assert "unsafe-inline" not in policy
+
+
+def test_a_module_named_by_the_map_is_kept_for_a_year(app: Flask, client):
+    _text, imports = _import_map(client.get("/family/sign-in").get_data(as_text=True))
+    kept = client.get(imports["/static/js/child_space/outbox.js"], buffered=True)
+    assert kept.status_code == 200
+    assert kept.headers["Cache-Control"] == IMMUTABLE
+
+
+def test_switched_off_there_is_no_import_map_and_no_hash_in_the_policy(app: Flask, client):
+    app.config["STATIC_ASSETS_FAST"] = False
+    try:
+        response = client.get("/family/sign-in")
+    finally:
+        app.config["STATIC_ASSETS_FAST"] = True
+    assert "importmap" not in response.get_data(as_text=True)
+    assert "script-src 'self';" in response.headers["Content-Security-Policy"]

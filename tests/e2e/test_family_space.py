@@ -212,3 +212,29 @@ def test_claire_reads_the_agreed_plan_on_her_phone(phone: Page, locale: str) -> 
         expect(phone.get_by_role("heading", name="Who will do what, and by when")).to_be_visible()
     fits_the_phone(phone)
     assert_no_serious_axe_violations(phone, f"the family's plan ({locale})")
+
+
+def test_every_module_the_family_home_loads_is_fingerprinted_and_none_is_refused(
+    phone: Page,
+) -> None:
+    """The import map names each module's fingerprinted URL, so none waits for a 304 on a
+    weak link; the policy allows the map by its hash, so Chromium refuses nothing."""
+    scripts: list[str] = []
+    refused: list[str] = []
+    phone.on(
+        "request",
+        lambda request: scripts.append(request.url) if "/static/js/" in request.url else None,
+    )
+    phone.on(
+        "console",
+        lambda message: (
+            refused.append(message.text) if "Content Security Policy" in message.text else None
+        ),
+    )
+    claire_signs_in(phone)
+    phone.get_by_label("Record it").check()  # shown by the recorder module, once it has run
+    expect(phone.get_by_role("button", name="Start recording")).to_be_visible()
+    imported = [url for url in scripts if "/js/child_space/" in url or "record_into" in url]
+    assert imported, scripts  # the home page's module imports the recorder and drawing pad
+    assert all(re.search(r"\?v=[0-9a-f]{12}$", url) for url in scripts), scripts
+    assert refused == []
