@@ -12,7 +12,6 @@ from flask_babel import get_locale, to_user_timezone
 from flask_babel import lazy_gettext as _l
 
 from voice_app.i18n.dates import formatting_locale
-
 from voice_app.plans.models import (
     ActionStatus,
     Column,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
@@ -26,8 +27,9 @@ from voice_app.plans.labels import (
     day_formatter,
     resolved_labels,
 )
-from voice_app.plans.models import Plan, PlanKind, PlanVersion
+from voice_app.plans.models import Plan, PlanKind, PlanReview, PlanVersion
 from voice_app.plans.services import drafting, reading, versions, voices
+from voice_app.plans.services.review_reading import ReviewHeld, page_reviews
 from voice_app.plans.services.voices import shareable_words
 from voice_app.record.lookup import child_or_404, reader
 
@@ -38,7 +40,7 @@ RECENT_REVIEWS = 5
 
 
 def plan_or_404(child: Child) -> Plan:
-    plan = drafting.plan_of(child.id)
+    plan = drafting.plan_for_page(child.id)
     if plan is None:
         abort(404)
     return plan
@@ -51,12 +53,12 @@ def version_or_404(plan: Plan, number: int) -> PlanVersion:
     abort(404)
 
 
-def scale_form(plan: Plan) -> ScaleForm:
+def scale_form(held: Sequence[ReviewHeld | PlanReview]) -> ScaleForm:
     """The scale form, offering the plan's reviews, newest first."""
     form = ScaleForm()
+    kinds = {kind: str(label) for kind, label in REVIEW_KIND_LABELS.items()}
     form.review_id.choices = [
-        (r.id, f"{REVIEW_KIND_LABELS[r.kind]} · {r.held_on.isoformat()}")
-        for r in reversed(plan.reviews)
+        (r.id, f"{kinds[r.kind]} · {r.held_on.isoformat()}") for r in reversed(held)
     ]
     return form
 
@@ -79,11 +81,13 @@ def chart_context(plan: Plan, series: list[reading.ScaleSeries]) -> dict[str, An
 def page_context(plan: Plan, version: PlanVersion) -> dict[str, Any]:
     shareable = shareable_words(plan.child_id, [p.contribution_id for p in version.words])
     shown = reading.shown_version(plan, version, shareable)
+    reviews = page_reviews(plan.id, RECENT_REVIEWS)
     return {
         "plan": plan,
         "shareable": shareable,
         "shown": shown,
-        "due": reading.reviews_due(plan, today()),
+        "reviews": reviews,
+        "due": reading.reviews_due(plan, today(), reviews.held),
         **chart_context(plan, reading.scale_series(plan, shareable)),
         **resolved_labels(),
         "day": day_formatter(),
@@ -92,7 +96,6 @@ def page_context(plan: Plan, version: PlanVersion) -> dict[str, Any]:
             SourceKind.CONTRIBUTION,
             {w.contribution.id for c in shown.columns for sec in c.sections for w in sec.words},
         ),
-        "recent_reviews": RECENT_REVIEWS,
     }
 
 
@@ -100,7 +103,7 @@ def page_context(plan: Plan, version: PlanVersion) -> dict[str, Any]:
 @require(Permission.PLAN_READ)
 def show(child_id: int) -> str:
     child = child_or_404(child_id)
-    plan = drafting.plan_for_page(child.id, RECENT_REVIEWS)
+    plan = drafting.plan_for_page(child.id)
     if plan is None:
         reading_context: dict[str, Any] = {"plan": None, **LABELS}
         db.session.commit()
@@ -110,17 +113,13 @@ def show(child_id: int) -> str:
     version = drafting.current_version(plan)
     context = page_context(plan, version)
     placed = {p.contribution_id for p in version.words}
-    waiting = [
-        voices.as_words(c)
-        for c in voices.placeable(child.id, context["shareable"])
-        if c.id not in placed
-    ]
+    waiting = [voices.as_words(c) for c in voices.placeable(child.id, context["shareable"], placed)]
     reading.record_read(plan, "plan", version)
     db.session.commit()
     return render_template(
         "plans/show.html",
         child=child,
-        scale_form=scale_form(plan),
+        scale_form=scale_form(context["reviews"].held),
         next_review_form=NextReviewForm(obj=plan),
         is_draft=True,
         waiting=waiting,
