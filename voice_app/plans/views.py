@@ -18,7 +18,7 @@ from voice_app.extensions import db
 from voice_app.i18n import text_direction
 from voice_app.interpreting.models import SourceKind
 from voice_app.interpreting.services.translations import confirmed_translations
-from voice_app.plans import chart, pdf
+from voice_app.plans import chart, fragments, pdf
 from voice_app.plans.forms import NextReviewForm, ScaleForm, SignOffForm, StartPlanForm
 from voice_app.plans.labels import (
     LABELS,
@@ -91,6 +91,7 @@ def page_context(plan: Plan, version: PlanVersion) -> dict[str, Any]:
         **chart_context(plan, reading.scale_series(plan, shareable)),
         **resolved_labels(),
         "day": day_formatter(),
+        "actions_table": fragments.actions_table,
         # Confirmed translations, beside the words this version shows.
         "translated": confirmed_translations(
             SourceKind.CONTRIBUTION,
@@ -114,10 +115,16 @@ def show(child_id: int) -> str:
     context = page_context(plan, version)
     placed = {p.contribution_id for p in version.words}
     waiting = [voices.as_words(c) for c in voices.placeable(child.id, context["shareable"], placed)]
+    # Once per person who placed words, not once per placed words.
+    placed_by = {
+        label: _("placed by %(who)s", who=label)
+        for label in {p.placed_by_label for p in version.words}
+    }
     reading.record_read(plan, "plan", version)
     db.session.commit()
     return render_template(
         "plans/show.html",
+        placed_by=placed_by,
         child=child,
         scale_form=scale_form(context["reviews"].held),
         next_review_form=NextReviewForm(obj=plan),
