@@ -18,7 +18,7 @@ from voice_app.extensions import db
 from voice_app.i18n import text_direction
 from voice_app.interpreting.models import SourceKind
 from voice_app.interpreting.services.translations import confirmed_translations
-from voice_app.plans import chart, fragments, pdf
+from voice_app.plans import fragments, pdf
 from voice_app.plans.forms import NextReviewForm, ScaleForm, SignOffForm, StartPlanForm
 from voice_app.plans.labels import (
     LABELS,
@@ -72,10 +72,8 @@ def chart_context(plan: Plan, series: list[reading.ScaleSeries]) -> dict[str, An
         else _("%(name)s (%(who)s)", name=s.label, who=PARTICIPANT_LABELS[s.kind])
         for s in series
     ]
-    lines = chart.lines(series, labels, rtl)
-    days, rows = chart.table_rows(series)
-    svg = chart.render_svg(lines, _("Safety scales over time (0 to 10)"), rtl) if days else None
-    return {"chart_svg": svg, "chart_lines": lines, "chart_days": days, "chart_rows": rows}
+    title = _("Safety scales over time (0 to 10)")
+    return {"chart_section": fragments.chart_section(series, labels, title, rtl)}
 
 
 def page_context(plan: Plan, version: PlanVersion) -> dict[str, Any]:
