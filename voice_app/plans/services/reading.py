@@ -172,13 +172,15 @@ def child_scale_answers(
 ) -> list[ScalePoint]:
     """The child's own 0-10 answers from their space: to staff as consent allows; to the
     child, all their own outside the confidential section."""
-    stmt = select(Contribution).where(
+    stmt = select(
+        Contribution.id, Contribution.created_at, Contribution.scale_value, Contribution.text
+    ).where(
         Contribution.child_id == child_id,
         Contribution.kind == ContributionKind.SCALE,
         Contribution.author_kind == AuthorKind.CHILD,
         Contribution.scale_value.is_not(None),
     )
-    found = db.session.scalars(stmt.order_by(Contribution.created_at))
+    found = db.session.execute(stmt.order_by(Contribution.created_at))
     return [
         ScalePoint(c.created_at.date(), c.scale_value or 0, c.text)
         for c in found

@@ -10,11 +10,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from sqlalchemy import select
 
 from voice_app.extensions import db
-from voice_app.plans.models import PlanReview, ReviewKind
+from voice_app.plans.models import (
+    PlanReview,
+    ReviewDecision,
+    ReviewKind,
+    ReviewParticipant,
+    ScaleRating,
+)
 
 
 @dataclass(frozen=True)
@@ -27,24 +34,77 @@ class ReviewHeld:
 
 
 @dataclass(frozen=True)
+class ReviewInFull:
+    """A review as the page shows it in full, read as rows (attributes as on the models)."""
+
+    id: int
+    kind: ReviewKind
+    held_on: date
+    what_changed: str
+    participants: list[Any]
+    decisions: list[Any]
+    scales: list[Any]
+
+
+@dataclass(frozen=True)
 class PageReviews:
     #: Every review, oldest first.
     held: list[ReviewHeld]
     #: The newest ones, newest first, with who took part, the decisions and the scales.
-    newest: list[PlanReview]
+    newest: list[ReviewInFull]
 
 
 def page_reviews(plan_id: int, newest: int) -> PageReviews:
     """Every review of the plan in brief, and the ``newest`` in full."""
     rows = db.session.execute(
-        select(PlanReview.id, PlanReview.kind, PlanReview.held_on)
+        select(PlanReview.id, PlanReview.kind, PlanReview.held_on, PlanReview.what_changed)
         .where(PlanReview.plan_id == plan_id)
         .order_by(PlanReview.held_on, PlanReview.id)
-    )
-    held = [ReviewHeld(review_id, kind, held_on) for review_id, kind, held_on in rows]
+    ).all()
+    held = [ReviewHeld(review_id, kind, held_on) for review_id, kind, held_on, _ in rows]
     ids = [review.id for review in held[-newest:]] if newest > 0 else []
     if not ids:
         return PageReviews(held, [])
-    # Participants, decisions and scales come with them (selectin): three more queries.
-    found = {r.id: r for r in db.session.scalars(select(PlanReview).where(PlanReview.id.in_(ids)))}
-    return PageReviews(held, [found[review_id] for review_id in reversed(ids)])
+    # What changed comes with every review's day (a short text): one query fewer.
+    texts = {row.id: row.what_changed for row in rows[-newest:]}
+    found: dict[str, dict[int, list[Any]]] = {}
+    for name, model, columns in (
+        ("participants", ReviewParticipant, (ReviewParticipant.name, ReviewParticipant.present)),
+        (
+            "decisions",
+            ReviewDecision,
+            (ReviewDecision.decision, ReviewDecision.decided_by, ReviewDecision.reasons),
+        ),
+        (
+            "scales",
+            ScaleRating,
+            (
+                ScaleRating.participant_kind,
+                ScaleRating.participant_name,
+                ScaleRating.value,
+                ScaleRating.reason,
+            ),
+        ),
+    ):
+        by_review: dict[int, list[Any]] = {review_id: [] for review_id in ids}
+        for row in db.session.execute(
+            select(model.review_id, *columns).where(model.review_id.in_(ids)).order_by(model.id)
+        ):
+            by_review[row.review_id].append(row)
+        found[name] = by_review
+    in_full = {review.id: review for review in held[-newest:]}
+    return PageReviews(
+        held,
+        [
+            ReviewInFull(
+                review_id,
+                in_full[review_id].kind,
+                in_full[review_id].held_on,
+                texts[review_id],
+                found["participants"][review_id],
+                found["decisions"][review_id],
+                found["scales"][review_id],
+            )
+            for review_id in reversed(ids)
+        ],
+    )
