@@ -10,6 +10,7 @@ from datetime import date, timedelta
 from flask import current_app
 
 from tests.plans.helpers import plan_scene
+from tests.plans.test_plan_pdf_drawings import pdf_text
 from voice_app.extensions import db
 from voice_app.plans.models import ActionStatus, Outcome, OwnerKind, ParticipantKind, ReviewKind
 from voice_app.plans.services import drafting, reviews
@@ -129,3 +130,28 @@ def test_a_long_chart_names_a_few_dates_and_its_table_gives_every_figure(make_cl
     assert 'class="scale-value"' not in svg
     cells = re.findall(r'<td class="scale-cell">(\d+)</td>', page)
     assert [int(c) for c in cells] == [n % 11 for n in range(30)]
+
+
+def test_the_pdf_names_each_actions_planned_and_actual_outcome(make_client) -> None:
+    scene = plan_scene()
+    drafting.save_action(
+        scene.plan,
+        drafting.ActionDraft(
+            "Walk to school with Nan",
+            OwnerKind.FAMILY,
+            "Nan",
+            Outcome.STAY_SAFE,
+            ActionStatus.DONE,
+            date(2026, 10, 1),
+            planned_outcome="Maya gets to school on time",
+            actual_outcome="On time every day",
+        ),
+    )
+    db.session.commit()
+    client = make_client(scene.practitioner.email)
+    response = client.get(f"/children/{scene.child.id}/plan/versions/1/pdf")
+    assert response.status_code == 200
+    text = " ".join(pdf_text(response.data).split())
+    assert "Walk to school with Nan · Planned outcome: Maya gets to school on time" in text
+    assert "→ On time every day" in text
+    assert "Nan · 1 Oct 2026" in text and "Done · Stay safe" in text
