@@ -2,9 +2,10 @@
 
 The plan has 200 actions, 50 reviews (three scales and a decision each, five of them
 agreeing a version) and 40 of the child's contributions placed in its sections. Prints
-requests per second, p50 and p95 for the page beside the sign-in page of the same app under
-the same load (no data read: the baseline that says how busy the machine was), and the
-time to make the PDF.
+the page's CPU time per request rendered in-process (beside the account page's, the floor
+of any signed-in page) and its SQL statements; requests per second, p50 and p95 for the
+page under gunicorn beside the sign-in page of the same app under the same load (no data
+read: the baseline that says how busy the machine was); and the time to make the PDF.
 """
 
 from __future__ import annotations
@@ -106,6 +107,59 @@ with app.app_context():
     return int(out.stdout.strip().splitlines()[-1])
 
 
+def cpu_per_page(env: dict[str, str], child_id: int, runs: int = 40) -> tuple[float, float, int]:
+    """The page rendered in this process by the Flask test client, signed in as Sam: the
+    median CPU milliseconds per request, the same for the signed-in account page (the
+    floor every page pays: session, user, layout), and the page's number of SQL
+    statements. CPU time, not wall time: other work on a shared machine inflates it less."""
+    import re
+
+    from sqlalchemy import event
+
+    from voice_app import create_app
+    from voice_app.extensions import db
+
+    saved = dict(os.environ)
+    os.environ.update(env)
+    try:
+        app = create_app()
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
+    client = app.test_client()
+    token = re.search(r'name="csrf-token" content="([^"]+)"', client.get("/login").text)
+    assert token is not None
+    signed_in = client.post(
+        "/login",
+        data={
+            "csrf_token": token.group(1),
+            "email": "practitioner@demo.example",
+            "password": "demo-password",
+        },
+    )
+    assert signed_in.status_code == 302, signed_in.status_code
+    page = f"/children/{child_id}/plan"
+    for _ in range(3):
+        assert client.get(page).status_code == 200
+    statements: list[str] = []
+
+    def seen(_connection: object, _cursor: object, statement: str, *_rest: object) -> None:
+        statements.append(statement)
+
+    with app.app_context():
+        engine = db.engine
+    event.listen(engine, "before_cursor_execute", seen)
+    client.get(page)
+    event.remove(engine, "before_cursor_execute", seen)
+    times: dict[str, list[float]] = {page: [], "/account": []}
+    for _ in range(runs):  # in turns, as the load below
+        for path, samples in times.items():
+            started = time.process_time()
+            client.get(path)
+            samples.append((time.process_time() - started) * 1000)
+    return statistics.median(times[page]), statistics.median(times["/account"]), len(statements)
+
+
 def timed(browser: Browser, path: str, runs: int) -> list[float]:
     samples = []
     for _ in range(runs):
@@ -129,6 +183,11 @@ def main() -> int:
             "VOICE_APP_QUEUE_URL": f"sqlite:///{folder}/queue.sqlite3",
         }
         child_id = prepare_instance(env)
+        page_ms, floor_ms, queries = cpu_per_page(env, child_id)
+        print(
+            f"plan page in this process: {page_ms:.1f} ms CPU per request, {queries} SQL "
+            f"statements (the account page: {floor_ms:.1f} ms, the floor of any signed-in page)"
+        )
         engine = env["VOICE_APP_DATABASE_URL"].split(":")[0].split("+")[0]
         port = free_port()
         start(stack, gunicorn(port, "voice_app:create_app()", WORKERS, THREADS), env)

@@ -83,4 +83,4 @@ def test_a_child_in_need_review_is_due_when_the_practitioner_says(make_client) -
     base = f"/children/{scene.child.id}/plan"
     assert "No review date is set." in client.get(base).text
     client.submit(f"{base}/next-review", {"next_review_on": "2099-03-01"})
-    assert "due by March 1, 2099" in client.get(base).text
+    assert "due by 1 March 2099" in client.get(base).text

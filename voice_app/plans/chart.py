@@ -18,6 +18,11 @@ LEFT, RIGHT, TOP, BOTTOM = 48, 16, 16, 40
 #: Colours with a 3:1 contrast on white, told apart by their marker shape too.
 COLOURS = ("#1d4ed8", "#b91c1c", "#047857", "#7c3aed", "#b45309", "#0f766e", "#be185d")
 SHAPES = ("circle", "square", "diamond", "triangle")
+#: The least distance between two dates named under the axis (a date is about 60 units).
+LABEL_GAP = 72
+#: Each point's figure is written beside it only up to this many dates: more overlap, and
+#: the table beside the chart gives every figure (each label also cost the PDF time).
+MOST_VALUE_LABELS = 12
 
 
 @dataclass(frozen=True)
@@ -69,6 +74,21 @@ def _marker(shape: str, x: float, y: float, colour: str) -> str:
     return f'<polygon points="{pts}" fill="{colour}"/>'
 
 
+def labelled_days(xs: dict[date, float]) -> list[date]:
+    """The dates named under the axis: the first, the last, and between them each one at
+    least ``LABEL_GAP`` from the one named before it, so no two names overlap."""
+    days = sorted(xs)
+    named: list[date] = []
+    for day in days:
+        if not named or abs(xs[day] - xs[named[-1]]) >= LABEL_GAP:
+            named.append(day)
+    if days and named[-1] != days[-1]:
+        if len(named) > 1:
+            named.pop()  # too close to the last date, which is always named
+        named.append(days[-1])
+    return named
+
+
 def render_svg(chart_lines: list[ChartLine], title: str, rtl: bool) -> Markup:
     """The chart as inline SVG; its title names it for assistive technology."""
     axis_x = (WIDTH - LEFT + 8) if rtl else (LEFT - 8)
@@ -88,11 +108,12 @@ def render_svg(chart_lines: list[ChartLine], title: str, rtl: bool) -> Markup:
         )
     days = sorted({point[3] for line in chart_lines for point in line.points})
     xs = _x_positions(days, rtl)
-    for day, x in xs.items():
+    for day in labelled_days(xs):
         parts.append(
-            f'<text x="{x:.1f}" y="{HEIGHT - 12}" text-anchor="middle" font-size="11" '
+            f'<text x="{xs[day]:.1f}" y="{HEIGHT - 12}" text-anchor="middle" font-size="11" '
             f'fill="#374151">{day.isoformat()}</text>'
         )
+    with_values = len(days) <= MOST_VALUE_LABELS
     for line in chart_lines:
         coordinates = " ".join(f"{x:.1f},{y:.1f}" for x, y, _, _ in line.points)
         parts.append(f'<g class="scale-line" data-label="{escape(line.label)}">')
@@ -103,10 +124,11 @@ def render_svg(chart_lines: list[ChartLine], title: str, rtl: bool) -> Markup:
             )
         for x, y, value, _ in line.points:
             parts.append(_marker(line.shape, x, y, line.colour))
-            parts.append(
-                f'<text class="scale-value" x="{x:.1f}" y="{y - 9:.1f}" '
-                f'text-anchor="middle" font-size="11" fill="#111827">{value}</text>'
-            )
+            if with_values:
+                parts.append(
+                    f'<text class="scale-value" x="{x:.1f}" y="{y - 9:.1f}" '
+                    f'text-anchor="middle" font-size="11" fill="#111827">{value}</text>'
+                )
         parts.append("</g>")
     parts.append("</svg>")
     # Every text in it went through escape() above; the rest are numbers and fixed markup.

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from datetime import date
+from datetime import date, datetime
+from functools import lru_cache
 from typing import Any
 
 from babel.dates import format_date
-from flask_babel import get_locale
+from flask_babel import get_locale, to_user_timezone
 from flask_babel import lazy_gettext as _l
 
+from voice_app.i18n.dates import formatting_locale
 from voice_app.plans.models import (
     ActionStatus,
     Column,
@@ -117,20 +119,38 @@ LABELS: dict[str, Mapping[Any, Any]] = {
 def resolved_labels() -> dict[str, dict[object, str]]:
     """Every label in the reader's language, translated once for the page rather than once
     per line: a plan page names hundreds of statuses and outcomes."""
+    return _labels_in(str(get_locale() or "en"))
+
+
+@lru_cache(maxsize=64)
+def _labels_in(language: str) -> dict[str, dict[object, str]]:
+    # The catalogues do not change while the process runs, so each language's labels are
+    # translated once per process. ``language`` is the key; the lazy strings read the
+    # request's locale, which is that language.
     return {
         name: {key: str(label) for key, label in labels.items()} for name, labels in LABELS.items()
     }
 
 
+@lru_cache(maxsize=8192)
+def _formatted_day(locale: str, value: date, width: str) -> str:
+    return format_date(value, format=width, locale=locale)
+
+
 def day_formatter() -> Callable[[date, str], str]:
-    """Dates in the reader's locale, the locale looked up once for the page."""
-    locale = get_locale()
-    cache: dict[tuple[date, str], str] = {}
+    """Dates in the reader's formats (British for English, as every other page), the
+    locale looked up once for the page.
+
+    A day reads the same to every reader of a language, so it is formatted once per
+    process: Babel took about a fifth of a large plan's page formatting the same few
+    hundred dates again on every request. A moment (``datetime``) is the day it was in
+    the reader's time zone.
+    """
+    locale = str(formatting_locale())
 
     def day(value: date, width: str = "medium") -> str:
-        key = (value, width)
-        if key not in cache:
-            cache[key] = format_date(value, format=width, locale=locale)
-        return cache[key]
+        if isinstance(value, datetime):
+            value = to_user_timezone(value).date()
+        return _formatted_day(locale, value, width)
 
     return day

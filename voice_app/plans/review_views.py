@@ -127,7 +127,7 @@ def review(child_id: int) -> Response | str:
 def add_scale(child_id: int) -> Response:
     child = child_or_404(child_id)
     plan = plan_or_404(child)
-    form = scale_form(plan)
+    form = scale_form(plan.reviews)
     if not form.validate_on_submit() or form.value.data is None:
         flash(_("The scale is not added: please give a name and a number from 0 to 10."), "error")
         return _back(child.id, "scales")

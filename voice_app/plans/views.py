@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
@@ -17,7 +18,7 @@ from voice_app.extensions import db
 from voice_app.i18n import text_direction
 from voice_app.interpreting.models import SourceKind
 from voice_app.interpreting.services.translations import confirmed_translations
-from voice_app.plans import chart, pdf
+from voice_app.plans import fragments, pdf
 from voice_app.plans.forms import NextReviewForm, ScaleForm, SignOffForm, StartPlanForm
 from voice_app.plans.labels import (
     LABELS,
@@ -26,8 +27,9 @@ from voice_app.plans.labels import (
     day_formatter,
     resolved_labels,
 )
-from voice_app.plans.models import Plan, PlanKind, PlanVersion
+from voice_app.plans.models import Plan, PlanKind, PlanReview, PlanVersion
 from voice_app.plans.services import drafting, reading, versions, voices
+from voice_app.plans.services.review_reading import ReviewHeld, page_reviews
 from voice_app.plans.services.voices import shareable_words
 from voice_app.record.lookup import child_or_404, reader
 
@@ -38,7 +40,7 @@ RECENT_REVIEWS = 5
 
 
 def plan_or_404(child: Child) -> Plan:
-    plan = drafting.plan_of(child.id)
+    plan = drafting.plan_for_page(child.id)
     if plan is None:
         abort(404)
     return plan
@@ -51,12 +53,12 @@ def version_or_404(plan: Plan, number: int) -> PlanVersion:
     abort(404)
 
 
-def scale_form(plan: Plan) -> ScaleForm:
+def scale_form(held: Sequence[ReviewHeld | PlanReview]) -> ScaleForm:
     """The scale form, offering the plan's reviews, newest first."""
     form = ScaleForm()
+    kinds = {kind: str(label) for kind, label in REVIEW_KIND_LABELS.items()}
     form.review_id.choices = [
-        (r.id, f"{REVIEW_KIND_LABELS[r.kind]} · {r.held_on.isoformat()}")
-        for r in reversed(plan.reviews)
+        (r.id, f"{kinds[r.kind]} · {r.held_on.isoformat()}") for r in reversed(held)
     ]
     return form
 
@@ -70,29 +72,29 @@ def chart_context(plan: Plan, series: list[reading.ScaleSeries]) -> dict[str, An
         else _("%(name)s (%(who)s)", name=s.label, who=PARTICIPANT_LABELS[s.kind])
         for s in series
     ]
-    lines = chart.lines(series, labels, rtl)
-    days, rows = chart.table_rows(series)
-    svg = chart.render_svg(lines, _("Safety scales over time (0 to 10)"), rtl) if days else None
-    return {"chart_svg": svg, "chart_lines": lines, "chart_days": days, "chart_rows": rows}
+    title = _("Safety scales over time (0 to 10)")
+    return {"chart_section": fragments.chart_section(series, labels, title, rtl)}
 
 
 def page_context(plan: Plan, version: PlanVersion) -> dict[str, Any]:
     shareable = shareable_words(plan.child_id, [p.contribution_id for p in version.words])
     shown = reading.shown_version(plan, version, shareable)
+    reviews = page_reviews(plan.id, RECENT_REVIEWS)
     return {
         "plan": plan,
         "shareable": shareable,
         "shown": shown,
-        "due": reading.reviews_due(plan, today()),
+        "reviews": reviews,
+        "due": reading.reviews_due(plan, today(), reviews.held),
         **chart_context(plan, reading.scale_series(plan, shareable)),
         **resolved_labels(),
         "day": day_formatter(),
+        "actions_table": fragments.actions_table,
         # Confirmed translations, beside the words this version shows.
         "translated": confirmed_translations(
             SourceKind.CONTRIBUTION,
             {w.contribution.id for c in shown.columns for sec in c.sections for w in sec.words},
         ),
-        "recent_reviews": RECENT_REVIEWS,
     }
 
 
@@ -100,7 +102,7 @@ def page_context(plan: Plan, version: PlanVersion) -> dict[str, Any]:
 @require(Permission.PLAN_READ)
 def show(child_id: int) -> str:
     child = child_or_404(child_id)
-    plan = drafting.plan_for_page(child.id, RECENT_REVIEWS)
+    plan = drafting.plan_for_page(child.id)
     if plan is None:
         reading_context: dict[str, Any] = {"plan": None, **LABELS}
         db.session.commit()
@@ -110,17 +112,19 @@ def show(child_id: int) -> str:
     version = drafting.current_version(plan)
     context = page_context(plan, version)
     placed = {p.contribution_id for p in version.words}
-    waiting = [
-        voices.as_words(c)
-        for c in voices.placeable(child.id, context["shareable"])
-        if c.id not in placed
-    ]
+    waiting = [voices.as_words(c) for c in voices.placeable(child.id, context["shareable"], placed)]
+    # Once per person who placed words, not once per placed words.
+    placed_by = {
+        label: _("placed by %(who)s", who=label)
+        for label in {p.placed_by_label for p in version.words}
+    }
     reading.record_read(plan, "plan", version)
     db.session.commit()
     return render_template(
         "plans/show.html",
+        placed_by=placed_by,
         child=child,
-        scale_form=scale_form(plan),
+        scale_form=scale_form(context["reviews"].held),
         next_review_form=NextReviewForm(obj=plan),
         is_draft=True,
         waiting=waiting,

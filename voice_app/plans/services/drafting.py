@@ -12,7 +12,7 @@ from datetime import date
 
 from flask_babel import gettext as _
 from sqlalchemy import select
-from sqlalchemy.orm import lazyload, selectinload
+from sqlalchemy.orm import lazyload
 
 from voice_app.accounts.models import User
 from voice_app.audit import services as audit
@@ -30,7 +30,6 @@ from voice_app.plans.models import (
     PlanAction,
     PlanItem,
     PlanKind,
-    PlanReview,
     PlanVersion,
     Section,
     Voice,
@@ -50,33 +49,13 @@ def plan_of(child_id: int) -> Plan | None:
     return db.session.scalar(select(Plan).where(Plan.child_id == child_id))
 
 
-def plan_for_page(child_id: int, recent_reviews: int) -> Plan | None:
-    """The plan as its page reads it: every review's kind, date and scales (the
-    timetable, the chart and the scale form need them all), but who took part and the
-    decisions only of the ``recent_reviews`` newest, which the page shows in full.
-
-    A plan reviewed every six weeks for years has hundreds of participants and decisions:
-    on the benchmark's plan (50 reviews) the page loaded about 730 rows as objects, now
-    about 510.
-    """
-    plan = db.session.scalar(
-        select(Plan)
-        .where(Plan.child_id == child_id)
-        .options(
-            selectinload(Plan.reviews).options(
-                lazyload(PlanReview.participants), lazyload(PlanReview.decisions)
-            )
-        )
+def plan_for_page(child_id: int) -> Plan | None:
+    """The plan without its reviews: the pages read those through
+    ``review_reading.page_reviews`` (every review in brief, the newest in full), or load
+    them all when they touch ``plan.reviews``."""
+    return db.session.scalar(
+        select(Plan).where(Plan.child_id == child_id).options(lazyload(Plan.reviews))
     )
-    if plan is not None and plan.reviews:
-        newest = [review.id for review in plan.reviews[-recent_reviews:]]
-        # Fills in the newest reviews' participants and decisions in two queries.
-        db.session.scalars(
-            select(PlanReview)
-            .where(PlanReview.id.in_(newest))
-            .options(selectinload(PlanReview.participants), selectinload(PlanReview.decisions))
-        ).all()
-    return plan
 
 
 def _changed(plan: Plan, what: str, **details: object) -> None:

@@ -4,6 +4,7 @@ consent allows now, the scales over time, the reviews due, and comparing two ver
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -22,12 +23,14 @@ from voice_app.plans.models import (
     Plan,
     PlanAction,
     PlanItem,
+    PlanReview,
     PlanVersion,
+    ScaleRating,
     Section,
     Voice,
     WordsTakenOut,
 )
-from voice_app.plans.services.timetable import Due, due_reviews
+from voice_app.plans.services.timetable import Due, Held, due_reviews
 from voice_app.plans.services.voices import Shareable, Words, as_words, shareable_words
 
 
@@ -56,7 +59,10 @@ class ShownVersion:
     plan: Plan
     version: PlanVersion
     columns: list[ShownColumn]
-    actions: list[PlanAction]
+    #: The version's actions as rows of ``plan_actions`` (attributes as on ``PlanAction``):
+    #: reading is all the pages do with them, and a plan's hundreds of actions read as
+    #: objects took three times as long.
+    actions: Sequence[Any]
     taken_out: list[WordsTakenOut]
 
     @property
@@ -93,7 +99,12 @@ def shown_version(
         for column in Column
     ]
     taken_out = [t for t in version.taken_out if t.contribution_id not in shareable.confidential]
-    return ShownVersion(plan, version, columns, list(version.actions), taken_out)
+    actions = db.session.execute(
+        select(*PlanAction.__table__.columns)
+        .where(PlanAction.version_id == version.id)
+        .order_by(PlanAction.id)
+    ).all()
+    return ShownVersion(plan, version, columns, actions, taken_out)
 
 
 def record_read(plan: Plan, what: str, version: PlanVersion | None = None) -> None:
@@ -126,15 +137,28 @@ def scale_series(
     """Every participant's scale over time: ratings at reviews, and the child's own answers.
 
     ``child_view``: only the child's own answers and the ratings marked for the child.
+    The ratings are read as rows, never as the reviews' objects (hundreds on a long plan).
     """
+    stmt = (
+        select(
+            PlanReview.held_on,
+            ScaleRating.participant_kind,
+            ScaleRating.participant_name,
+            ScaleRating.value,
+            ScaleRating.reason,
+        )
+        .join(PlanReview, PlanReview.id == ScaleRating.review_id)
+        .where(PlanReview.plan_id == plan.id)
+        .order_by(PlanReview.held_on, PlanReview.id, ScaleRating.id)
+    )
+    if child_view:
+        stmt = stmt.where(ScaleRating.show_to_child.is_(True))
     series: dict[tuple[str, str], ScaleSeries] = {}
-    for review in plan.reviews:
-        for rating in review.scales:
-            if child_view and not rating.show_to_child:
-                continue
-            key = (str(rating.participant_kind), rating.participant_name)
-            series.setdefault(key, ScaleSeries(rating.participant_name, key[0], []))
-            series[key].points.append(ScalePoint(review.held_on, rating.value, rating.reason))
+    for held_on, kind, name, value, reason in db.session.execute(stmt):
+        key = (str(kind), name)
+        if key not in series:
+            series[key] = ScaleSeries(name, key[0], [])
+        series[key].points.append(ScalePoint(held_on, value, reason))
     own = child_scale_answers(plan.child_id, shareable, child_view=child_view)
     if own:
         series[("own", "")] = ScaleSeries("", "own", own)
@@ -148,13 +172,15 @@ def child_scale_answers(
 ) -> list[ScalePoint]:
     """The child's own 0-10 answers from their space: to staff as consent allows; to the
     child, all their own outside the confidential section."""
-    stmt = select(Contribution).where(
+    stmt = select(
+        Contribution.id, Contribution.created_at, Contribution.scale_value, Contribution.text
+    ).where(
         Contribution.child_id == child_id,
         Contribution.kind == ContributionKind.SCALE,
         Contribution.author_kind == AuthorKind.CHILD,
         Contribution.scale_value.is_not(None),
     )
-    found = db.session.scalars(stmt.order_by(Contribution.created_at))
+    found = db.session.execute(stmt.order_by(Contribution.created_at))
     return [
         ScalePoint(c.created_at.date(), c.scale_value or 0, c.text)
         for c in found
@@ -162,8 +188,9 @@ def child_scale_answers(
     ]
 
 
-def reviews_due(plan: Plan, today: date) -> list[Due]:
-    return due_reviews(plan, list(plan.reviews), today)
+def reviews_due(plan: Plan, today: date, held: Sequence[Held] | None = None) -> list[Due]:
+    """``held``: the reviews in brief, when the caller read them (else ``plan.reviews``)."""
+    return due_reviews(plan, list(plan.reviews) if held is None else held, today)
 
 
 @dataclass
@@ -187,7 +214,7 @@ def _item_line(item: PlanItem) -> str:
     return f"{item.who}: {item.text}" if item.who else item.text
 
 
-def _action_line(action: PlanAction) -> str:
+def _action_line(action: Any) -> str:
     due = action.due_on.isoformat() if action.due_on else "-"
     line = f"{action.what} | {action.owner_name} | {due} | {action.status}"
     if action.actual_outcome:

@@ -147,13 +147,17 @@ def as_words(contribution: Contribution) -> Words:
     )
 
 
-def placeable(child_id: int, shareable: Shareable) -> list[Contribution]:
-    """The child's contributions that may go into the plan now, newest first."""
-    if not shareable.allowed:
+def placeable(
+    child_id: int, shareable: Shareable, leaving_out: Iterable[int] = ()
+) -> list[Contribution]:
+    """The child's contributions that may go into the plan now, newest first, but those in
+    ``leaving_out`` (already placed)."""
+    wanted = shareable.allowed - set(leaving_out)
+    if not wanted:
         return []
     found = db.session.scalars(
         select(Contribution)
-        .where(Contribution.child_id == child_id, Contribution.id.in_(shareable.allowed))
+        .where(Contribution.child_id == child_id, Contribution.id.in_(wanted))
         .order_by(Contribution.created_at.desc(), Contribution.id.desc())
     )
     return [c for c in found if can_be_placed(c)]

@@ -1,0 +1,94 @@
+"""Parts of a plan page rendered once and kept while what they show stays the same: the
+actions table and the scaling chart with its table.
+
+A long plan's actions table (hundreds of rows) was about a third of the page's time, and
+it reads the same on every request until an action changes. It is kept in the process,
+keyed by everything it shows: every row as read for this request, the reader's language
+(labels and dates), whether they may change actions, and the link it starts from. An
+action changed makes a new key, and the old table ages out; nothing is ever served for a
+key its reader did not compute from the rows they read. Actions are the professionals'
+lines, never the child's words, so no consent or confidential-section decision is part
+of what is kept. The chart's key holds the very points its reader was allowed (the
+child's own answers as the disclosure owner lets this reader see them now): the decision
+is made for every request, and only the drawing of its result is kept.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable, Sequence
+from typing import Any
+
+from flask import render_template
+from flask_babel import get_locale
+from markupsafe import Markup
+
+from voice_app.plans import chart
+from voice_app.plans.labels import day_formatter, resolved_labels
+from voice_app.plans.services.reading import ScaleSeries
+
+#: Tables kept per process (a few hundred KiB each at most), the least recently read
+#: going first.
+MOST_KEPT = 64
+
+_kept: OrderedDict[Hashable, Markup] = OrderedDict()
+_lock = threading.Lock()
+
+
+def _kept_or_made(key: Hashable, make: Callable[[], str]) -> Markup:
+    with _lock:
+        found = _kept.get(key)
+        if found is not None:
+            _kept.move_to_end(key)
+            return found
+    html = Markup(make())  # noqa: S704 - templates rendered with autoescaping
+    with _lock:
+        _kept[key] = html
+        while len(_kept) > MOST_KEPT:
+            _kept.popitem(last=False)
+    return html
+
+
+def actions_table(actions: Sequence[Any], editable: bool, action_link: str) -> Markup:
+    """The version's actions as the page's table; ``action_link`` (each row's "Change"
+    link without the action's id) only when ``editable``."""
+    return _kept_or_made(
+        ("actions", str(get_locale()), editable, action_link, tuple(actions)),
+        lambda: render_template(
+            "plans/_actions_table.html",
+            actions=actions,
+            editable=editable,
+            action_link=action_link,
+            day=day_formatter(),
+            **resolved_labels(),
+        ),
+    )
+
+
+def chart_section(series: list[ScaleSeries], labels: list[str], title: str, rtl: bool) -> Markup:
+    """The scaling chart and its table. ``series`` are the points this reader may see (the
+    child's own answers as consent allows them now), so they are the key itself: the same
+    figures, labels and language make the same chart for whoever reads them."""
+    key = (
+        "chart",
+        str(get_locale()),
+        rtl,
+        title,
+        tuple(labels),
+        tuple((s.kind, s.label, tuple(s.points)) for s in series),
+    )
+
+    def make() -> str:
+        lines = chart.lines(series, labels, rtl)
+        days, rows = chart.table_rows(series)
+        return render_template(
+            "plans/_chart.html",
+            chart_svg=chart.render_svg(lines, title, rtl) if days else None,
+            chart_lines=lines,
+            chart_days=days,
+            chart_rows=rows,
+            day=day_formatter(),
+        )
+
+    return _kept_or_made(key, make)
