@@ -14,7 +14,7 @@ import random
 from collections.abc import Iterator
 
 import pytest
-from PIL import Image, ImageDraw
+from PIL import Image, ImageChops, ImageDraw, ImageStat
 from playwright.sync_api import Browser, Page
 
 from voice_app.contributions.media import drawings, process_drawing
@@ -138,3 +138,75 @@ def test_thumbnail_of_a_transparent_drawing_has_no_dark_fringes() -> None:
     # Every visible pixel stays yellow: not darkened towards the hidden black.
     assert min(red for red, _green, _blue, _alpha in seen) >= 200
     assert min(green for _red, green, _blue, _alpha in seen) >= 180
+
+
+def png_of(image: Image.Image) -> bytes:
+    output = io.BytesIO()
+    image.save(output, format="PNG")
+    return output.getvalue()
+
+
+@pytest.mark.parametrize("max_side", [2048, 1200])
+def test_opaque_rgba_canvas_gives_exactly_what_the_same_picture_in_rgb_gives(
+    max_side: int,
+) -> None:
+    """The drawing page's canvas (every alpha 255) is packed straight to RGB and its
+    preview made from those packed pixels: nothing may differ from the RGB upload, scaled
+    down or not."""
+    _upload, sent = canvas_upload("RGB", (1600, 1200))
+
+    as_rgb = process_drawing(png_of(sent), max_side=max_side)
+    as_rgba = process_drawing(png_of(sent.convert("RGBA")), max_side=max_side)
+
+    assert as_rgba == as_rgb
+    assert as_rgba.thumbnail == as_rgb.thumbnail
+    stored = Image.open(io.BytesIO(as_rgba.data))
+    assert stored.mode == "RGB"
+    assert max(stored.size) == min(max_side, 1600)
+    if max_side == 2048:
+        assert stored.tobytes() == sent.tobytes()
+
+
+def test_transparent_canvas_of_the_full_size_is_stored_exactly() -> None:
+    """The slowest canvas, at the page's largest size: every alpha level and the colour
+    under fully transparent pixels come back as sent."""
+    upload, sent = canvas_upload("RGBA", (2048, 1536))
+
+    result = process_drawing(upload)
+
+    stored = Image.open(io.BytesIO(result.data))
+    assert stored.mode == "RGBA"
+    assert stored.tobytes() == sent.tobytes()
+
+
+def as_seen(image: Image.Image) -> Image.Image:
+    """A picture as a person sees it, on white: the colour under clear pixels is hidden."""
+    return Image.alpha_composite(Image.new("RGBA", image.size, "white"), image.convert("RGBA"))
+
+
+def mean_difference(image: Image.Image, other: Image.Image) -> float:
+    return max(ImageStat.Stat(ImageChops.difference(as_seen(image), as_seen(other))).mean)
+
+
+@pytest.mark.parametrize("mode", ["RGB", "RGBA"])
+def test_thumbnail_is_as_close_to_pillows_own_as_its_format_allows(mode: str) -> None:
+    """The preview is box-reduced by the whole factor before LANCZOS (cheaper than
+    Pillow's ``thumbnail()``): it may differ from Pillow's own thumbnail by little more
+    than saving that thumbnail in the same format (WEBP at quality 80) does."""
+    upload, sent = canvas_upload(mode, (2048, 1536))
+    expected = sent.copy()
+    expected.thumbnail((drawings.THUMBNAIL_SIDE, drawings.THUMBNAIL_SIDE))
+    result = process_drawing(upload)
+    saved = io.BytesIO()
+    if result.thumbnail_content_type == "image/webp":
+        expected.save(saved, format="WEBP", quality=80)
+    else:
+        expected.save(saved, format="PNG")
+    format_alone = mean_difference(Image.open(saved), expected)
+
+    thumbnail = Image.open(io.BytesIO(result.thumbnail))
+
+    assert thumbnail.size == expected.size == (320, 240)
+    assert thumbnail.mode == mode
+    # Box-reducing by 6 rather than 3 adds about 1.2 (of 255) to the mean difference.
+    assert mean_difference(thumbnail, expected) < format_alone + 2

@@ -81,12 +81,16 @@ def process_drawing(
         mode = "RGBA" if image.has_transparency_data else "RGB"
         if image.mode != mode:  # convert() to the same mode would copy every pixel
             image = image.convert(mode)
-        if image.mode == "RGBA" and image.getchannel("A").getextrema() == (255, 255):
-            # A canvas filled edge to edge: the alpha channel only costs size and time.
-            image = image.convert("RGB")
+        if mode == "RGBA" and image.getchannel("A").getextrema() == (255, 255):
+            # A canvas filled edge to edge (what the drawing page sends): the alpha channel
+            # only costs size and time, so it is stored as RGB.
+            mode = "RGB"
+            if max(image.size) > max_side:
+                image = image.convert("RGB")  # resizing RGBA would premultiply for nothing
         if max(image.size) > max_side:
             image = image.resize(_fit(image.size, max_side), Image.Resampling.LANCZOS)
-        pixels = image.tobytes()
+        # An opaque RGBA picture is packed straight to RGB: no converted copy is made.
+        pixels = image.tobytes("raw", mode)
     except Exception as error:
         raise MediaRejected(RejectionReason.CORRUPT_IMAGE) from error
 
@@ -99,12 +103,12 @@ def process_drawing(
         # more CPU; on a machine with no core free it gains nothing either. Nothing is
         # shared: from here on this thread reads only ``pixels``.
         with ThreadPoolExecutor(max_workers=1) as pool:
-            thumbnailing = pool.submit(_thumbnail, image)
-            data = _encode_png(image.mode, image.width, image.height, pixels)
+            thumbnailing = pool.submit(_thumbnail, image, mode, pixels)
+            data = _encode_png(mode, image.width, image.height, pixels)
             thumbnail, thumbnail_type = thumbnailing.result()
     else:
-        data = _encode_png(image.mode, image.width, image.height, pixels)
-        thumbnail, thumbnail_type = _thumbnail(image)
+        data = _encode_png(mode, image.width, image.height, pixels)
+        thumbnail, thumbnail_type = _thumbnail(image, mode, pixels)
     return ProcessedImage(
         data=data,
         content_type="image/png",
@@ -198,20 +202,28 @@ def _png_chunk(kind: bytes, body: bytes) -> bytes:
     return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", crc)
 
 
-def _thumbnail(image: Image.Image) -> tuple[bytes, str]:
-    """A small preview, rebuilt from bare pixels like the full picture."""
+def _thumbnail(image: Image.Image, mode: str, pixels: bytes) -> tuple[bytes, str]:
+    """A small preview, rebuilt from bare pixels like the full picture.
+
+    ``image`` is read, never changed; an opaque RGBA canvas (``mode`` RGB) is taken from
+    its packed ``pixels`` instead, so it is not premultiplied for nothing.
+    """
+    if image.mode != mode:
+        image = Image.frombytes(mode, image.size, pixels)
     thumb = image
     if max(image.size) > THUMBNAIL_SIDE:
-        # One call: Pillow premultiplies a transparent picture once, box-reduces it to
-        # about twice the size asked (cheap), then LANCZOS does the rest. Reducing first
-        # by hand premultiplied and un-premultiplied the picture twice, for the same result.
+        # One call: Pillow premultiplies a transparent picture once, box-reduces it by
+        # the whole factor (6 at 2048x1536: cheap), then LANCZOS does the little left.
+        # A 6x6 box average is a fair preview of flat colour; reducing only by 3
+        # (``reducing_gap=2.0``) left LANCZOS twice the work, 4 ms more.
         thumb = image.resize(
-            _fit(image.size, THUMBNAIL_SIDE), Image.Resampling.LANCZOS, reducing_gap=2.0
+            _fit(image.size, THUMBNAIL_SIDE), Image.Resampling.LANCZOS, reducing_gap=1.0
         )
     thumb = Image.frombytes(thumb.mode, thumb.size, thumb.tobytes())
     output = io.BytesIO()
     if _THUMBNAIL_WEBP:
-        thumb.save(output, format="WEBP", quality=80, method=2)
+        # method 0: 2-3 ms less than method 2 on 320x240, for a file about 5% larger.
+        thumb.save(output, format="WEBP", quality=80, method=0)
         return output.getvalue(), "image/webp"
     thumb.save(output, format="PNG")
     return output.getvalue(), "image/png"
