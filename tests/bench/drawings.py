@@ -36,14 +36,8 @@ from PIL import Image, ImageDraw, ImageOps
 
 from tests.bench.common import free_port, gunicorn, start, wait_until_up
 from voice_app.contributions.media import process_drawing
-from voice_app.contributions.media.drawings import (
-    _PNG_COMPRESS_LEVEL,
-    IMAGE_FORMATS,
-    THUMBNAIL_SIDE,
-    _encode_png,
-    _png_chunk,
-    _thumbnail,
-)
+from voice_app.contributions.media.drawings import IMAGE_FORMATS, THUMBNAIL_SIDE, _thumbnail
+from voice_app.contributions.media.png import COMPRESS_LEVEL, encode_png, png_chunk
 from voice_app.core.storage.store import KEY_BYTES, MediaStore
 
 TARGET_MS = 100.0
@@ -88,7 +82,7 @@ def pillow(level: int) -> Callable[[Image.Image], bytes]:
 
 
 def ours(image: Image.Image) -> bytes:
-    return _encode_png(image.mode, image.width, image.height, image.tobytes())
+    return encode_png(image.mode, image.width, image.height, image.tobytes())
 
 
 def filtered_png(filter_type: int, level: int, strategy: int) -> Callable[[Image.Image], bytes]:
@@ -118,7 +112,7 @@ def filtered_png(filter_type: int, level: int, strategy: int) -> Callable[[Image
         header = image.width.to_bytes(4, "big") + image.height.to_bytes(4, "big")
         header += bytes((8, colour_type, 0, 0, 0))
         return b"\x89PNG\r\n\x1a\n" + b"".join(
-            (_png_chunk(b"IHDR", header), _png_chunk(b"IDAT", idat), _png_chunk(b"IEND", b""))
+            (png_chunk(b"IHDR", header), png_chunk(b"IDAT", idat), png_chunk(b"IEND", b""))
         )
 
     return encode
@@ -204,11 +198,11 @@ def stages(upload: bytes, runs: int) -> None:
         if image.getchannel("A").getextrema() == (255, 255):
             mode = "RGB"
     pixels = image.tobytes("raw", mode)
-    stored = _encode_png(mode, image.width, image.height, pixels)
+    stored = encode_png(mode, image.width, image.height, pixels)
     thumbnail, _type = _thumbnail(image, mode, pixels)
     steps[f"pack pixels ({image.mode} to {mode})"] = lambda: image.tobytes("raw", mode)
-    steps[f"encode PNG (zlib {_PNG_COMPRESS_LEVEL}, {len(stored) // 1024} KiB)"] = lambda: (
-        _encode_png(mode, image.width, image.height, pixels)
+    steps[f"encode PNG (zlib {COMPRESS_LEVEL}, {len(stored) // 1024} KiB)"] = lambda: encode_png(
+        mode, image.width, image.height, pixels
     )
     steps["thumbnail (2nd thread): resize, WEBP"] = lambda: _thumbnail(image, mode, pixels)
     with tempfile.TemporaryDirectory() as folder:
@@ -227,7 +221,7 @@ def stages(upload: bytes, runs: int) -> None:
 def compare_encoders(label: str, image: Image.Image, runs: int) -> None:
     """Our encoder, Pillow's, and other filter and zlib settings on the same pixels."""
     encoders: dict[str, Callable[[Image.Image], bytes]] = {
-        f"ours (no filter, zlib {_PNG_COMPRESS_LEVEL})": ours,
+        f"ours (no filter, zlib {COMPRESS_LEVEL})": ours,
         **{f"Pillow compress_level={level} (adaptive)": pillow(level) for level in (1, 2, 3)},
     }
     for filter_type, filter_name in ((0, "none"), (1, "sub"), (2, "up")):

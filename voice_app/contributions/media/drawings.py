@@ -31,10 +31,12 @@ on the main thread (7.3 -> 2.9, 13.9 -> 11.8 in two sittings), and its preview i
 from those packed pixels. The preview is box-reduced by the whole factor before LANCZOS
 (``reducing_gap=1.0``): 15 instead of 19 for a transparent canvas, 4 instead of 8 for an
 opaque one; and saved as WEBP method 0 instead of 2: 8 instead of 11. The transparent
-canvas's whole preview: 21 instead of 30. Whole drawing, three bench runs each side
-alternating: CPU about the same (RGB canvas 66-71 ms before, 61-71 after; transparent
-89-101 before, 83-98 after), median wall of the worst canvas 169-206 ms before, 119-131
-after, as the main thread waits less for the preview.
+canvas's whole preview: 21 instead of 30. The PNG's lower half is deflated on a third
+thread, which on a quiet 2-core machine cuts the wall time of an opaque canvas by up to a
+fifth for the same CPU (figures in ``png``).
+Whole drawing on the shared machine, three bench runs each side alternating, load 5-13:
+CPU of the page's opaque RGBA canvas 82-96 ms before, 78-85 after; page-like 78-86 ->
+71-75; transparent 93-104 -> 80-94; RGB sent 68-73 -> 66-74.
 
 Measured and not kept: keeping the upload's own compressed pixels instead of encoding
 them again (saves the encode) -- the page sends RGBA, which would then be stored with
@@ -42,24 +44,21 @@ its alpha channel, and a PDF can carry only a PNG without alpha as it is
 (``reports.pdf.unchanged_png_pixels``), so every report would encode it again; proving
 the kept stream holds nothing but the pixels needs a second inflate (10-14 ms); and it
 would hand a sender-made deflate stream to every later reader. The re-encode stays.
-Splitting the deflate into two halves on two threads (one zlib stream, Adler-32
-combined): byte-identical pixels, no wall time saved on the shared machine, which had no
-core free. A premultiplied preview painted by hand (``paste`` on black): no faster than
-Pillow's own. Pillow keeping freed image blocks (``PILLOW_BLOCKS_MAX``): no steady gain.
+A premultiplied preview painted by hand (``paste`` on black): no faster than Pillow's
+own. Pillow keeping freed image blocks (``PILLOW_BLOCKS_MAX``): no steady gain.
 """
 
 from __future__ import annotations
 
 import io
 import os
-import struct
-import zlib
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 from PIL import Image, ImageOps, UnidentifiedImageError, features
 
 from voice_app.contributions.media.containers import HEIF_BRANDS
+from voice_app.contributions.media.png import encode_png
 from voice_app.contributions.media.rejections import MediaRejected, RejectionReason
 
 
@@ -80,10 +79,6 @@ class ProcessedImage:
 #: Only these Pillow plugins ever see uploaded bytes: fewer decoders, less attack surface.
 IMAGE_FORMATS = ("PNG", "JPEG", "WEBP")
 THUMBNAIL_SIDE = 320
-_PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
-#: On a 2048x1536 drawing zlib levels 1 and 2 save at most a fifth of level 3's time for a
-#: file 11-22% larger; level 6 took about 3 times as long for a file 35% smaller (2026-11-27).
-_PNG_COMPRESS_LEVEL = 3
 _THUMBNAIL_WEBP = features.check("webp")
 #: The thumbnail gets a thread of its own only where a second core can run it.
 _USABLE_CORES = (
@@ -145,17 +140,17 @@ def process_drawing(
     # Both outputs are built from bare pixels, so nothing that came with the upload
     # (EXIF, GPS, ICC, text chunks, trailing bytes) can be carried over.
     if _USABLE_CORES > 1:
-        # The thumbnail is made on a second thread while zlib compresses the PNG: both
-        # release the GIL, so with a core free the drawing takes the longer of the two,
-        # not their sum (the thumbnail is 10-25 ms of CPU at 2048x1536). It costs no
-        # more CPU; on a machine with no core free it gains nothing either. Nothing is
-        # shared: from here on this thread reads only ``pixels``.
-        with ThreadPoolExecutor(max_workers=1) as pool:
+        # The thumbnail is made on another thread while zlib compresses the PNG, whose
+        # lower half is compressed on a third: zlib and Pillow release the GIL, so with a
+        # core free the two cores share the work instead of one doing most of it. It
+        # costs no more CPU; on a machine with no core free it gains nothing either.
+        # Nothing is shared: from here on this thread reads only ``pixels``.
+        with ThreadPoolExecutor(max_workers=2) as pool:
             thumbnailing = pool.submit(_thumbnail, image, mode, pixels)
-            data = _encode_png(mode, image.width, image.height, pixels)
+            data = encode_png(mode, image.width, image.height, pixels, pool)
             thumbnail, thumbnail_type = thumbnailing.result()
     else:
-        data = _encode_png(mode, image.width, image.height, pixels)
+        data = encode_png(mode, image.width, image.height, pixels)
         thumbnail, thumbnail_type = _thumbnail(image, mode, pixels)
     return ProcessedImage(
         data=data,
@@ -212,42 +207,6 @@ def _decode_image(data: bytes, *, max_side: int, max_pixels: int) -> Image.Image
         # EOFError, zlib.error, struct.error... all mean the same to the child.
         raise MediaRejected(RejectionReason.CORRUPT_IMAGE) from error
     return image
-
-
-def _encode_png(mode: str, width: int, height: int, pixels: bytes) -> bytes:
-    """A PNG holding exactly the IHDR, IDAT and IEND chunks: pixels and nothing else.
-
-    Written here rather than by Pillow for speed: Pillow tries the none, sub, up and Paeth
-    filters on every row to keep the best, and has no setting to stop it. Measured again
-    on the bench's 2048x1536 canvases (``python -m tests.bench.drawings``, six runs,
-    2026-11-27, 2-core machine shared with five other sessions, load average 6-10, runs
-    alternating): Pillow's own encoder with ``compress_level`` 1, 2 or 3 and
-    ``optimize=False`` took 1.5 to 4.4 times as long as this one (medians; 1.3 to 3.6
-    times by the fastest run) and wrote files 19-38% larger. Clearly faster, so kept.
-    Other settings on the same pixels (one run), compressed size beside time: sub or up
-    on every row made files 9-20% larger than this one's, for no less time; Z_RLE made
-    them 72-91% larger with a filter and 15 times larger without; Z_FILTERED changed
-    nothing unfiltered; zlib 1 and 2 saved at most a fifth of the time for files 11-22%
-    larger. Drawings are flat colour, which deflate compresses well unfiltered.
-    """
-    colour_type, channels = {"RGB": (2, 3), "RGBA": (6, 4)}[mode]
-    stride = width * channels
-    compressor = zlib.compressobj(_PNG_COMPRESS_LEVEL)
-    rows = memoryview(pixels)
-    parts = []
-    for top in range(0, height * stride, stride):
-        parts.append(compressor.compress(b"\x00"))  # filter type 0: the row as it is
-        parts.append(compressor.compress(rows[top : top + stride]))
-    parts.append(compressor.flush())
-    header = struct.pack(">IIBBBBB", width, height, 8, colour_type, 0, 0, 0)
-    return b"".join(
-        (_PNG_SIGNATURE, _png_chunk(b"IHDR", header), _png_chunk(b"IDAT", b"".join(parts)))
-    ) + _png_chunk(b"IEND", b"")
-
-
-def _png_chunk(kind: bytes, body: bytes) -> bytes:
-    crc = zlib.crc32(body, zlib.crc32(kind))
-    return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", crc)
 
 
 def _thumbnail(image: Image.Image, mode: str, pixels: bytes) -> tuple[bytes, str]:
