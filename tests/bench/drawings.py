@@ -6,8 +6,12 @@ Flask "hello" is served by gunicorn as the page benchmark serves it (3 sync work
 clients), so the figures can be placed against issue 15's two machines: 1,307 req/s on the
 slower 2-core machine, 3,450 on the one the README's figures come from. The canvases are
 strokes on white: opaque and sent as RGB; opaque and sent as RGBA with every alpha 255,
-as the child's drawing page sends it (stored as RGB); and with a transparent background.
-Every measurement is repeated, alternating with its baseline, and
+as the child's drawing page sends it (stored as RGB); with a transparent background; and
+"page-like": antialiased round strokes (drawn at twice the size, box-reduced) sent as RGBA
+the way Chromium's ``toBlob()`` writes a PNG (the up filter on every row, zlib level 1),
+which is what the drawing page uploads. Then, for each canvas, where the CPU goes: each
+step of ``process_drawing`` timed on its own (one thread), and the sealing of the stored
+files by the media store. Every measurement is repeated, alternating with its baseline, and
 given as median and min: the development machine is shared, and the min is the run least
 disturbed by others. ``BENCH_RUNS`` (default 3) sets the repeats (times 4 for the drawing
 figures), ``BENCH_HELLO_RUNS`` (default 3, 0 to skip) the hello runs of ``BENCH_SECONDS``.
@@ -20,6 +24,7 @@ import os
 import secrets
 import statistics
 import sys
+import tempfile
 import time
 import zlib
 from collections.abc import Callable
@@ -31,12 +36,9 @@ from PIL import Image, ImageDraw, ImageOps
 
 from tests.bench.common import free_port, gunicorn, start, wait_until_up
 from voice_app.contributions.media import process_drawing
-from voice_app.contributions.media.drawings import (
-    _PNG_COMPRESS_LEVEL,
-    THUMBNAIL_SIDE,
-    _encode_png,
-    _png_chunk,
-)
+from voice_app.contributions.media.drawings import IMAGE_FORMATS, THUMBNAIL_SIDE, _thumbnail
+from voice_app.contributions.media.png import COMPRESS_LEVEL, encode_png, png_chunk
+from voice_app.core.storage.store import KEY_BYTES, MediaStore
 
 TARGET_MS = 100.0
 SIZE = (2048, 1536)
@@ -56,6 +58,19 @@ def canvas(background: tuple[int, int, int, int]) -> Image.Image:
     return image
 
 
+def page_canvas() -> Image.Image:
+    """Like a canvas from the drawing page: white paper, antialiased round strokes."""
+    double = (SIZE[0] * 2, SIZE[1] * 2)
+    image = Image.new("RGBA", double, (255, 255, 255, 255))
+    pen = ImageDraw.Draw(image)
+    rng = secrets.SystemRandom()
+    for _ in range(120):
+        points = [(rng.randrange(double[0]), rng.randrange(double[1])) for _ in range(8)]
+        colour = (rng.randrange(256), rng.randrange(256), rng.randrange(256), 255)
+        pen.line(points, fill=colour, width=rng.randrange(8, 60), joint="curve")
+    return image.reduce(2)  # every stroke edge blended with the paper, as a browser draws
+
+
 def png(image: Image.Image, **options: object) -> bytes:
     out = io.BytesIO()
     image.save(out, "PNG", **options)
@@ -67,7 +82,7 @@ def pillow(level: int) -> Callable[[Image.Image], bytes]:
 
 
 def ours(image: Image.Image) -> bytes:
-    return _encode_png(image.mode, image.width, image.height, image.tobytes())
+    return encode_png(image.mode, image.width, image.height, image.tobytes())
 
 
 def filtered_png(filter_type: int, level: int, strategy: int) -> Callable[[Image.Image], bytes]:
@@ -97,7 +112,7 @@ def filtered_png(filter_type: int, level: int, strategy: int) -> Callable[[Image
         header = image.width.to_bytes(4, "big") + image.height.to_bytes(4, "big")
         header += bytes((8, colour_type, 0, 0, 0))
         return b"\x89PNG\r\n\x1a\n" + b"".join(
-            (_png_chunk(b"IHDR", header), _png_chunk(b"IDAT", idat), _png_chunk(b"IEND", b""))
+            (png_chunk(b"IHDR", header), png_chunk(b"IDAT", idat), png_chunk(b"IEND", b""))
         )
 
     return encode
@@ -149,10 +164,64 @@ def hello_rps(runs: int) -> list[float]:
         return [load(port, "/", {})[0] for _ in range(runs)]
 
 
+def timed(job: Callable[[], object], runs: int) -> tuple[float, float]:
+    """Median wall and CPU ms of ``job`` over ``runs`` runs."""
+    wall, cpu = [], []
+    for _ in range(runs):
+        started, cpu_started = time.perf_counter(), time.process_time()
+        job()
+        wall.append((time.perf_counter() - started) * 1000)
+        cpu.append((time.process_time() - cpu_started) * 1000)
+    return statistics.median(wall), statistics.median(cpu)
+
+
+def stages(upload: bytes, runs: int) -> None:
+    """Where ``process_drawing``'s CPU goes: each step on its own, in one thread."""
+
+    def header_and_verify() -> None:
+        with Image.open(io.BytesIO(upload), formats=IMAGE_FORMATS) as header:
+            header.verify()
+
+    def decode() -> Image.Image:
+        image = Image.open(io.BytesIO(upload), formats=IMAGE_FORMATS)
+        image.load()
+        return image
+
+    image = decode()
+    mode = image.mode
+    steps: dict[str, Callable[[], object]] = {
+        "header + verify() (chunk CRCs)": header_and_verify,
+        "decode: inflate, unfilter (load())": decode,
+    }
+    if image.mode == "RGBA":
+        steps["alpha check (getextrema of A)"] = lambda: image.getchannel("A").getextrema()
+        if image.getchannel("A").getextrema() == (255, 255):
+            mode = "RGB"
+    pixels = image.tobytes("raw", mode)
+    stored = encode_png(mode, image.width, image.height, pixels)
+    thumbnail, _type = _thumbnail(image, mode, pixels)
+    steps[f"pack pixels ({image.mode} to {mode})"] = lambda: image.tobytes("raw", mode)
+    steps[f"encode PNG (zlib {COMPRESS_LEVEL}, {len(stored) // 1024} KiB)"] = lambda: encode_png(
+        mode, image.width, image.height, pixels
+    )
+    steps["thumbnail (2nd thread): resize, WEBP"] = lambda: _thumbnail(image, mode, pixels)
+    with tempfile.TemporaryDirectory() as folder:
+        store = MediaStore(folder, secrets.token_bytes(KEY_BYTES))
+        steps["seal + store both (AES-GCM, fsync)"] = lambda: (
+            store.put(stored),
+            store.put(thumbnail),
+        )
+        steps["whole process_drawing (2 threads)"] = lambda: process_drawing(upload)
+        figures = {name: timed(step, runs) for name, step in steps.items()}
+    print(f"  where the CPU goes, {runs} runs each: CPU ms (wall ms), median")
+    for name, (wall, cpu) in figures.items():
+        print(f"    {name:<40} {cpu:6.1f} ({wall:6.1f})")
+
+
 def compare_encoders(label: str, image: Image.Image, runs: int) -> None:
     """Our encoder, Pillow's, and other filter and zlib settings on the same pixels."""
     encoders: dict[str, Callable[[Image.Image], bytes]] = {
-        f"ours (no filter, zlib {_PNG_COMPRESS_LEVEL})": ours,
+        f"ours (no filter, zlib {COMPRESS_LEVEL})": ours,
         **{f"Pillow compress_level={level} (adaptive)": pillow(level) for level in (1, 2, 3)},
     }
     for filter_type, filter_name in ((0, "none"), (1, "sub"), (2, "up")):
@@ -196,17 +265,22 @@ def main() -> int:
     print(f"Encoders on the same pixels, {runs * 2} runs each alternating: ms, median (min)")
     worst: tuple[float, float, float, float] = (0.0, 0.0, 0.0, 0.0)
     worst_cpu = 0.0
-    for label, image, stored_as in (
-        ("opaque, sent as RGB", canvas((255, 255, 255, 255)).convert("RGB"), "RGB"),
-        # What the drawing page's toBlob() sends: white paper, every alpha 255.
-        ("opaque, sent as RGBA", canvas((255, 255, 255, 255)), ""),
-        ("transparent RGBA", canvas((255, 255, 255, 0)), "RGBA"),
+    # What the drawing page's toBlob() sends, as Chromium writes it: the up filter on
+    # every row, zlib level 1 (read from a canvas it encoded, 2026-11-27).
+    chromium_png = filtered_png(2, 1, zlib.Z_DEFAULT_STRATEGY)
+    for label, image, stored_as, encode_upload in (
+        ("opaque, sent as RGB", canvas((255, 255, 255, 255)).convert("RGB"), "RGB", png),
+        # White paper, every alpha 255, as the page's canvas is.
+        ("opaque, sent as RGBA", canvas((255, 255, 255, 255)), "", png),
+        ("transparent RGBA", canvas((255, 255, 255, 0)), "RGBA", png),
+        ("page-like, sent as Chromium does", page_canvas(), "RGB", chromium_png),
     ):
-        if stored_as:  # the stored pixels of the RGBA-sent opaque canvas are RGB, as above
-            compare_encoders(label, image, runs)
+        if stored_as:  # the stored pixels of an opaque RGBA canvas are RGB
+            compare_encoders(label, image.convert(stored_as), runs)
         else:
             print(f"{label}: stored as RGB, so its encoders are as above")
-        upload = png(image)
+        upload = encode_upload(image)
+        print(f"  upload {len(upload) // 1024} KiB")
         wall, cpu, _outputs = alternate(
             {"process_drawing": process_drawing, "Pillow alone": pillow_way}, upload, runs * 4
         )
@@ -228,6 +302,7 @@ def main() -> int:
         if ours_ms > worst[0]:
             worst = (ours_ms, min(wall["process_drawing"]), ours_ms / pillow_ms, pillow_ms)
             worst_cpu = ours_cpu
+        stages(upload, runs * 3)
     print()
     print(f"load average {os.getloadavg()[0]:.1f} at the end")
     print("targets:")

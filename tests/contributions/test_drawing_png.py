@@ -1,6 +1,6 @@
 """The stored drawing is the child's picture exactly: the same pixels in Pillow and Chromium.
 
-The PNG is written by our own encoder (``drawings._encode_png``), so these tests read it
+The PNG is written by our own encoder (``png.encode_png``), so these tests read it
 back with two independent decoders: Pillow, and Chromium's own image decoder (WebCodecs
 ``ImageDecoder``, asked not to premultiply alpha or convert colour, so every byte counts).
 Both must give exactly the pixels the child's device sent.
@@ -11,13 +11,16 @@ from __future__ import annotations
 import base64
 import io
 import random
+import struct
+import zlib
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-from PIL import Image, ImageDraw
+from PIL import Image, ImageChops, ImageDraw, ImageStat
 from playwright.sync_api import Browser, Page
 
-from voice_app.contributions.media import drawings, process_drawing
+from voice_app.contributions.media import drawings, png, process_drawing
 
 #: A page on an https origin (answered by the test itself): ImageDecoder needs a secure context.
 ORIGIN = "https://drawing.test/"
@@ -110,15 +113,70 @@ def test_stored_png_has_the_sent_pixels_in_pillow_and_in_chromium(
     assert to_rgba(pixel_format, base64.b64decode(pixels)) == sent.convert("RGBA").tobytes()
 
 
-def test_thumbnail_is_the_same_made_alongside_or_after_the_png(
-    monkeypatch: pytest.MonkeyPatch,
+@pytest.mark.parametrize("mode", ["RGB", "RGBA"])
+def test_drawing_is_the_same_made_on_several_threads_or_one(
+    mode: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    upload, _sent = canvas_upload("RGBA", (1600, 1200))
+    """Threads (the preview alongside, the PNG's lower half deflated apart) change the
+    compressed bytes a little, never the pixels or the preview."""
+    upload, sent = canvas_upload(mode, (1600, 1200))
+    monkeypatch.setattr(drawings, "_USABLE_CORES", 2)
     alongside = process_drawing(upload)
     monkeypatch.setattr(drawings, "_USABLE_CORES", 1)
     after = process_drawing(upload)
-    assert alongside == after
+
     assert alongside.thumbnail == after.thumbnail
+    assert (alongside.width, alongside.height) == (after.width, after.height) == (1600, 1200)
+    for result in (alongside, after):
+        assert Image.open(io.BytesIO(result.data)).tobytes() == sent.tobytes()
+
+
+def idat_stream(data: bytes) -> bytes:
+    """The IDAT chunks of a PNG, joined: one zlib stream."""
+    assert data.startswith(b"\x89PNG\r\n\x1a\n")
+    found, at = [], 8
+    while at < len(data):
+        (length,) = struct.unpack(">I", data[at : at + 4])
+        if data[at + 4 : at + 8] == b"IDAT":
+            found.append(data[at + 8 : at + 8 + length])
+        at += 12 + length
+    return b"".join(found)
+
+
+@pytest.mark.parametrize("mode", ["RGB", "RGBA"])
+@pytest.mark.parametrize("size", [(1, 1), (5, 2), (7, 3), (300, 201), (641, 479)])
+def test_png_deflated_in_two_halves_is_one_whole_zlib_stream(
+    mode: str, size: tuple[int, int]
+) -> None:
+    """PDF readers take the IDAT as it is (reports.pdf), and a strict inflater checks the
+    Adler-32 at the end: the halves must make one stream, the checksum of all of it,
+    nothing after it, and the rows exactly as a single compressor would have them."""
+    picture = Image.frombytes(
+        mode, size, random.Random(size[0]).randbytes(size[0] * size[1] * len(mode))
+    )
+    pixels = picture.tobytes()
+    stride = size[0] * len(mode)
+    rows = b"".join(b"\x00" + pixels[top : top + stride] for top in range(0, len(pixels), stride))
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        halves = png.encode_png(mode, *size, pixels, pool)
+    whole = png.encode_png(mode, *size, pixels)
+
+    for data in (halves, whole):
+        inflater = zlib.decompressobj()  # raises if the Adler-32 is wrong
+        assert inflater.decompress(idat_stream(data)) == rows
+        assert inflater.eof and inflater.unused_data == b""
+        assert Image.open(io.BytesIO(data)).tobytes() == pixels
+
+
+def test_adler32_of_two_pieces_is_zlibs_of_the_whole() -> None:
+    rng = random.Random(32)
+    for _ in range(200):
+        first = rng.randbytes(rng.randrange(0, 70_000))
+        second = rng.randbytes(rng.randrange(0, 70_000))
+        assert png._adler32_combine(
+            zlib.adler32(first), zlib.adler32(second), len(second)
+        ) == zlib.adler32(first + second)
 
 
 def test_thumbnail_of_a_transparent_drawing_has_no_dark_fringes() -> None:
@@ -138,3 +196,75 @@ def test_thumbnail_of_a_transparent_drawing_has_no_dark_fringes() -> None:
     # Every visible pixel stays yellow: not darkened towards the hidden black.
     assert min(red for red, _green, _blue, _alpha in seen) >= 200
     assert min(green for _red, green, _blue, _alpha in seen) >= 180
+
+
+def png_of(image: Image.Image) -> bytes:
+    output = io.BytesIO()
+    image.save(output, format="PNG")
+    return output.getvalue()
+
+
+@pytest.mark.parametrize("max_side", [2048, 1200])
+def test_opaque_rgba_canvas_gives_exactly_what_the_same_picture_in_rgb_gives(
+    max_side: int,
+) -> None:
+    """The drawing page's canvas (every alpha 255) is packed straight to RGB and its
+    preview made from those packed pixels: nothing may differ from the RGB upload, scaled
+    down or not."""
+    _upload, sent = canvas_upload("RGB", (1600, 1200))
+
+    as_rgb = process_drawing(png_of(sent), max_side=max_side)
+    as_rgba = process_drawing(png_of(sent.convert("RGBA")), max_side=max_side)
+
+    assert as_rgba == as_rgb
+    assert as_rgba.thumbnail == as_rgb.thumbnail
+    stored = Image.open(io.BytesIO(as_rgba.data))
+    assert stored.mode == "RGB"
+    assert max(stored.size) == min(max_side, 1600)
+    if max_side == 2048:
+        assert stored.tobytes() == sent.tobytes()
+
+
+def test_transparent_canvas_of_the_full_size_is_stored_exactly() -> None:
+    """The slowest canvas, at the page's largest size: every alpha level and the colour
+    under fully transparent pixels come back as sent."""
+    upload, sent = canvas_upload("RGBA", (2048, 1536))
+
+    result = process_drawing(upload)
+
+    stored = Image.open(io.BytesIO(result.data))
+    assert stored.mode == "RGBA"
+    assert stored.tobytes() == sent.tobytes()
+
+
+def as_seen(image: Image.Image) -> Image.Image:
+    """A picture as a person sees it, on white: the colour under clear pixels is hidden."""
+    return Image.alpha_composite(Image.new("RGBA", image.size, "white"), image.convert("RGBA"))
+
+
+def mean_difference(image: Image.Image, other: Image.Image) -> float:
+    return max(ImageStat.Stat(ImageChops.difference(as_seen(image), as_seen(other))).mean)
+
+
+@pytest.mark.parametrize("mode", ["RGB", "RGBA"])
+def test_thumbnail_is_as_close_to_pillows_own_as_its_format_allows(mode: str) -> None:
+    """The preview is box-reduced by the whole factor before LANCZOS (cheaper than
+    Pillow's ``thumbnail()``): it may differ from Pillow's own thumbnail by little more
+    than saving that thumbnail in the same format (WEBP at quality 80) does."""
+    upload, sent = canvas_upload(mode, (2048, 1536))
+    expected = sent.copy()
+    expected.thumbnail((drawings.THUMBNAIL_SIDE, drawings.THUMBNAIL_SIDE))
+    result = process_drawing(upload)
+    saved = io.BytesIO()
+    if result.thumbnail_content_type == "image/webp":
+        expected.save(saved, format="WEBP", quality=80)
+    else:
+        expected.save(saved, format="PNG")
+    format_alone = mean_difference(Image.open(saved), expected)
+
+    thumbnail = Image.open(io.BytesIO(result.thumbnail))
+
+    assert thumbnail.size == expected.size == (320, 240)
+    assert thumbnail.mode == mode
+    # Box-reducing by 6 rather than 3 adds about 1.2 (of 255) to the mean difference.
+    assert mean_difference(thumbnail, expected) < format_alone + 2

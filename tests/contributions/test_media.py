@@ -309,6 +309,15 @@ HOSTILE_DRAWINGS: dict[str, tuple[Callable[[], bytes], RejectionReason]] = {
         lambda: damaged_idat(encode(drawing(), "PNG"), fix_crc=True),
         RejectionReason.CORRUPT_IMAGE,
     ),
+    # The drawing page's opaque RGBA canvas and a transparent one take their own paths.
+    "opaque rgba png cut in half": (
+        lambda: (lambda data: data[: len(data) // 2])(encode(drawing().convert("RGBA"), "PNG")),
+        RejectionReason.CORRUPT_IMAGE,
+    ),
+    "transparent png idat damaged, checksum fixed": (
+        lambda: damaged_idat(encode(drawing(mode="RGBA"), "PNG"), fix_crc=True),
+        RejectionReason.CORRUPT_IMAGE,
+    ),
     "decompression bomb 30000x30000": (lambda: bomb_png(30_000), RejectionReason.IMAGE_TOO_LARGE),
     "too many pixels 5000x5000": (lambda: bomb_png(5_000), RejectionReason.IMAGE_TOO_LARGE),
     "sliver 100000x100": (

@@ -11,7 +11,7 @@ import pytest
 from PIL import Image, ImageDraw
 from pypdf import PdfReader
 
-from voice_app.contributions.media.drawings import _encode_png
+from voice_app.contributions.media.png import encode_png
 from voice_app.reports import pdf
 
 
@@ -52,7 +52,7 @@ def made_with(data: bytes) -> Image.Image:
 
 def test_a_stored_drawing_goes_into_the_pdf_pixel_for_pixel_without_encoding_again():
     drawn = strokes("RGB")
-    stored = _encode_png("RGB", drawn.width, drawn.height, drawn.tobytes())
+    stored = encode_png("RGB", drawn.width, drawn.height, drawn.tobytes())
     opened = Image.open(io.BytesIO(stored))
     # The stored PNG's pixels are taken as they are ...
     idat = pdf.unchanged_png_pixels(opened)

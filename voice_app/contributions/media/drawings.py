@@ -1,17 +1,64 @@
-"""Drawings: decoded by Pillow and re-encoded as a fresh PNG, so no metadata is kept."""
+"""Drawings: decoded by Pillow and re-encoded as a fresh PNG, so no metadata is kept.
+
+Speed (issue 15: a 2048x1536 canvas in under 100 ms on the slower 2-core machine).
+Where the CPU goes, by step (``python -m tests.bench.drawings``, "where the CPU goes";
+2026-11-27, the shared 2-core development machine at load average 4, CPU ms):
+
+=============================  ========  ===========  ===========  ===========
+step                           RGB sent  opaque RGBA  transparent  page-like
+=============================  ========  ===========  ===========  ===========
+header + ``verify()`` (CRCs)   0.2       0.2          0.2          0.4
+decode (inflate, unfilter)     28        36           30           25
+alpha check                    -         2.9          0.7          2.8
+pack pixels (``tobytes``)      1.9       3.1          2.7          2.6
+encode PNG (zlib 3)            27        30           29           34
+thumbnail (second thread)      8.5       10           21           9.8
+=============================  ========  ===========  ===========  ===========
+
+("page-like": antialiased strokes sent as Chromium writes a canvas, filter up, zlib 1.)
+Sealing both files in the media store adds 1.4-2.4 ms of CPU (its wall time is fsync).
+Decoding and deflating are two thirds to four fifths of the CPU, and both are at their
+floor here: ``verify()`` does not decode (it walks the chunks and checks their CRCs,
+which ``load()`` skips), so nothing is decoded twice; stock zlib takes about 17 ms for
+9.4 MB of plain white whatever the level or strategy, and on the canvases no filter (sub,
+up), level (1, 2) or ``Z_RLE`` was clearly cheaper than none at level 3: all within about
+10 % of it, for files 10-90 % larger (the bench's encoder table).
+
+Changed for speed, each measured alone (CPU ms, medians of 9-15 alternating runs; the
+spread is the machine's): an opaque RGBA canvas is packed straight to RGB with
+``tobytes("raw", "RGB")`` instead of ``convert("RGB")`` then ``tobytes()``, 2-4 ms less
+on the main thread (7.3 -> 2.9, 13.9 -> 11.8 in two sittings), and its preview is made
+from those packed pixels. The preview is box-reduced by the whole factor before LANCZOS
+(``reducing_gap=1.0``): 15 instead of 19 for a transparent canvas, 4 instead of 8 for an
+opaque one; and saved as WEBP method 0 instead of 2: 8 instead of 11. The transparent
+canvas's whole preview: 21 instead of 30. The PNG's lower half is deflated on a third
+thread, which on a quiet 2-core machine cuts the wall time of an opaque canvas by up to a
+fifth for the same CPU (figures in ``png``).
+Whole drawing on the shared machine, three bench runs each side alternating, load 5-13:
+CPU of the page's opaque RGBA canvas 82-96 ms before, 78-85 after; page-like 78-86 ->
+71-75; transparent 93-104 -> 80-94; RGB sent 68-73 -> 66-74.
+
+Measured and not kept: keeping the upload's own compressed pixels instead of encoding
+them again (saves the encode) -- the page sends RGBA, which would then be stored with
+its alpha channel, and a PDF can carry only a PNG without alpha as it is
+(``reports.pdf.unchanged_png_pixels``), so every report would encode it again; proving
+the kept stream holds nothing but the pixels needs a second inflate (10-14 ms); and it
+would hand a sender-made deflate stream to every later reader. The re-encode stays.
+A premultiplied preview painted by hand (``paste`` on black): no faster than Pillow's
+own. Pillow keeping freed image blocks (``PILLOW_BLOCKS_MAX``): no steady gain.
+"""
 
 from __future__ import annotations
 
 import io
 import os
-import struct
-import zlib
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 from PIL import Image, ImageOps, UnidentifiedImageError, features
 
 from voice_app.contributions.media.containers import HEIF_BRANDS
+from voice_app.contributions.media.png import encode_png
 from voice_app.contributions.media.rejections import MediaRejected, RejectionReason
 
 
@@ -32,10 +79,6 @@ class ProcessedImage:
 #: Only these Pillow plugins ever see uploaded bytes: fewer decoders, less attack surface.
 IMAGE_FORMATS = ("PNG", "JPEG", "WEBP")
 THUMBNAIL_SIDE = 320
-_PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
-#: On a 2048x1536 drawing zlib levels 1 and 2 save at most a fifth of level 3's time for a
-#: file 11-22% larger; level 6 took about 3 times as long for a file 35% smaller (2026-11-27).
-_PNG_COMPRESS_LEVEL = 3
 _THUMBNAIL_WEBP = features.check("webp")
 #: The thumbnail gets a thread of its own only where a second core can run it.
 _USABLE_CORES = (
@@ -81,30 +124,34 @@ def process_drawing(
         mode = "RGBA" if image.has_transparency_data else "RGB"
         if image.mode != mode:  # convert() to the same mode would copy every pixel
             image = image.convert(mode)
-        if image.mode == "RGBA" and image.getchannel("A").getextrema() == (255, 255):
-            # A canvas filled edge to edge: the alpha channel only costs size and time.
-            image = image.convert("RGB")
+        if mode == "RGBA" and image.getchannel("A").getextrema() == (255, 255):
+            # A canvas filled edge to edge (what the drawing page sends): the alpha channel
+            # only costs size and time, so it is stored as RGB.
+            mode = "RGB"
+            if max(image.size) > max_side:
+                image = image.convert("RGB")  # resizing RGBA would premultiply for nothing
         if max(image.size) > max_side:
             image = image.resize(_fit(image.size, max_side), Image.Resampling.LANCZOS)
-        pixels = image.tobytes()
+        # An opaque RGBA picture is packed straight to RGB: no converted copy is made.
+        pixels = image.tobytes("raw", mode)
     except Exception as error:
         raise MediaRejected(RejectionReason.CORRUPT_IMAGE) from error
 
     # Both outputs are built from bare pixels, so nothing that came with the upload
     # (EXIF, GPS, ICC, text chunks, trailing bytes) can be carried over.
     if _USABLE_CORES > 1:
-        # The thumbnail is made on a second thread while zlib compresses the PNG: both
-        # release the GIL, so with a core free the drawing takes the longer of the two,
-        # not their sum (the thumbnail is 10-25 ms of CPU at 2048x1536). It costs no
-        # more CPU; on a machine with no core free it gains nothing either. Nothing is
-        # shared: from here on this thread reads only ``pixels``.
-        with ThreadPoolExecutor(max_workers=1) as pool:
-            thumbnailing = pool.submit(_thumbnail, image)
-            data = _encode_png(image.mode, image.width, image.height, pixels)
+        # The thumbnail is made on another thread while zlib compresses the PNG, whose
+        # lower half is compressed on a third: zlib and Pillow release the GIL, so with a
+        # core free the two cores share the work instead of one doing most of it. It
+        # costs no more CPU; on a machine with no core free it gains nothing either.
+        # Nothing is shared: from here on this thread reads only ``pixels``.
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            thumbnailing = pool.submit(_thumbnail, image, mode, pixels)
+            data = encode_png(mode, image.width, image.height, pixels, pool)
             thumbnail, thumbnail_type = thumbnailing.result()
     else:
-        data = _encode_png(image.mode, image.width, image.height, pixels)
-        thumbnail, thumbnail_type = _thumbnail(image)
+        data = encode_png(mode, image.width, image.height, pixels)
+        thumbnail, thumbnail_type = _thumbnail(image, mode, pixels)
     return ProcessedImage(
         data=data,
         content_type="image/png",
@@ -162,56 +209,28 @@ def _decode_image(data: bytes, *, max_side: int, max_pixels: int) -> Image.Image
     return image
 
 
-def _encode_png(mode: str, width: int, height: int, pixels: bytes) -> bytes:
-    """A PNG holding exactly the IHDR, IDAT and IEND chunks: pixels and nothing else.
+def _thumbnail(image: Image.Image, mode: str, pixels: bytes) -> tuple[bytes, str]:
+    """A small preview, rebuilt from bare pixels like the full picture.
 
-    Written here rather than by Pillow for speed: Pillow tries the none, sub, up and Paeth
-    filters on every row to keep the best, and has no setting to stop it. Measured again
-    on the bench's 2048x1536 canvases (``python -m tests.bench.drawings``, six runs,
-    2026-11-27, 2-core machine shared with five other sessions, load average 6-10, runs
-    alternating): Pillow's own encoder with ``compress_level`` 1, 2 or 3 and
-    ``optimize=False`` took 1.5 to 4.4 times as long as this one (medians; 1.3 to 3.6
-    times by the fastest run) and wrote files 19-38% larger. Clearly faster, so kept.
-    Other settings on the same pixels (one run), compressed size beside time: sub or up
-    on every row made files 9-20% larger than this one's, for no less time; Z_RLE made
-    them 72-91% larger with a filter and 15 times larger without; Z_FILTERED changed
-    nothing unfiltered; zlib 1 and 2 saved at most a fifth of the time for files 11-22%
-    larger. Drawings are flat colour, which deflate compresses well unfiltered.
+    ``image`` is read, never changed; an opaque RGBA canvas (``mode`` RGB) is taken from
+    its packed ``pixels`` instead, so it is not premultiplied for nothing.
     """
-    colour_type, channels = {"RGB": (2, 3), "RGBA": (6, 4)}[mode]
-    stride = width * channels
-    compressor = zlib.compressobj(_PNG_COMPRESS_LEVEL)
-    rows = memoryview(pixels)
-    parts = []
-    for top in range(0, height * stride, stride):
-        parts.append(compressor.compress(b"\x00"))  # filter type 0: the row as it is
-        parts.append(compressor.compress(rows[top : top + stride]))
-    parts.append(compressor.flush())
-    header = struct.pack(">IIBBBBB", width, height, 8, colour_type, 0, 0, 0)
-    return b"".join(
-        (_PNG_SIGNATURE, _png_chunk(b"IHDR", header), _png_chunk(b"IDAT", b"".join(parts)))
-    ) + _png_chunk(b"IEND", b"")
-
-
-def _png_chunk(kind: bytes, body: bytes) -> bytes:
-    crc = zlib.crc32(body, zlib.crc32(kind))
-    return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", crc)
-
-
-def _thumbnail(image: Image.Image) -> tuple[bytes, str]:
-    """A small preview, rebuilt from bare pixels like the full picture."""
+    if image.mode != mode:
+        image = Image.frombytes(mode, image.size, pixels)
     thumb = image
     if max(image.size) > THUMBNAIL_SIDE:
-        # One call: Pillow premultiplies a transparent picture once, box-reduces it to
-        # about twice the size asked (cheap), then LANCZOS does the rest. Reducing first
-        # by hand premultiplied and un-premultiplied the picture twice, for the same result.
+        # One call: Pillow premultiplies a transparent picture once, box-reduces it by
+        # the whole factor (6 at 2048x1536: cheap), then LANCZOS does the little left.
+        # A 6x6 box average is a fair preview of flat colour; reducing only by 3
+        # (``reducing_gap=2.0``) left LANCZOS twice the work, 4 ms more.
         thumb = image.resize(
-            _fit(image.size, THUMBNAIL_SIDE), Image.Resampling.LANCZOS, reducing_gap=2.0
+            _fit(image.size, THUMBNAIL_SIDE), Image.Resampling.LANCZOS, reducing_gap=1.0
         )
     thumb = Image.frombytes(thumb.mode, thumb.size, thumb.tobytes())
     output = io.BytesIO()
     if _THUMBNAIL_WEBP:
-        thumb.save(output, format="WEBP", quality=80, method=2)
+        # method 0: 2-3 ms less than method 2 on 320x240, for a file about 5% larger.
+        thumb.save(output, format="WEBP", quality=80, method=0)
         return output.getvalue(), "image/webp"
     thumb.save(output, format="PNG")
     return output.getvalue(), "image/png"
