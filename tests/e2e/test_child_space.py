@@ -12,6 +12,7 @@ with a fake microphone that plays a clip spoken by espeak-ng.
 
 from __future__ import annotations
 
+import io
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -23,6 +24,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from flask import Flask
 from flask_migrate import upgrade
+from PIL import Image
 from playwright.sync_api import Browser, BrowserContext, Page, Playwright, expect
 from sqlalchemy import select
 
@@ -35,6 +37,7 @@ from voice_app.children import services as children
 from voice_app.contributions.models import Contribution, TranscriptStatus
 from voice_app.core import queue
 from voice_app.core.permissions import Role
+from voice_app.core.storage.store import media_store
 from voice_app.extensions import db
 
 pytestmark = pytest.mark.browser
@@ -355,6 +358,12 @@ def test_a_child_records_and_draws_then_confirms_what_they_said(
     assert "drawing" in (voice_note.transcript.machine_text or "").lower()
     assert picture_item.kind == "drawing" and picture_item.thumbnail_media_id
     assert picture_item.sharing == "my_family_too" and picture_item.text == "Me and my dog"
+    # The pad is opaque: the page sends an RGB picture on white paper.
+    with space_app.app_context():
+        stored_png = media_store().get(picture_item.media_id)
+    with Image.open(io.BytesIO(stored_png)) as picture_file:
+        assert picture_file.mode == "RGB"
+        assert picture_file.getpixel((0, 0)) == (255, 255, 255)
 
 
 def test_an_upload_cut_off_by_the_network_waits_in_the_outbox_and_arrives_once(

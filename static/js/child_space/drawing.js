@@ -56,7 +56,9 @@ export class DrawingPad extends EventTarget {
     height = Math.round(height * shrink);
     this.canvas.width = width;
     this.canvas.height = height;
-    this.context = this.canvas.getContext("2d");
+    // Opaque: the paper is filled and the eraser paints paper. Chromium then sends an RGB
+    // PNG, which the server stores without an alpha check or conversion (about 20 ms less).
+    this.context = this.canvas.getContext("2d", { alpha: false });
     this.sized = true;
     this.redraw();
   }
