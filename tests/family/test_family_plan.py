@@ -14,33 +14,12 @@ from sqlalchemy import select
 from tests.factories import FamilyMemberFactory
 from tests.family.helpers import family_account, sign_in
 from tests.plans.helpers import marker, plan_scene
-from tests.record.helpers import add_contribution, place
+from tests.record.helpers import add_contribution, decide_sharing, place
 from voice_app.audit.models import AuditAction, AuditEntry
 from voice_app.children.models import Relationship
-from voice_app.contributions.models import Contribution
 from voice_app.extensions import db
 from voice_app.plans.models import ActionStatus, Outcome, OwnerKind, Section
 from voice_app.plans.services import drafting, versions
-from voice_app.record.models import ConsentAnswer, ConsentDecision, ConsentFrom
-
-
-def _decide(contribution: Contribution, by, *, family: bool, member_id: int | None = None) -> None:  # type: ignore[no-untyped-def]
-    db.session.add(
-        ConsentDecision(
-            child_id=contribution.child_id,
-            contribution_id=contribution.id,
-            consent_from=ConsentFrom.CHILD,
-            information="what they said",
-            share_with_meeting=True,
-            share_with_family=family,
-            shared_with_member_id=member_id,
-            answer=ConsentAnswer.GIVEN,
-            decided_on=date.today(),
-            recorded_by_id=by.id,
-            recorded_by_label=by.display,
-        )
-    )
-    db.session.commit()
 
 
 def _scene():  # type: ignore[no-untyped-def]
@@ -66,7 +45,7 @@ def _scene():  # type: ignore[no-untyped-def]
     placed = {}
     for name, decision in shared.items():
         placed[name] = add_contribution(scene.child, f"I said {marks[name]}")
-        _decide(placed[name], by, **decision)
+        decide_sharing(placed[name], by, **decision)
         drafting.place_words(scene.plan, placed[name], Section.STRENGTH, by)
     drafting.save_item(scene.plan, drafting.ItemDraft(Section.HARM, f"Worry {marks['item']}"))
     drafting.save_action(

@@ -4,17 +4,15 @@ parent then sees only what is shared with them (pages, the report and its PDF)."
 from __future__ import annotations
 
 import io
-from datetime import date
 
 from pypdf import PdfReader
 from sqlalchemy import select
 
 from tests.family.helpers import sign_in
-from tests.record.helpers import add_contribution
+from tests.record.helpers import add_contribution, decide_sharing
 from tests.record.record_setup import consent_form
 from tests.reports.helpers import marker, report_scene
 from voice_app.audit.models import AuditAction, AuditEntry
-from voice_app.contributions.models import Contribution
 from voice_app.extensions import db
 from voice_app.record.disclosure import (
     Audience,
@@ -24,28 +22,8 @@ from voice_app.record.disclosure import (
     disclosure_for,
     shared_with,
 )
-from voice_app.record.models import ConsentAnswer, ConsentDecision, ConsentFrom
 from voice_app.reports.models import ReportWords
 from voice_app.reports.services import drafting, sharing
-
-
-def _decide(contribution: Contribution, by, member_id: int | None) -> None:  # type: ignore[no-untyped-def]
-    db.session.add(
-        ConsentDecision(
-            child_id=contribution.child_id,
-            contribution_id=contribution.id,
-            consent_from=ConsentFrom.CHILD,
-            information="what they said",
-            share_with_meeting=True,
-            share_with_family=True,
-            shared_with_member_id=member_id,
-            answer=ConsentAnswer.GIVEN,
-            decided_on=date.today(),
-            recorded_by_id=by.id,
-            recorded_by_label=by.display,
-        )
-    )
-    db.session.commit()
 
 
 def _pdf_text(data: bytes) -> str:
@@ -59,7 +37,7 @@ def _scene():  # type: ignore[no-untyped-def]
     made = {}
     for name, member in (("mum", mother), ("dad", father), ("both", None)):
         made[name] = add_contribution(scene.child, f"I said {marks[name]}")
-        _decide(made[name], scene.practitioner, member)
+        decide_sharing(made[name], scene.practitioner, member_id=member)
     return scene, marks, made
 
 
@@ -133,7 +111,7 @@ def test_a_drawing_shared_with_one_parent_is_a_404_for_the_other(app, make_clien
 
     scene = report_scene()
     drawing = add_contribution(scene.child, None, kind=ContributionKind.DRAWING, media=png_bytes())
-    _decide(drawing, scene.practitioner, scene.account.family_member_id)
+    decide_sharing(drawing, scene.practitioner, member_id=scene.account.family_member_id)
     for account, status in ((scene.account, 200), (scene.other_account, 404)):
         phone = make_client()
         sign_in(phone, account)

@@ -92,6 +92,26 @@ def decide(
     return decision
 
 
+def decide_sharing(
+    contribution: Contribution,
+    by: User,
+    *,
+    family: bool = True,
+    member_id: int | None = None,
+    meeting: bool = True,
+) -> ConsentDecision:
+    """The child's consent given to share with their meetings and the family, or with one
+    family member named (``member_id``), as the consent form records it."""
+    decision: ConsentDecision = ConsentDecisionFactory(
+        contribution=contribution,
+        by=by,
+        share_with_meeting=meeting,
+        share_with_family=family,
+        shared_with_member_id=member_id,
+    )
+    return decision
+
+
 def attach(
     child: Child, contribution: Contribution, by: User, decision: ConsentDecision
 ) -> RecordEntry:

@@ -17,7 +17,7 @@ from sqlalchemy import select
 
 from tests.child_space.test_sharing_with_one_grown_up import drawing_png, scene_for
 from tests.family.helpers import sign_in
-from tests.record.helpers import add_contribution
+from tests.record.helpers import add_contribution, decide_sharing
 from tests.record.record_setup import consent_form
 from tests.reports.helpers import MEETING, marker
 from voice_app.children.models import DevelopmentalBand, FamilyMember
@@ -40,22 +40,7 @@ from voice_app.subject_access.services import request_export
 
 
 def _decide(contribution: Contribution, by, member_id: int | None = None) -> ConsentDecision:  # type: ignore[no-untyped-def]
-    decision = ConsentDecision(
-        child_id=contribution.child_id,
-        contribution_id=contribution.id,
-        consent_from=ConsentFrom.CHILD,
-        information="what they said",
-        share_with_meeting=True,
-        share_with_family=True,
-        shared_with_member_id=member_id,
-        answer=ConsentAnswer.GIVEN,
-        decided_on=date.today(),
-        recorded_by_id=by.id,
-        recorded_by_label=by.display,
-    )
-    db.session.add(decision)
-    db.session.commit()
-    return decision
+    return decide_sharing(contribution, by, member_id=member_id)
 
 
 def _chosen_for(contribution: Contribution, member: FamilyMember | None) -> Contribution:
