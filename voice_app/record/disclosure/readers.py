@@ -12,6 +12,7 @@ sequence, which stays in the data and the audit log.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import cached_property
@@ -160,7 +161,10 @@ class Disclosure:
             # all the family and with them by name; an item given to the other parent alone
             # (by the decision or by the child's own choice) is in neither.
             stmt = contribution_ids_shared_with(
-                self.child_id, Audience.FAMILY, self.reader.family_member_id
+                self.child_id,
+                Audience.FAMILY,
+                self.reader.family_member_id,
+                confidential=self.scope,
             )
             return frozenset(db.session.scalars(stmt))
         return None
@@ -241,7 +245,7 @@ class Disclosure:
 
     # Record entries, and their numbers.
 
-    def _entry_visible(self, entry: RecordEntry) -> bool:
+    def _entry_visible(self, entry: RecordEntry, carried: dict[int, Contribution]) -> bool:
         if self.reader.kind is ReaderKind.INTERPRETER:
             return False  # an interpreter works on items, never on the record itself
         if self.scope.entry_is_confidential(entry.id):
@@ -251,8 +255,23 @@ class Disclosure:
         if entry.contribution_id is None:
             # Families and the child read entries only through a copy or a shared report.
             return self.reader.kind is ReaderKind.SUBJECT_ACCESS
-        contribution = db.session.get(Contribution, entry.contribution_id)
+        contribution = carried.get(entry.contribution_id)
         return contribution is not None and self.may_see_contribution(contribution)
+
+    def _carried(self, entries: Sequence[RecordEntry]) -> dict[int, Contribution]:
+        """The contributions that entries outside the section carry, in one query: a
+        reader other than staff sees such an entry only if they may see its contribution."""
+        if self.reader.kind in (ReaderKind.STAFF, ReaderKind.INTERPRETER):
+            return {}
+        ids = {
+            entry.contribution_id
+            for entry in entries
+            if entry.contribution_id is not None and not self.scope.entry_is_confidential(entry.id)
+        }
+        if not ids:
+            return {}
+        found = db.session.scalars(select(Contribution).where(Contribution.id.in_(sorted(ids))))
+        return {contribution.id: contribution for contribution in found}
 
     @cached_property
     def _entries(self) -> list[RecordEntry]:
@@ -260,8 +279,9 @@ class Disclosure:
             select(RecordEntry)
             .where(RecordEntry.child_id == self.child_id)
             .order_by(RecordEntry.sequence)
-        )
-        return [entry for entry in everything if self._entry_visible(entry)]
+        ).all()
+        carried = self._carried(everything)
+        return [entry for entry in everything if self._entry_visible(entry, carried)]
 
     def entries(self) -> list[RecordEntry]:
         """Every entry this reader may see, in sequence; nothing audited here."""

@@ -19,7 +19,7 @@ from sqlalchemy import ColumnElement, Select, and_, func, or_, select
 
 from voice_app.contributions.models import Contribution
 from voice_app.extensions import db
-from voice_app.record.disclosure.scope import confidential_scope
+from voice_app.record.disclosure.scope import ConfidentialScope, confidential_scope
 from voice_app.record.models import ConsentAnswer, ConsentDecision
 
 
@@ -83,7 +83,11 @@ def shared_with(
 
 
 def contribution_ids_shared_with(
-    child_id: int, audience: Audience, family_member_id: int | None = None
+    child_id: int,
+    audience: Audience,
+    family_member_id: int | None = None,
+    *,
+    confidential: ConfidentialScope | None = None,
 ) -> Select[Any]:
     """Ids of the child's contributions whose decision in force lets ``audience`` see them,
     outside the confidential section (and everything that follows it).
@@ -91,6 +95,8 @@ def contribution_ids_shared_with(
     For the family, ``family_member_id`` names the reader: a decision shared with one
     family member counts for that member only; with None, only decisions shared with all
     the family count (a copy for "the family" never carries one parent's items).
+    ``confidential``: the child's scope when the caller already holds it (a
+    ``Disclosure`` does), so it is not read a second time in the same request.
     """
     newest = (
         select(func.max(ConsentDecision.id))
@@ -109,7 +115,9 @@ def contribution_ids_shared_with(
             ConsentDecision.answer.in_([ConsentAnswer.REFUSED, ConsentAnswer.NOT_SOUGHT]),
         ),
     )
-    hidden = confidential_scope(child_id).contribution_ids
+    if confidential is None or confidential.child_id != child_id:
+        confidential = confidential_scope(child_id)
+    hidden = confidential.contribution_ids
     stmt = select(ConsentDecision.contribution_id).where(
         ConsentDecision.id.in_(newest),
         column.is_(True),
