@@ -12,10 +12,11 @@ named) never carries an item either of them gave to one person.
 
 from __future__ import annotations
 
+import functools
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, bindparam, func, or_, select
 
 from voice_app.contributions.models import Contribution
 from voice_app.extensions import db
@@ -98,6 +99,21 @@ def contribution_ids_shared_with(
     ``confidential``: the child's scope when the caller already holds it (a
     ``Disclosure`` does), so it is not read a second time in the same request.
     """
+    if confidential is None or confidential.child_id != child_id:
+        confidential = confidential_scope(child_id)
+    return _shared_with_statement(audience, family_member_id is not None).params(
+        child_id=child_id,
+        family_member_id=family_member_id,
+        hidden=sorted(confidential.contribution_ids),
+    )
+
+
+@functools.cache
+def _shared_with_statement(audience: Audience, for_one_member: bool) -> Select[Any]:
+    """The statement behind ``contribution_ids_shared_with``, built once per audience (and,
+    for the family, once for a named member and once for all the family): only its values
+    change from one reader to the next, and building it cost more than running it."""
+    child_id = bindparam("child_id")
     newest = (
         select(func.max(ConsentDecision.id))
         .where(ConsentDecision.child_id == child_id)
@@ -115,30 +131,28 @@ def contribution_ids_shared_with(
             ConsentDecision.answer.in_([ConsentAnswer.REFUSED, ConsentAnswer.NOT_SOUGHT]),
         ),
     )
-    if confidential is None or confidential.child_id != child_id:
-        confidential = confidential_scope(child_id)
-    hidden = confidential.contribution_ids
     stmt = select(ConsentDecision.contribution_id).where(
         ConsentDecision.id.in_(newest),
         column.is_(True),
         permits,
-        ConsentDecision.contribution_id.not_in(sorted(hidden)),
+        ConsentDecision.contribution_id.not_in(bindparam("hidden", expanding=True)),
     )
     if audience is Audience.FAMILY:
         # The practitioner's decision and the child's own choice may each name one member.
+        member = bindparam("family_member_id") if for_one_member else None
         chosen = (
             select(Contribution.id)
             .where(Contribution.child_id == child_id)
-            .where(_for_reader(Contribution.shared_with_member_id, family_member_id))
+            .where(_for_reader(Contribution.shared_with_member_id, member))
         )
         stmt = stmt.where(
-            _for_reader(ConsentDecision.shared_with_member_id, family_member_id),
+            _for_reader(ConsentDecision.shared_with_member_id, member),
             ConsentDecision.contribution_id.in_(chosen),
         )
     return stmt
 
 
-def _for_reader(named: Any, family_member_id: int | None) -> ColumnElement[bool]:
+def _for_reader(named: Any, family_member_id: Any) -> ColumnElement[bool]:
     """Nobody named (all the family), or the reader named; only the former for the family."""
     everyone: ColumnElement[bool] = named.is_(None)
     return everyone if family_member_id is None else or_(everyone, named == family_member_id)
