@@ -4,8 +4,9 @@ or drawn), reading a recording back, pictures and recordings, and their language
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import date, datetime
+from typing import Any
 
 from flask import (
     Blueprint,
@@ -61,6 +62,27 @@ def _words_fields() -> Markup:
     return rendered[locale]
 
 
+class _Label(str):
+    """A label translated once, which a template shows exactly as it showed the lazy label
+    it came from (translations are ours, and a lazy label renders as markup)."""
+
+    def __html__(self) -> str:
+        return str(self)
+
+
+class _TranslatedOnce(dict[Any, _Label]):
+    """Labels (lazy strings) translated on first use and kept for the rest of the page: an
+    item's kind or transcript status is translated once per page, not once per item."""
+
+    def __init__(self, labels: Mapping[Any, Any]) -> None:
+        super().__init__()
+        self._labels = labels
+
+    def __missing__(self, key: Any) -> _Label:
+        text = self[key] = _Label(self._labels[key])
+        return text
+
+
 def _long_dates() -> Callable[[date], str]:
     """The long date of each item on the page, formatted once per day shown (a page's items
     fall on a few days): the reader's own day and format, as the ``dateformat`` filter."""
@@ -97,12 +119,12 @@ def home() -> str:
         words_fields=_words_fields(),
         long_date=_long_dates(),
         assisted=space.assisted_by is not None,
-        kind_labels=KIND_LABELS,
-        transcript_labels=TRANSCRIPT_LABELS,
+        kind_labels=_TranslatedOnce(KIND_LABELS),
+        transcript_labels=_TranslatedOnce(TRANSCRIPT_LABELS),
         relationship_labels=RELATIONSHIP_LABELS,
-        feeling_labels=FEELINGS,
+        feeling_labels=_TranslatedOnce(FEELINGS),
         max_audio_seconds=current_app.config["MAX_AUDIO_SECONDS"],
-        house_labels=HOUSES,
+        house_labels=_TranslatedOnce(HOUSES),
         shared_reports=shared_reports,
         report_kind_labels=REPORT_KIND_LABELS,
     )

@@ -16,7 +16,7 @@ import functools
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, bindparam, func, or_, select
+from sqlalchemy import BindParameter, ColumnElement, Select, and_, bindparam, func, or_, select
 
 from voice_app.contributions.models import Contribution
 from voice_app.extensions import db
@@ -113,7 +113,7 @@ def _shared_with_statement(audience: Audience, for_one_member: bool) -> Select[A
     """The statement behind ``contribution_ids_shared_with``, built once per audience (and,
     for the family, once for a named member and once for all the family): only its values
     change from one reader to the next, and building it cost more than running it."""
-    child_id = bindparam("child_id")
+    child_id: BindParameter[int] = bindparam("child_id")
     newest = (
         select(func.max(ConsentDecision.id))
         .where(ConsentDecision.child_id == child_id)
@@ -139,7 +139,9 @@ def _shared_with_statement(audience: Audience, for_one_member: bool) -> Select[A
     )
     if audience is Audience.FAMILY:
         # The practitioner's decision and the child's own choice may each name one member.
-        member = bindparam("family_member_id") if for_one_member else None
+        member: BindParameter[int] | None = (
+            bindparam("family_member_id") if for_one_member else None
+        )
         chosen = (
             select(Contribution.id)
             .where(Contribution.child_id == child_id)
