@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
+from flask_babel import force_locale, gettext
 from sqlalchemy import event
 
 from tests.factories import (
@@ -103,3 +104,22 @@ def test_the_home_page_runs_no_query_per_contribution(make_client) -> None:
     # The account comes with its child; the confidential section is read once.
     assert sum("FROM children" in q for q in many_queries) == 0, many_queries
     assert sum("FROM confidential_placements" in q for q in many_queries) == 1, many_queries
+
+
+def test_the_form_rendered_once_per_language_speaks_each_readers_language(make_client) -> None:
+    practitioner = UserFactory()
+    child = ChildFactory(team=practitioner.team)
+    AssignmentFactory(child=child, user=practitioner)
+    claire = make_client()
+    sign_in(claire, family_account(FamilyMemberFactory(child=child), practitioner, "claire"))
+    mark = make_client()
+    sign_in(mark, family_account(FamilyMemberFactory(child=child), practitioner, "mark"))
+    with force_locale("pl"):
+        type_it, own_words = gettext("Type it"), gettext("Your words")
+    assert type_it != "Type it" and own_words != "Your words"  # Polish is translated
+
+    assert "Type it" in claire.get("/family/").get_data(as_text=True)
+    mark.submit("/family/settings", {"locale": "pl"})
+    polish = mark.get("/family/").get_data(as_text=True)
+    assert type_it in polish and own_words in polish and "Type it" not in polish
+    assert "Type it" in claire.get("/family/").get_data(as_text=True)
