@@ -52,7 +52,7 @@ def _words_fields() -> Markup:
     """The fields of the empty "your views" form, rendered once per language and app.
 
     Every visit shows them the same (the form is empty; its token is rendered beside it),
-    and rendering its choices cost about as much as the rest of the form's page together.
+    and building and rendering the form was about 0.6 ms of the page's 12 ms of CPU.
     """
     locale = str(get_locale() or current_app.config["BABEL_DEFAULT_LOCALE"])
     rendered: dict[str, Markup] = current_app.extensions.setdefault("family_words_fields", {})
