@@ -12,7 +12,6 @@ sequence, which stays in the data and the audit log.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import cached_property
@@ -258,19 +257,13 @@ class Disclosure:
         contribution = carried.get(entry.contribution_id)
         return contribution is not None and self.may_see_contribution(contribution)
 
-    def _carried(self, entries: Sequence[RecordEntry]) -> dict[int, Contribution]:
-        """The contributions that entries outside the section carry, in one query: a
-        reader other than staff sees such an entry only if they may see its contribution."""
+    def _carried(self) -> dict[int, Contribution]:
+        """The contributions the child's entries carry, in one query: a reader other than
+        staff sees such an entry only if they may see its contribution."""
         if self.reader.kind in (ReaderKind.STAFF, ReaderKind.INTERPRETER):
             return {}
-        ids = {
-            entry.contribution_id
-            for entry in entries
-            if entry.contribution_id is not None and not self.scope.entry_is_confidential(entry.id)
-        }
-        if not ids:
-            return {}
-        found = db.session.scalars(select(Contribution).where(Contribution.id.in_(sorted(ids))))
+        carried = select(RecordEntry.contribution_id).where(RecordEntry.child_id == self.child_id)
+        found = db.session.scalars(select(Contribution).where(Contribution.id.in_(carried)))
         return {contribution.id: contribution for contribution in found}
 
     @cached_property
@@ -280,7 +273,7 @@ class Disclosure:
             .where(RecordEntry.child_id == self.child_id)
             .order_by(RecordEntry.sequence)
         ).all()
-        carried = self._carried(everything)
+        carried = self._carried() if any(e.contribution_id for e in everything) else {}
         return [entry for entry in everything if self._entry_visible(entry, carried)]
 
     def entries(self) -> list[RecordEntry]:
