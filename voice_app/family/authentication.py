@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from voice_app.accounts.models import User
 from voice_app.accounts.services import LoginOutcome, locked_out, password_hasher
@@ -65,8 +66,15 @@ def authenticate(sign_in_name: str, passphrase: str) -> FamilyLoginResult:
 
 
 def load_account(account_id: int, session_token: str) -> FamilyAccount | None:
-    """The signed-in family account, if its session is still good and the case is open."""
-    account = db.session.get(FamilyAccount, account_id)
+    """The signed-in family account, if its session is still good and the case is open.
+
+    One query for the account and its child, which stays loaded for the rest of the request.
+    """
+    account = db.session.scalar(
+        select(FamilyAccount)
+        .where(FamilyAccount.id == account_id)
+        .options(joinedload(FamilyAccount.child))
+    )
     if account is None or not account.active or account.session_token != session_token:
         return None
     if not child_is_open(account.child_id):

@@ -8,7 +8,7 @@ from sqlalchemy import ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from voice_app.accounts.models import User, new_session_token
-from voice_app.children.models import FamilyMember
+from voice_app.children.models import Child, FamilyMember
 from voice_app.core.db import Base, UTCDateTime, utcnow
 
 
@@ -45,6 +45,9 @@ class FamilyAccount(Base):
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     family_member: Mapped[FamilyMember] = relationship()
+    #: Loaded with the account on every family request (``load_account``): the session's
+    #: identity map keeps only what something holds, and the page reads the child again.
+    child: Mapped[Child] = relationship()
     created_by: Mapped[User] = relationship()
 
     @property

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import and_, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload
 
 from voice_app.audit import services as audit
 from voice_app.audit.models import AuditAction
@@ -35,8 +35,9 @@ def readable(account: FamilyAccount) -> Sequence[Contribution]:
     items = db.session.scalars(
         contributions.contributions_of(account.child_id)
         .where(_readable_by(account))
-        # The page shows each one's transcript and author: two queries, not two per item.
-        .options(selectinload(Contribution.transcript), selectinload(Contribution.family_member))
+        # The page shows each one's transcript and author: in the same query, not one each
+        # (both are one row per contribution at most, so the join adds no rows).
+        .options(joinedload(Contribution.transcript), joinedload(Contribution.family_member))
     ).all()
     audit.record(
         AuditAction.FAMILY_SPACE_VIEWED,

@@ -160,7 +160,10 @@ class Disclosure:
             # all the family and with them by name; an item given to the other parent alone
             # (by the decision or by the child's own choice) is in neither.
             stmt = contribution_ids_shared_with(
-                self.child_id, Audience.FAMILY, self.reader.family_member_id
+                self.child_id,
+                Audience.FAMILY,
+                self.reader.family_member_id,
+                confidential=self.scope,
             )
             return frozenset(db.session.scalars(stmt))
         return None
@@ -241,7 +244,7 @@ class Disclosure:
 
     # Record entries, and their numbers.
 
-    def _entry_visible(self, entry: RecordEntry) -> bool:
+    def _entry_visible(self, entry: RecordEntry, carried: dict[int, Contribution]) -> bool:
         if self.reader.kind is ReaderKind.INTERPRETER:
             return False  # an interpreter works on items, never on the record itself
         if self.scope.entry_is_confidential(entry.id):
@@ -251,8 +254,17 @@ class Disclosure:
         if entry.contribution_id is None:
             # Families and the child read entries only through a copy or a shared report.
             return self.reader.kind is ReaderKind.SUBJECT_ACCESS
-        contribution = db.session.get(Contribution, entry.contribution_id)
+        contribution = carried.get(entry.contribution_id)
         return contribution is not None and self.may_see_contribution(contribution)
+
+    def _carried(self) -> dict[int, Contribution]:
+        """The contributions the child's entries carry, in one query: a reader other than
+        staff sees such an entry only if they may see its contribution."""
+        if self.reader.kind in (ReaderKind.STAFF, ReaderKind.INTERPRETER):
+            return {}
+        carried = select(RecordEntry.contribution_id).where(RecordEntry.child_id == self.child_id)
+        found = db.session.scalars(select(Contribution).where(Contribution.id.in_(carried)))
+        return {contribution.id: contribution for contribution in found}
 
     @cached_property
     def _entries(self) -> list[RecordEntry]:
@@ -260,8 +272,9 @@ class Disclosure:
             select(RecordEntry)
             .where(RecordEntry.child_id == self.child_id)
             .order_by(RecordEntry.sequence)
-        )
-        return [entry for entry in everything if self._entry_visible(entry)]
+        ).all()
+        carried = self._carried() if any(e.contribution_id for e in everything) else {}
+        return [entry for entry in everything if self._entry_visible(entry, carried)]
 
     def entries(self) -> list[RecordEntry]:
         """Every entry this reader may see, in sequence; nothing audited here."""

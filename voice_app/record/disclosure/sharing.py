@@ -12,14 +12,15 @@ named) never carries an item either of them gave to one person.
 
 from __future__ import annotations
 
+import functools
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, func, or_, select
+from sqlalchemy import BindParameter, ColumnElement, Select, and_, bindparam, func, or_, select
 
 from voice_app.contributions.models import Contribution
 from voice_app.extensions import db
-from voice_app.record.disclosure.scope import confidential_scope
+from voice_app.record.disclosure.scope import ConfidentialScope, confidential_scope
 from voice_app.record.models import ConsentAnswer, ConsentDecision
 
 
@@ -83,7 +84,11 @@ def shared_with(
 
 
 def contribution_ids_shared_with(
-    child_id: int, audience: Audience, family_member_id: int | None = None
+    child_id: int,
+    audience: Audience,
+    family_member_id: int | None = None,
+    *,
+    confidential: ConfidentialScope | None = None,
 ) -> Select[Any]:
     """Ids of the child's contributions whose decision in force lets ``audience`` see them,
     outside the confidential section (and everything that follows it).
@@ -91,7 +96,24 @@ def contribution_ids_shared_with(
     For the family, ``family_member_id`` names the reader: a decision shared with one
     family member counts for that member only; with None, only decisions shared with all
     the family count (a copy for "the family" never carries one parent's items).
+    ``confidential``: the child's scope when the caller already holds it (a
+    ``Disclosure`` does), so it is not read a second time in the same request.
     """
+    if confidential is None or confidential.child_id != child_id:
+        confidential = confidential_scope(child_id)
+    return _shared_with_statement(audience, family_member_id is not None).params(
+        child_id=child_id,
+        family_member_id=family_member_id,
+        hidden=sorted(confidential.contribution_ids),
+    )
+
+
+@functools.cache
+def _shared_with_statement(audience: Audience, for_one_member: bool) -> Select[Any]:
+    """The statement behind ``contribution_ids_shared_with``, built once per audience (and,
+    for the family, once for a named member and once for all the family): only its values
+    change from one reader to the next, and building it cost more than running it."""
+    child_id: BindParameter[int] = bindparam("child_id")
     newest = (
         select(func.max(ConsentDecision.id))
         .where(ConsentDecision.child_id == child_id)
@@ -109,28 +131,30 @@ def contribution_ids_shared_with(
             ConsentDecision.answer.in_([ConsentAnswer.REFUSED, ConsentAnswer.NOT_SOUGHT]),
         ),
     )
-    hidden = confidential_scope(child_id).contribution_ids
     stmt = select(ConsentDecision.contribution_id).where(
         ConsentDecision.id.in_(newest),
         column.is_(True),
         permits,
-        ConsentDecision.contribution_id.not_in(sorted(hidden)),
+        ConsentDecision.contribution_id.not_in(bindparam("hidden", expanding=True)),
     )
     if audience is Audience.FAMILY:
         # The practitioner's decision and the child's own choice may each name one member.
+        member: BindParameter[int] | None = (
+            bindparam("family_member_id") if for_one_member else None
+        )
         chosen = (
             select(Contribution.id)
             .where(Contribution.child_id == child_id)
-            .where(_for_reader(Contribution.shared_with_member_id, family_member_id))
+            .where(_for_reader(Contribution.shared_with_member_id, member))
         )
         stmt = stmt.where(
-            _for_reader(ConsentDecision.shared_with_member_id, family_member_id),
+            _for_reader(ConsentDecision.shared_with_member_id, member),
             ConsentDecision.contribution_id.in_(chosen),
         )
     return stmt
 
 
-def _for_reader(named: Any, family_member_id: int | None) -> ColumnElement[bool]:
+def _for_reader(named: Any, family_member_id: Any) -> ColumnElement[bool]:
     """Nobody named (all the family), or the reader named; only the former for the family."""
     everyone: ColumnElement[bool] = named.is_(None)
     return everyone if family_member_id is None else or_(everyone, named == family_member_id)
