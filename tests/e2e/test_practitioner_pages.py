@@ -24,6 +24,7 @@ from voice_app.contributions.models import AuthorKind, ContributionKind, Sharing
 from voice_app.contributions.services import Author, Submission, add_contribution
 from voice_app.core.demo import DEMO_PASSWORD
 from voice_app.extensions import db
+from voice_app.interpreting.models import InterpretingRequest, RequestKind
 from voice_app.record.confidential import services as confidential
 
 pytestmark = pytest.mark.browser
@@ -232,7 +233,7 @@ WALKS: dict[str, tuple[str, list[str], set[str]]] = {
     ),
     "interpreter": (
         "interpreter@demo.example",
-        ["/interpreting"],
+        ["/interpreting", "{session}"],
         {
             "/interpreting",
             "/interpreting/N",
@@ -294,8 +295,15 @@ def walk_children(live_app: Flask) -> dict[str, str]:
             confidential.grant_access(noor.id, person, "Safeguarding lead for the walk", priya)
         db.session.commit()
         found = {c.full_name: c.id for c in db.session.scalars(select(Child))}
+        # The demo's live session: the walk opens one page of each kind, and the first
+        # request on the interpreter's list may be another kind (a test added it).
+        session = db.session.scalar(
+            select(InterpretingRequest.id).where(
+                InterpretingRequest.kind == RequestKind.LIVE_SESSION
+            )
+        )
         db.session.remove()
-    return {
+    return {"session": f"/interpreting/{session}"} | {
         name: f"/children/{found[full_name]}"
         for name, full_name in (
             ("maya", "Maya Thompson"),

@@ -8,7 +8,7 @@ import socket
 import boto3
 import pytest
 
-from tests import run_suites
+from tests import run_suites, s3_server
 
 
 def _closed_port() -> int:
@@ -47,8 +47,7 @@ def test_redis_that_does_not_answer_is_skipped_with_the_reason(monkeypatch, caps
 
 def test_without_s3_or_redis_the_pass_is_skipped_and_says_so(monkeypatch, capsys):
     monkeypatch.setenv("VOICE_APP_TEST_REDIS_URL", f"redis://127.0.0.1:{_closed_port()}/0")
-    monkeypatch.setattr(run_suites.shutil, "which", lambda name: None)
-    monkeypatch.setattr(run_suites.sys, "executable", "/nowhere/python")
+    monkeypatch.setattr(s3_server, "rclone_path", lambda: None)
     ran: list[object] = []
     monkeypatch.setattr(run_suites, "pytest", lambda *args: ran.append(args) or 0)
 
