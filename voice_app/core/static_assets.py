@@ -67,8 +67,8 @@ _fingerprints: dict[str, tuple[int, int, str]] = {}
 _gzipped: dict[str, tuple[int, int, bytes]] = {}
 #: The folder under ``static/`` whose ES modules the import map names.
 MODULES_FOLDER = "js"
-# (static URL path, every module's name and fingerprint) -> (the map's text, its CSP source).
-_import_maps: dict[tuple[str, tuple[tuple[str, str], ...]], tuple[str, str]] = {}
+# (where static files are, every module's name and fingerprint) -> (the map, its CSP source).
+_import_maps: dict[tuple[Any, tuple[tuple[str, str], ...]], tuple[str, str]] = {}
 
 
 def init_static_assets(app: Flask) -> None:
@@ -172,12 +172,20 @@ def _modules() -> tuple[tuple[str, str], ...]:
 
 
 def _current_import_map() -> tuple[str, str] | None:
-    """The import map's JSON text and its ``'sha256-...'`` CSP source, or None when off."""
+    """The import map's JSON text and its ``'sha256-...'`` CSP source, or None when off.
+
+    Every HTML response's policy names it, so it is made once per process and kept: the
+    files under ``static/`` change only with a deploy, which starts new processes. Under
+    the debugger (files edited as the app runs) it is made again for every response.
+    """
     if not current_app.config["STATIC_ASSETS_FAST"]:
         return None
+    where = (request.script_root, current_app.static_url_path, current_app.static_folder)
+    kept: dict[Any, tuple[str, str]] = current_app.extensions.setdefault("import_map", {})
+    if where in kept and not current_app.debug:
+        return kept[where]
     modules = _modules()
-    key = (request.script_root + (current_app.static_url_path or ""), modules)
-    cached = _import_maps.get(key)
+    cached = _import_maps.get((where, modules))
     if cached is None:
         imports = {}
         for name, digest in modules:
@@ -185,8 +193,8 @@ def _current_import_map() -> tuple[str, str] | None:
             imports[plain] = f"{plain}?{FINGERPRINT_ARG}={digest}"
         text = json.dumps({"imports": imports}, separators=(",", ":"), sort_keys=True)
         sha = base64.b64encode(hashlib.sha256(text.encode()).digest()).decode()
-        source = f"'sha256-{sha}'"
-        cached = _import_maps[key] = (text, source)
+        cached = _import_maps[(where, modules)] = (text, f"'sha256-{sha}'")
+    kept[where] = cached
     return cached
 
 
