@@ -9,7 +9,7 @@ for them; anyone else is named in text with the way it was given, for the record
 from __future__ import annotations
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import exists, or_, select
 
 from voice_app.accounts.models import User
 from voice_app.audit import services as audit
@@ -18,7 +18,7 @@ from voice_app.children.models import FamilyMember
 from voice_app.extensions import db
 from voice_app.family.models import FamilyAccount
 from voice_app.reports.meeting_models import MeetingAttendance, ReportGiving
-from voice_app.reports.models import Report, ReportVersion
+from voice_app.reports.models import Report, ReportShare, ReportVersion
 from voice_app.reports.services import sharing
 from voice_app.reports.services.answers import author_label
 from voice_app.reports.services.drafting import ReportRefused, clean, latest
@@ -159,15 +159,22 @@ def versions_given_to(account: FamilyAccount, report: Report) -> list[ReportVers
 
 
 def readable_reports(account: FamilyAccount) -> list[Report]:
-    """Reports this family member reaches: drafts shared with them, finals given to them."""
-    given = db.session.scalars(
-        select(Report)
-        .join(ReportGiving, ReportGiving.report_id == Report.id)
-        .where(ReportGiving.family_account_id == account.id, Report.child_id == account.child_id)
-        .distinct()
+    """Reports this family member reaches, newest first: drafts shared with them, finals
+    given to them (one query: the family's home page asks on every visit)."""
+    shared = exists().where(
+        ReportShare.report_id == Report.id,
+        ReportShare.family_account_id == account.id,
+        ReportShare.shared_at.is_not(None),
     )
-    found = {r.id: r for r in [*sharing.reports_shared_with(account), *given]}
-    return sorted(found.values(), key=lambda r: r.id, reverse=True)
+    given = exists().where(
+        ReportGiving.report_id == Report.id, ReportGiving.family_account_id == account.id
+    )
+    stmt = (
+        select(Report)
+        .where(Report.child_id == account.child_id, or_(shared, given))
+        .order_by(Report.id.desc())
+    )
+    return list(db.session.scalars(stmt))
 
 
 def draft_shared_with(account: FamilyAccount, report: Report) -> bool:
