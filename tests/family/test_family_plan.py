@@ -87,6 +87,9 @@ def test_each_parent_reads_the_agreed_plan_with_only_the_words_they_may_see(
         for everyone_sees in ("item", "action", "for_all"):
             assert marks[everyone_sees] in page, everyone_sees
         assert "Grandad" in page and "Under way" in page
+        # When the plan is next reviewed, from the procedures' timetable.
+        assert "The next meetings to review the plan:" in page
+        assert "Review child protection conference: by " in page
         for nobody_sees in ("meeting_only", "confidential", "draft"):
             assert marks[nobody_sees] not in page, nobody_sees
     assert marks["for_mum"] in pages["mum"] and marks["for_mum"] not in pages["dad"]
