@@ -18,6 +18,7 @@ import re
 import shutil
 import subprocess
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -25,7 +26,7 @@ import pytest
 from flask import Flask, has_app_context
 from flask.testing import FlaskClient, FlaskCliRunner
 from flask_migrate import upgrade
-from sqlalchemy import text
+from sqlalchemy import event, text
 
 from tests import factories
 from voice_app import create_app
@@ -95,6 +96,21 @@ def speak(text: str, voice: str, target: Path) -> Path:
     subprocess.run(["sox", str(raw), "-r", "16000", "-c", "1", str(target)], check=True)
     raw.unlink()
     return target
+
+
+@contextmanager
+def counted_queries() -> Iterator[list[str]]:
+    """Every SQL statement the app's engine runs inside the block."""
+    seen: list[str] = []
+
+    def count(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        seen.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        yield seen
+    finally:
+        event.remove(db.engine, "before_cursor_execute", count)
 
 
 @pytest.fixture(scope="session")

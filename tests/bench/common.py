@@ -5,6 +5,7 @@ from __future__ import annotations
 import http.client
 import os
 import re
+import secrets
 import signal
 import socket
 import statistics
@@ -16,6 +17,21 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
+
+
+def bench_env(folder: Path, *, postgres_allowed: bool = True) -> dict[str, str]:
+    """The environment a benchmark's app runs in: production settings, a fresh secret, and
+    its database, queue and media in ``folder``. ``BENCH_DATABASE_URL`` runs it on an empty
+    PostgreSQL database instead, where the benchmark allows it."""
+    database = os.environ.get("BENCH_DATABASE_URL") if postgres_allowed else None
+    return {
+        **os.environ,
+        "VOICE_APP_ENV": "production",
+        "VOICE_APP_SECRET_KEY": secrets.token_hex(32),
+        "VOICE_APP_DATABASE_URL": database or f"sqlite:///{folder}/app.sqlite3",
+        "VOICE_APP_QUEUE_URL": f"sqlite:///{folder}/queue.sqlite3",
+        "VOICE_APP_MEDIA_DIR": str(folder / "media"),
+    }
 
 
 def free_port() -> int:

@@ -12,7 +12,6 @@ PostgreSQL.
 from __future__ import annotations
 
 import os
-import secrets
 import statistics
 import subprocess
 import sys
@@ -25,6 +24,7 @@ from pathlib import Path
 from tests.bench.common import (
     ROOT,
     Browser,
+    bench_env,
     free_port,
     gunicorn,
     p95,
@@ -164,15 +164,7 @@ def sequential_ms(browser: Browser, path: str, runs: int = 40) -> list[float]:
 def main() -> int:
     with ExitStack() as stack:
         folder = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="voice-bench-")))
-        env = {
-            **os.environ,
-            "VOICE_APP_ENV": "production",
-            "VOICE_APP_SECRET_KEY": secrets.token_hex(32),
-            # BENCH_DATABASE_URL runs it on an empty PostgreSQL database instead.
-            "VOICE_APP_DATABASE_URL": os.environ.get("BENCH_DATABASE_URL")
-            or f"sqlite:///{folder}/app.sqlite3",
-            "VOICE_APP_QUEUE_URL": f"sqlite:///{folder}/queue.sqlite3",
-        }
+        env = bench_env(folder)
         maya_id = prepare_instance(env)
         engine = env["VOICE_APP_DATABASE_URL"].split(":")[0].split("+")[0]
         app_port, hello_port, floor_port = free_port(), free_port(), free_port()

@@ -11,7 +11,6 @@ read: the baseline that says how busy the machine was); and the time to make the
 from __future__ import annotations
 
 import os
-import secrets
 import statistics
 import subprocess
 import sys
@@ -23,6 +22,7 @@ from pathlib import Path
 from tests.bench.common import (
     ROOT,
     Browser,
+    bench_env,
     free_port,
     gunicorn,
     p95,
@@ -174,14 +174,7 @@ def timed(browser: Browser, path: str, runs: int) -> list[float]:
 def main() -> int:
     with ExitStack() as stack:
         folder = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="voice-bench-")))
-        env = {
-            **os.environ,
-            "VOICE_APP_ENV": "production",
-            "VOICE_APP_SECRET_KEY": secrets.token_hex(32),
-            "VOICE_APP_DATABASE_URL": os.environ.get("BENCH_DATABASE_URL")
-            or f"sqlite:///{folder}/app.sqlite3",
-            "VOICE_APP_QUEUE_URL": f"sqlite:///{folder}/queue.sqlite3",
-        }
+        env = bench_env(folder)
         child_id = prepare_instance(env)
         page_ms, floor_ms, queries = cpu_per_page(env, child_id)
         print(

@@ -19,7 +19,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import secrets
 import statistics
 import subprocess
 import sys
@@ -33,6 +32,7 @@ from tests.bench.common import (
     ROOT,
     Browser,
     before_checkout,
+    bench_env,
     free_port,
     gunicorn,
     p95,
@@ -274,15 +274,7 @@ def pdfs_through_gunicorn(
 def main() -> int:
     with ExitStack() as stack:
         folder = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="voice-bench-")))
-        env = {
-            **os.environ,
-            "VOICE_APP_ENV": "production",
-            "VOICE_APP_SECRET_KEY": secrets.token_hex(32),
-            "VOICE_APP_DATABASE_URL": os.environ.get("BENCH_DATABASE_URL")
-            or f"sqlite:///{folder}/app.sqlite3",
-            "VOICE_APP_QUEUE_URL": f"sqlite:///{folder}/queue.sqlite3",
-            "VOICE_APP_MEDIA_DIR": str(folder / "media"),
-        }
+        env = bench_env(folder)
         ids = in_subprocess(env, "seed()")
         with_drawings = pdfs_in_one_process(env, ids["report_id"]) if not ONLY_HOME else 0.0
 

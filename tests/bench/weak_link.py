@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import json
 import os
-import secrets
 import statistics
 import subprocess
 import sys
@@ -29,7 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from tests.bench.common import ROOT, free_port, gunicorn, start, wait_until_up
+from tests.bench.common import ROOT, bench_env, free_port, gunicorn, start, wait_until_up
 from tests.conftest import CHROMIUM, CHROMIUM_ARGS
 
 RUNS = int(os.environ.get("BENCH_WEAK_RUNS", "3"))
@@ -189,14 +188,7 @@ def main() -> int:
 
     with ExitStack() as stack:
         folder = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="voice-bench-")))
-        env = {
-            **os.environ,
-            "VOICE_APP_ENV": "production",
-            "VOICE_APP_SECRET_KEY": secrets.token_hex(32),
-            "VOICE_APP_DATABASE_URL": f"sqlite:///{folder}/app.sqlite3",
-            "VOICE_APP_QUEUE_URL": f"sqlite:///{folder}/queue.sqlite3",
-            "VOICE_APP_MEDIA_DIR": str(folder / "media"),
-        }
+        env = bench_env(folder, postgres_allowed=False)
         out = subprocess.run(
             [sys.executable, "-c", "from tests.bench.weak_link import seed; seed()"],
             env=env,

@@ -4,13 +4,9 @@ account and its child, the confidential section) is read once."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
-from typing import Any
-
 from flask_babel import force_locale, gettext
-from sqlalchemy import event
 
+from tests.conftest import counted_queries
 from tests.factories import (
     AssignmentFactory,
     ChildFactory,
@@ -27,21 +23,6 @@ from voice_app.record.models import ConsentAnswer
 
 #: A picture's bytes as the tests store them (the page shows its thumbnail's link only).
 PICTURE = b"\x89PNG\r\n\x1a\n not really a picture"
-
-
-@contextmanager
-def counted_queries() -> Iterator[list[str]]:
-    """Every SQL statement the engine runs inside the block."""
-    seen: list[str] = []
-
-    def count(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
-        seen.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", count)
-    try:
-        yield seen
-    finally:
-        event.remove(db.engine, "before_cursor_execute", count)
 
 
 def test_the_home_page_runs_no_query_per_contribution(make_client) -> None:

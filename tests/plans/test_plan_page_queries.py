@@ -3,14 +3,12 @@ version, review or placed words (the page once rendered every version's rows).""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import date, timedelta
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import event
 
+from tests.conftest import counted_queries
 from tests.plans.helpers import PlanScene, plan_scene, words
 from voice_app.extensions import db
 from voice_app.plans.models import (
@@ -22,21 +20,6 @@ from voice_app.plans.models import (
     Section,
 )
 from voice_app.plans.services import drafting, reviews
-
-
-@contextmanager
-def counted_queries() -> Iterator[list[str]]:
-    """Every SQL statement the engine runs inside the block."""
-    seen: list[str] = []
-
-    def count(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
-        seen.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", count)
-    try:
-        yield seen
-    finally:
-        event.remove(db.engine, "before_cursor_execute", count)
 
 
 def grow(scene: PlanScene, actions: int, reviews_held: int, placed: int) -> None:

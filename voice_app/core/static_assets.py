@@ -67,8 +67,6 @@ _fingerprints: dict[str, tuple[int, int, str]] = {}
 _gzipped: dict[str, tuple[int, int, bytes]] = {}
 #: The folder under ``static/`` whose ES modules the import map names.
 MODULES_FOLDER = "js"
-# (where static files are, every module's name and fingerprint) -> (the map, its CSP source).
-_import_maps: dict[tuple[Any, tuple[tuple[str, str], ...]], tuple[str, str]] = {}
 
 
 def init_static_assets(app: Flask) -> None:
@@ -184,18 +182,14 @@ def _current_import_map() -> tuple[str, str] | None:
     kept: dict[Any, tuple[str, str]] = current_app.extensions.setdefault("import_map", {})
     if where in kept and not current_app.debug:
         return kept[where]
-    modules = _modules()
-    cached = _import_maps.get((where, modules))
-    if cached is None:
-        imports = {}
-        for name, digest in modules:
-            plain = url_for("static", filename=name, **{FINGERPRINT_ARG: None})
-            imports[plain] = f"{plain}?{FINGERPRINT_ARG}={digest}"
-        text = json.dumps({"imports": imports}, separators=(",", ":"), sort_keys=True)
-        sha = base64.b64encode(hashlib.sha256(text.encode()).digest()).decode()
-        cached = _import_maps[(where, modules)] = (text, f"'sha256-{sha}'")
-    kept[where] = cached
-    return cached
+    imports = {}
+    for name, digest in _modules():
+        plain = url_for("static", filename=name, **{FINGERPRINT_ARG: None})
+        imports[plain] = f"{plain}?{FINGERPRINT_ARG}={digest}"
+    text = json.dumps({"imports": imports}, separators=(",", ":"), sort_keys=True)
+    sha = base64.b64encode(hashlib.sha256(text.encode()).digest()).decode()
+    kept[where] = (text, f"'sha256-{sha}'")
+    return kept[where]
 
 
 def import_map() -> Markup:

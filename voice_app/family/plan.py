@@ -5,29 +5,26 @@ the worries, what is working well, what needs to happen, the network, the action
 who does them and by when, and when the next review is due. Never a working draft.
 
 The child's own words placed in it are shown only where this family member may read
-them, as their family space answers it (``record.disclosure``, ``Reader.family``): the
-consent decision, the child's own sharing choice (including "only Mum") and the
-confidential section, in the one place that decides. A drawing is served through the
-family's own media route, which asks the same owner.
+them, as the rest of their space answers it (``family.sharing``, which asks
+``record.disclosure``): the consent decision, the child's own sharing choice (including
+"only Mum") and the confidential section, in the one place that decides. A drawing is
+served through the family's own media route, which asks the same owner.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import select
-
 from voice_app.audit import services as audit
 from voice_app.audit.models import AuditAction
-from voice_app.contributions.models import Contribution
-from voice_app.extensions import db
+from voice_app.family import sharing
 from voice_app.family.models import FamilyAccount
 from voice_app.plans.models import Plan, PlanVersion
 from voice_app.plans.services.drafting import agreed_versions, plan_of
 from voice_app.plans.services.reading import ShownVersion, reviews_due, shown_version
 from voice_app.plans.services.timetable import Due
 from voice_app.plans.services.voices import Shareable
-from voice_app.record.disclosure import Reader, confidential_scope, disclosure_for
+from voice_app.record.disclosure import confidential_scope
 from voice_app.replies.services import uk_today
 
 
@@ -51,17 +48,8 @@ def agreed_plan(child_id: int) -> tuple[Plan, PlanVersion] | None:
 def _words_for(account: FamilyAccount, version: PlanVersion) -> Shareable:
     """Of the words placed in this version, those this family member may read."""
     placed = {p.contribution_id for p in version.words}
-    if not placed:
-        return Shareable(frozenset(), frozenset())
-    seen = disclosure_for(Reader.family(account.family_member_id), account.child_id)
-    readable = db.session.scalars(
-        select(Contribution.id).where(
-            Contribution.id.in_(sorted(placed)),
-            Contribution.child_id == account.child_id,
-            seen.contribution_filter(),
-        )
-    )
-    return Shareable(frozenset(readable), confidential_scope(account.child_id).contribution_ids)
+    readable = sharing.readable_among(account, placed)
+    return Shareable(readable, confidential_scope(account.child_id).contribution_ids)
 
 
 def family_plan(account: FamilyAccount) -> FamilyPlan | None:
@@ -70,13 +58,9 @@ def family_plan(account: FamilyAccount) -> FamilyPlan | None:
     if found is None:
         return None
     plan, version = found
+    # Words the family may not read are left out without a trace: the family's page shows
+    # no "taken out" notes and no count of what was withheld.
     shown = shown_version(plan, version, _words_for(account, version))
-    # Words the family may not read are left out without a trace: no "taken out" notes,
-    # no count of what was withheld.
-    for column in shown.columns:
-        for section in column.sections:
-            section.withdrawn = 0
-    shown.taken_out = []
     audit.record(
         AuditAction.FAMILY_PLAN_VIEWED,
         child_id=account.child_id,

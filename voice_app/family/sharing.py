@@ -55,6 +55,16 @@ def readable_one(account: FamilyAccount, contribution_id: int) -> Contribution |
     )
 
 
+def readable_among(account: FamilyAccount, contribution_ids: set[int]) -> frozenset[int]:
+    """Which of these contributions this family member may read (a plan's placed words)."""
+    if not contribution_ids:
+        return frozenset()
+    stmt = select(Contribution.id).where(
+        Contribution.id.in_(sorted(contribution_ids)), _readable_by(account)
+    )
+    return frozenset(db.session.scalars(stmt))
+
+
 def own_one(account: FamilyAccount, contribution_id: int) -> Contribution | None:
     """One of the family member's own contributions (to read back and confirm)."""
     contribution = readable_one(account, contribution_id)

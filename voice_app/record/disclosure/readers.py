@@ -187,23 +187,30 @@ class Disclosure:
             shared = Contribution.sharing.in_(FAMILY_SHARING_CHOICES) & Contribution.id.in_(
                 sorted(audience or ())
             )
-            own = (Contribution.author_kind == AuthorKind.FAMILY_MEMBER) & (
-                Contribution.family_member_id == self.reader.family_member_id
-            )
-            condition = condition & (own | shared if self.reader.family_member_id else shared)
+            condition = condition & (self._readers_own() | shared)
         elif audience is not None:
             consented: ColumnElement[bool] = (
                 Contribution.id.in_(sorted(audience)) if audience else false()
             )
-            condition = condition & (consented | self._parents_own())
+            # A parent's copy: the words the parent gave themselves are theirs too.
+            condition = condition & (consented | self._readers_own())
         return condition
 
-    def _parents_own(self) -> ColumnElement[bool]:
-        """For a parent's copy: the words the parent gave themselves are theirs to receive."""
+    def _readers_own(self) -> ColumnElement[bool]:
+        """SQL: the words a family reader (or a parent's copy) gave themselves; none when no
+        family member is named."""
         if self.reader.family_member_id is None:
             return false()
         return (Contribution.author_kind == AuthorKind.FAMILY_MEMBER) & (
             Contribution.family_member_id == self.reader.family_member_id
+        )
+
+    def _is_readers_own(self, contribution: Contribution) -> bool:
+        """``_readers_own`` for one contribution already loaded."""
+        return (
+            self.reader.family_member_id is not None
+            and contribution.author_kind is AuthorKind.FAMILY_MEMBER
+            and contribution.family_member_id == self.reader.family_member_id
         )
 
     def may_see_contribution(self, contribution: Contribution) -> bool:
@@ -220,23 +227,12 @@ class Disclosure:
             return contribution.author_kind in CHILDS_OWN
         audience = self._audience_ids
         if self.reader.kind is ReaderKind.FAMILY:
-            own = (
-                self.reader.family_member_id is not None
-                and contribution.author_kind is AuthorKind.FAMILY_MEMBER
-                and contribution.family_member_id == self.reader.family_member_id
-            )
             shared = contribution.sharing in FAMILY_SHARING_CHOICES and contribution.id in (
                 audience or ()
             )
-            return own or shared
-        if audience is None or contribution.id in audience:
-            return True
-        # A parent's copy: their own words too.
-        return (
-            self.reader.family_member_id is not None
-            and contribution.author_kind is AuthorKind.FAMILY_MEMBER
-            and contribution.family_member_id == self.reader.family_member_id
-        )
+            return self._is_readers_own(contribution) or shared
+        # A parent's copy: what consent shares, and their own words too.
+        return audience is None or contribution.id in audience or self._is_readers_own(contribution)
 
     def contribution_placement(self, contribution_id: int) -> ConfidentialPlacement | None:
         """The placement, shown only to a reader with a grant."""
