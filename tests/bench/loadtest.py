@@ -11,7 +11,8 @@ PostgreSQL and Redis, and media in an S3 bucket (``rclone serve s3``). The defau
 host on SQLite with media in a folder, under the same load and the same kill. Prints, for
 each: items sent / stored / lost / duplicated, transcripts finished, answers by status,
 p50/p95 of upload acknowledgements and of staff pages. Loopback only; bounded by
-``LOADTEST_SECONDS`` (300), ``LOADTEST_TABLETS`` (50) and ``LOADTEST_STAFF`` (20).
+``LOADTEST_SECONDS`` (300), ``LOADTEST_TABLETS`` (50) and ``LOADTEST_STAFF`` (20);
+``LOADTEST_ONLY=scaled`` (or ``single``) runs one set-up.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ import io
 import json
 import os
 import random
+import re
 import secrets
 import signal
 import statistics
@@ -415,6 +417,10 @@ def _scaled(stack: ExitStack, folder: Path, base: dict[str, str]) -> dict[str, A
         ("@APP_PORT_B@", str(port_b)),
     ):
         conf = conf.replace(placeholder, value)
+    # nginx's own errors ("no live upstreams") beside the hosts' logs, counted at the end.
+    logs = LOG_DIR / "two-hosts"
+    logs.mkdir(parents=True, exist_ok=True)
+    conf = conf.replace(f"{nginx_dir}/nginx-error.log", str(logs / "nginx-error.log"))
     (nginx_dir / "nginx.conf").write_text(conf)
     nginx = "/usr/sbin/nginx" if Path("/usr/sbin/nginx").exists() else "nginx"
     _process(
@@ -478,7 +484,12 @@ def _report_errors(logs: Path) -> None:
                 # "[time] ERROR in errors: Unhandled error in POST x: Type at place (...)"
                 kind = line.split("] ", 1)[-1].split(" (raised at", 1)[0]
                 kinds[kind[:160]] += 1
-    print(f"errors and busy answers logged ({logs}):", dict(kinds.most_common(6)))
+            elif " [error] " in line:
+                # nginx: "2026/11/27 19:03:35 [error] 1#1: *45 no live upstreams while
+                # connecting to upstream, client: ..."
+                message = line.split(": ", 1)[-1].split(", client", 1)[0]
+                kinds["nginx: " + re.sub(r"^\*\d+ ", "", message)[:140]] += 1
+    print(f"errors and busy answers logged ({logs}):", dict(kinds.most_common(8)))
 
 
 def _report(run: dict[str, Any]) -> None:
@@ -519,7 +530,9 @@ def main() -> int:
         "VOICE_APP_MEDIA_KEY": secrets.token_hex(32),
         "VOICE_APP_LOGIN_RATE_LIMIT": "10000 per minute",
     }
-    for runner in (_scaled, _single):
+    # LOADTEST_ONLY=scaled or single runs one of the two set-ups.
+    only = os.environ.get("LOADTEST_ONLY", "")
+    for runner in [r for r in (_scaled, _single) if only in ("", r.__name__.strip("_"))]:
         with ExitStack() as stack:
             folder = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="voice-load-")))
             _report(runner(stack, folder, base))
