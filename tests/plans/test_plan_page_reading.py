@@ -100,6 +100,20 @@ def test_a_scale_added_at_an_earlier_review_reaches_the_chart(make_client) -> No
     assert "Mum (Parent)" in table
     assert re.search(r'<th scope="row">10 Sept 2026</th>\s*<td class="scale-cell">7</td>', table)
 
+    # The form's fields are kept between requests: a review recorded since is offered too,
+    # and the reader's own token is still in the form.
+    with current_app.test_request_context():
+        reviews.record_review(
+            scene.plan,
+            reviews.ReviewDraft(ReviewKind.CORE_GROUP, date(2026, 11, 2), "Third", ["Mum"]),
+            scene.practitioner,
+        )
+    db.session.commit()
+    page = client.get(base).text
+    options = re.findall(r'<option[^>]*value="(\d+)"[^>]*>Core group meeting · ([\d-]+)', page)
+    assert [day for _id, day in options] == ["2026-11-02", "2026-10-20", "2026-09-10"]
+    assert 'name="csrf_token"' in page.split('action="' + base + '/scales"')[1].split("</form>")[0]
+
 
 def test_a_long_chart_names_a_few_dates_and_its_table_gives_every_figure(make_client) -> None:
     scene = plan_scene(started_on=date(2025, 12, 1))

@@ -92,3 +92,17 @@ def chart_section(series: list[ScaleSeries], labels: list[str], title: str, rtl:
         )
 
     return _kept_or_made(key, make)
+
+
+def scale_fields(form: Any) -> Markup:
+    """The empty "add a scale" form's fields (not its token, which is the reader's own).
+
+    The page always shows the form empty (a refused scale goes back with a message), so
+    its fields change only with the reviews offered and the language; built and rendered
+    per request, the select of every review was a tenth of a long plan's page.
+    """
+    choices = tuple(form.review_id.choices)
+    return _kept_or_made(
+        ("scale", str(get_locale()), choices),
+        lambda: render_template("plans/_scale_fields.html", scale_form=form),
+    )

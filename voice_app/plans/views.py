@@ -90,6 +90,7 @@ def page_context(plan: Plan, version: PlanVersion) -> dict[str, Any]:
         **resolved_labels(),
         "day": day_formatter(),
         "actions_table": fragments.actions_table,
+        "scale_fields": fragments.scale_fields,
         # Confirmed translations, beside the words this version shows.
         "translated": confirmed_translations(
             SourceKind.CONTRIBUTION,
