@@ -4,10 +4,11 @@ Chromium (Debian's, through Playwright) is slowed by CDP ``Network.emulateNetwor
 to 1.6 Mbit/s down, 750 kbit/s up and 300 ms round trips. Two gunicorn servers share one
 demo database: one with ``VOICE_APP_STATIC_ASSETS_FAST=0`` (the app as it was: every static
 file revalidated, nothing compressed), one with it on (fingerprinted URLs cached for a
-year, gzip for static text). For the child's space home (a band 1 and a band 3 child), the
-family home, Maya's plan and the case list, it prints the first visit (empty cache) and
-the second (warm cache): requests that reached the network (304s included), bytes
-received (headers included) and time to the load event; then after ÷ before.
+year, gzip for static text). For the child's space home (a band 1 and a band 3 child),
+the family home, the family's plan, Maya's plan and the case list, it prints the first
+visit (empty cache) and the second (warm cache): requests that reached the network (304s
+included), bytes received (headers included) and time to the load event; then after ÷
+before.
 
 ``python -m tests.bench weak_link`` (or ``python -m tests.bench.weak_link``) runs it alone;
 ``BENCH_WEAK_RUNS`` repeats each visit (median; default 3).
@@ -229,6 +230,10 @@ def main() -> int:
             sign_in_family(page)
             return "/family/"
 
+        def family_plan(page: Any, _mode: str) -> str:
+            sign_in_family(page)
+            return "/family/plan"
+
         def staff(path: str) -> Callable[[Any, str], str]:
             def signed_in(page: Any, _mode: str) -> str:
                 sign_in_staff(page)
@@ -241,6 +246,7 @@ def main() -> int:
             "child's space, band 1": child("band 1"),
             "child's space, band 3": child("band 3"),
             "family home": family_home,
+            "family's plan": family_plan,
             "Maya's plan": staff(f"/children/{seeded['maya_id']}/plan"),
             "case list": staff("/children/"),
         }
