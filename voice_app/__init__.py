@@ -45,7 +45,25 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
 
     register_error_handlers(app)
     register_cli(app)
+    if app.config["FREEZE_GC"]:
+        _freeze_what_lives_as_long_as_the_process()
     return app
+
+
+def _freeze_what_lives_as_long_as_the_process() -> None:
+    """Keep the app, its modules, mappers and catalogues out of every later full garbage
+    collection.
+
+    A serving process builds one app and keeps it until it exits. Python's oldest
+    generation then held ~180,000 objects and each full collection walked them all: 110 ms
+    with nothing else alive; on a long plan's page three in 300 requests, 173 ms each (every
+    request queued behind one waits for it). Frozen, the same collections took 7 ms.
+    Only production settings freeze (``FREEZE_GC``): tests build many apps in one process.
+    """
+    import gc
+
+    gc.collect()
+    gc.freeze()
 
 
 def _init_extensions(app: Flask) -> None:

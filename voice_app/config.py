@@ -130,6 +130,9 @@ def load_config(instance_path: Path, overrides: dict[str, Any] | None = None) ->
         #: A demo database (``make run`` sets it): ``/healthz`` is ready only once the demo
         #: accounts are seeded.
         "DEMO": _env_bool("DEMO", False),
+        #: A serving process keeps its one app until it exits: ``create_app`` then moves
+        #: what it built out of the garbage collector's way (``gc.freeze``).
+        "FREEZE_GC": env == "production",
     }
     config["SECRET_KEY"] = config["SECRET_KEY"] or _secret_key_file(instance_path)
     if env == "development":

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 import time
 
 import pytest
@@ -29,13 +32,35 @@ def test_without_the_variable_the_key_comes_from_the_instance_folder(monkeypatch
     monkeypatch.setenv("VOICE_APP_ENV", "production")
     monkeypatch.delenv("VOICE_APP_SECRET_KEY", raising=False)
     (tmp_path / "secret_key").write_text("kept-in-the-instance-folder\n")
-    assert create_app({"INSTANCE_PATH": str(tmp_path)}).config["SECRET_KEY"] == (
-        "kept-in-the-instance-folder"
-    )
+    # Not frozen here: this process is the test run's, not a server's.
+    production = {"INSTANCE_PATH": str(tmp_path), "FREEZE_GC": False}
+    assert create_app(production).config["SECRET_KEY"] == "kept-in-the-instance-folder"
     monkeypatch.setenv("VOICE_APP_SECRET_KEY", "the-variable-wins")
-    assert create_app({"INSTANCE_PATH": str(tmp_path)}).config["SECRET_KEY"] == (
-        "the-variable-wins"
+    assert create_app(production).config["SECRET_KEY"] == "the-variable-wins"
+
+
+def test_a_production_app_keeps_what_it_built_out_of_full_collections(tmp_path):
+    """In its own process, as a server would build it: the app's objects are frozen, so a
+    full garbage collection no longer walks them (a 110 ms stall before)."""
+    script = (
+        "import gc\n"
+        "from voice_app import create_app\n"
+        "create_app()\n"
+        "print(gc.get_freeze_count(), len(gc.get_objects()))\n"
     )
+    env = {
+        **os.environ,
+        "VOICE_APP_ENV": "production",
+        "VOICE_APP_SECRET_KEY": "x" * 64,
+        "VOICE_APP_DATABASE_URL": f"sqlite:///{tmp_path}/app.sqlite3",
+        "VOICE_APP_QUEUE_URL": f"sqlite:///{tmp_path}/queue.sqlite3",
+        "VOICE_APP_MEDIA_DIR": str(tmp_path / "media"),
+    }
+    out = subprocess.run(
+        [sys.executable, "-c", script], env=env, capture_output=True, text=True, check=True
+    )
+    frozen, collected = map(int, out.stdout.split())
+    assert frozen > 50_000 and collected < 1_000
 
 
 def test_settings_come_from_the_environment(monkeypatch, tmp_path):
