@@ -183,7 +183,8 @@ def test_the_manager_sees_family_reads_in_the_audit_log_under_their_name(make_cl
     phone = make_client()
     sign_in(phone, account)
     phone.get("/family/")
-    manager = UserFactory(team=sam.team, role=Role.MANAGER)
+    # A name of her own: a generated one ("Claire Evans") would put "Claire" in the chain.
+    manager = UserFactory(team=sam.team, role=Role.MANAGER, name="Priya Shah")
     log = make_client(manager.email).get("/audit/").get_data(as_text=True)
     assert "A family member read what is shared with them" in log
     assert "Claire Thompson (family member: mother)" in log

@@ -6,10 +6,11 @@ Lockout counts failed sign-ins for a name in the audit log with staff sign-in's 
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import select
+from sqlalchemy import Select, bindparam, select
 from sqlalchemy.orm import joinedload
 
 from voice_app.accounts.models import User
@@ -65,16 +66,22 @@ def authenticate(sign_in_name: str, passphrase: str) -> FamilyLoginResult:
     return FamilyLoginResult(FamilyLoginOutcome.OK, account)
 
 
+@functools.cache
+def _account_with_child() -> Select[FamilyAccount]:
+    """``load_account``'s statement, built once per process (every family request runs it)."""
+    return (
+        select(FamilyAccount)
+        .where(FamilyAccount.id == bindparam("account_id"))
+        .options(joinedload(FamilyAccount.child))
+    )
+
+
 def load_account(account_id: int, session_token: str) -> FamilyAccount | None:
     """The signed-in family account, if its session is still good and the case is open.
 
     One query for the account and its child, which stays loaded for the rest of the request.
     """
-    account = db.session.scalar(
-        select(FamilyAccount)
-        .where(FamilyAccount.id == account_id)
-        .options(joinedload(FamilyAccount.child))
-    )
+    account = db.session.scalar(_account_with_child(), {"account_id": account_id})
     if account is None or not account.active or account.session_token != session_token:
         return None
     if not child_is_open(account.child_id):

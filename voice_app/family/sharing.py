@@ -1,22 +1,23 @@
 """What a family member may read, and what they give.
 
 Consent, the child's sharing choice and the confidential section are answered by
-``record.disclosure`` alone (``Reader.family``); only ``_readable_by`` below asks it.
+``record.disclosure`` alone (``Reader.family``); only ``_readable_by`` and ``readable``
+below ask it (the latter for the home page's statement built once, ``family_filter``).
 """
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import and_, select
-from sqlalchemy.orm import joinedload
+from sqlalchemy import ColumnElement, Row, Select, and_, select
 
 from voice_app.audit import services as audit
 from voice_app.audit.models import AuditAction
-from voice_app.children.models import Child
+from voice_app.children.models import Child, FamilyMember
 from voice_app.contributions import services as contributions
-from voice_app.contributions.models import AuthorKind, Contribution
+from voice_app.contributions.models import AuthorKind, Contribution, Transcript
 from voice_app.extensions import db
 from voice_app.family.models import FamilyAccount
 from voice_app.record.disclosure import Reader, disclosure_for
@@ -30,15 +31,36 @@ def _readable_by(account: FamilyAccount) -> Any:
     return and_(Contribution.child_id == account.child_id, seen.contribution_filter())
 
 
-def readable(account: FamilyAccount) -> Sequence[Contribution]:
-    """Everything this family member may read, newest first; audited as a family read."""
-    items = db.session.scalars(
-        contributions.contributions_of(account.child_id)
-        .where(_readable_by(account))
-        # The page shows each one's transcript and author: in the same query, not one each
-        # (both are one row per contribution at most, so the join adds no rows).
-        .options(joinedload(Contribution.transcript), joinedload(Contribution.family_member))
-    ).all()
+@functools.cache
+def _readable_statement(condition: ColumnElement[bool]) -> Select[Any]:
+    """The home page's query around the disclosure owner's family condition, built once
+    per condition (it is built once per process): only its values change per reader.
+
+    Rows, not objects: the page only shows them, and each item's transcript and author come
+    in the same query (one row per contribution at most each, so the joins add no rows).
+    """
+    return (
+        select(
+            Contribution.__table__,
+            Transcript.status.label("transcript_status"),
+            Transcript.confirmed_text.label("transcript_text"),
+            FamilyMember.name.label("family_member_name"),
+        )
+        .outerjoin(Transcript, Transcript.contribution_id == Contribution.id)
+        .outerjoin(FamilyMember, FamilyMember.id == Contribution.family_member_id)
+        .where(condition)
+        # Newest first, as ``contributions.contributions_of`` orders a child's contributions.
+        .order_by(Contribution.created_at.desc(), Contribution.id.desc())
+    )
+
+
+def readable(account: FamilyAccount) -> Sequence[Row[Any]]:
+    """Everything this family member may read, newest first, as rows of a contribution's
+    columns with its transcript's ``transcript_status`` and ``transcript_text`` (None
+    without one) and its author's ``family_member_name``; audited as a family read."""
+    seen = disclosure_for(Reader.family(account.family_member_id), account.child_id)
+    condition, values = seen.family_filter()
+    items = db.session.execute(_readable_statement(condition), values).all()
     audit.record(
         AuditAction.FAMILY_SPACE_VIEWED,
         child_id=account.child_id,

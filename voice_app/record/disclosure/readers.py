@@ -12,12 +12,13 @@ sequence, which stays in the data and the audit log.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import cached_property
 from typing import Any
 
-from sqlalchemy import ColumnElement, exists, false, select, true
+from sqlalchemy import ColumnElement, bindparam, exists, false, select, true
 
 from voice_app.accounts.models import User
 from voice_app.audit import services as audit
@@ -31,7 +32,11 @@ from voice_app.record.disclosure.interpreting import (
     visible_contribution_ids,
 )
 from voice_app.record.disclosure.scope import ConfidentialScope, confidential_scope
-from voice_app.record.disclosure.sharing import Audience, contribution_ids_shared_with
+from voice_app.record.disclosure.sharing import (
+    Audience,
+    contribution_ids_shared_with,
+    shared_with_statement,
+)
 from voice_app.record.models import ConfidentialAccessGrant, ConfidentialPlacement, RecordEntry
 
 #: A child's own contributions: typed, spoken or drawn by them, or written down with them.
@@ -196,6 +201,24 @@ class Disclosure:
             condition = condition & (consented | self._readers_own())
         return condition
 
+    def family_filter(self) -> tuple[ColumnElement[bool], dict[str, Any]]:
+        """For a family reader: ``contribution_filter``'s condition (with the child's own
+        ``child_id`` in it), built once per process with its values left as bind parameters,
+        and this reader's values to run it with.
+
+        The same rule, asked for on every visit to the family's home page: what consent
+        shares is a subquery of the caller's statement (not a query of its own before it),
+        and nothing is built per request. The section is read fresh each time (``scope``).
+        """
+        if self.reader.kind is not ReaderKind.FAMILY:
+            raise ValueError(f"not a family reader: {self.reader.kind}")
+        member = self.reader.family_member_id
+        return _family_condition(member is not None), {
+            "child_id": self.child_id,
+            "family_member_id": member,
+            "hidden": sorted(self.scope.contribution_ids),
+        }
+
     def _readers_own(self) -> ColumnElement[bool]:
         """SQL: the words a family reader (or a parent's copy) gave themselves; none when no
         family member is named."""
@@ -325,6 +348,26 @@ class Disclosure:
                 child_id=self.child_id,
                 details={"where": where, "shown": shown, **details},
             )
+
+
+@functools.cache
+def _family_condition(for_one_member: bool) -> ColumnElement[bool]:
+    """``Disclosure.contribution_filter`` for a family reader, on bind parameters
+    (``child_id``, ``family_member_id``, ``hidden``): the same rule, term for term."""
+    shared = Contribution.sharing.in_(FAMILY_SHARING_CHOICES) & Contribution.id.in_(
+        shared_with_statement(Audience.FAMILY, for_one_member)
+    )
+    own: ColumnElement[bool] = (
+        (Contribution.author_kind == AuthorKind.FAMILY_MEMBER)
+        & (Contribution.family_member_id == bindparam("family_member_id"))
+        if for_one_member
+        else false()
+    )
+    return (
+        (Contribution.child_id == bindparam("child_id"))
+        & Contribution.id.not_in(bindparam("hidden", expanding=True))
+        & (own | shared)
+    )
 
 
 def disclosure_for(reader: Reader | User, child_id: int) -> Disclosure:

@@ -101,7 +101,7 @@ def contribution_ids_shared_with(
     """
     if confidential is None or confidential.child_id != child_id:
         confidential = confidential_scope(child_id)
-    return _shared_with_statement(audience, family_member_id is not None).params(
+    return shared_with_statement(audience, family_member_id is not None).params(
         child_id=child_id,
         family_member_id=family_member_id,
         hidden=sorted(confidential.contribution_ids),
@@ -109,10 +109,15 @@ def contribution_ids_shared_with(
 
 
 @functools.cache
-def _shared_with_statement(audience: Audience, for_one_member: bool) -> Select[Any]:
+def shared_with_statement(audience: Audience, for_one_member: bool) -> Select[Any]:
     """The statement behind ``contribution_ids_shared_with``, built once per audience (and,
     for the family, once for a named member and once for all the family): only its values
-    change from one reader to the next, and building it cost more than running it."""
+    change from one reader to the next, and building it cost more than running it.
+
+    Its values are bind parameters: ``child_id``, ``hidden`` (the confidential section's
+    contribution ids, a list) and, for one member, ``family_member_id``. A statement that
+    holds it as a subquery passes them when it runs (``Disclosure.family_filter``).
+    """
     child_id: BindParameter[int] = bindparam("child_id")
     newest = (
         select(func.max(ConsentDecision.id))
