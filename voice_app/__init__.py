@@ -182,7 +182,7 @@ def _register_blueprints(app: Flask) -> None:
 def _init_request_hooks(app: Flask) -> None:
     from voice_app.core.security import add_security_headers
     from voice_app.core.static_assets import init_static_assets
-    from voice_app.i18n import LANGUAGES, text_direction
+    from voice_app.i18n import LANGUAGES, bound_gettext, text_direction
     from voice_app.i18n.reviews import is_reviewed
 
     app.after_request(add_security_headers)
@@ -216,4 +216,5 @@ def _init_request_hooks(app: Flask) -> None:
             "text_direction": text_direction(locale),
             "translation_reviewed": is_reviewed(locale),
             "user": current_user,
+            **bound_gettext(),
         }

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from flask import current_app, request, session
+from flask_babel import get_translations
 from flask_login import current_user
+from jinja2 import Environment
 
 from voice_app.core.actor import CHILD_SPACE_KEY as CHILD_SPACE_KEY
 from voice_app.core.actor import FAMILY_SPACE_KEY as FAMILY_SPACE_KEY
@@ -97,3 +100,30 @@ def _session_or_browser_locale() -> str:
 def text_direction(locale: str) -> str:
     """``rtl`` for Arabic and Urdu (also as ``ar_EG`` or ``ur-PK``), else ``ltr``."""
     return "rtl" if locale.replace("-", "_").split("_")[0] in RIGHT_TO_LEFT else "ltr"
+
+
+def bound_gettext() -> dict[str, Any]:
+    """The templates' gettext callables (``{% trans %}``, and ``_()``, which calls them)
+    bound to this request's catalogue, for every page's context.
+
+    The app's own (Flask-Babel's) look the catalogue up again for each message: about
+    12 µs each against 5 µs bound, and a staff page shows 50 to 100 messages. The same
+    catalogue and the same wrapping (Jinja's i18n extension: autoescaping, ``%``
+    formatting), made once per catalogue and process. Macros imported without context
+    keep the app's callables: the same words, looked up the slower way.
+    """
+    translations = get_translations()
+    made: dict[Any, dict[str, Any]] = current_app.extensions.setdefault("bound_gettext", {})
+    if translations not in made:
+        # Only its i18n extension is used, to wrap the callables; it renders nothing.
+        environment = Environment(extensions=["jinja2.ext.i18n"], autoescape=True)
+        environment.install_gettext_callables(  # type: ignore[attr-defined]
+            translations.ugettext,
+            translations.ungettext,
+            newstyle=True,
+            pgettext=translations.upgettext,
+            npgettext=translations.unpgettext,
+        )
+        names = ("gettext", "ngettext", "pgettext", "npgettext")
+        made[translations] = {name: environment.globals[name] for name in names}
+    return made[translations]
