@@ -43,7 +43,7 @@ from voice_app.i18n import SESSION_KEY as LOCALE_KEY
 from voice_app.i18n.dates import format_date
 from voice_app.reports.labels import KIND_LABELS as REPORT_KIND_LABELS
 from voice_app.reports.services.distribution import readable_reports
-from voice_app.reports.spoken_views import spoken_comment_read_back
+from voice_app.reports.spoken_views import spoken_comment_read_backs
 from voice_app.transcription.tasks import transcribe_recording
 
 bp = Blueprint("family", __name__, url_prefix="/family")
@@ -131,10 +131,11 @@ def home() -> str:
     shared = [i for i in items if i.family_member_id != account.family_member_id]
     # Where each of their unchecked recordings is checked, read before the commit: asked
     # by the page after it, it opened a transaction of its own.
+    unchecked = [c.id for c in own if c.transcript_status not in (None, TranscriptStatus.CONFIRMED)]
+    as_comments = spoken_comment_read_backs(unchecked)
     read_backs = {
-        c.id: spoken_comment_read_back(c.id) or url_for("family.read_back", contribution_id=c.id)
-        for c in own
-        if c.transcript_status not in (None, TranscriptStatus.CONFIRMED)
+        id_: as_comments.get(id_) or url_for("family.read_back", contribution_id=id_)
+        for id_ in unchecked
     }
     db.session.commit()
     return render_template(

@@ -115,11 +115,14 @@ def spoken_recording(comment_id: int) -> int | None:
     return spoken.recordings_of([comment_id]).get(comment_id)
 
 
-@family_bp.app_template_global()
-def spoken_comment_read_back(contribution_id: int) -> str | None:
-    """For the family's list of what they gave: a recording made as a report comment is
-    checked on that comment's read-back, where confirming it sends the comment."""
-    row = spoken.spoken_of_contribution(contribution_id)
-    if row is None or row.comment_id is not None:
-        return None
-    return url_for("family_reports.spoken_read_back", report_id=row.report_id, spoken_id=row.id)
+def spoken_comment_read_backs(contribution_ids: list[int]) -> dict[int, str]:
+    """For the family's list of what they gave: where each recording made as a report
+    comment (and not yet sent) is checked, on that comment's read-back, where confirming it
+    sends the comment. One query for the page's recordings, not one each."""
+    return {
+        row.contribution_id: url_for(
+            "family_reports.spoken_read_back", report_id=row.report_id, spoken_id=row.id
+        )
+        for row in spoken.spoken_of_contributions(contribution_ids)
+        if row.comment_id is None
+    }

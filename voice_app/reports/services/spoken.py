@@ -119,9 +119,14 @@ def confirm_spoken_comment(
     return comment
 
 
-def spoken_of_contribution(contribution_id: int) -> SpokenComment | None:
-    return db.session.scalar(
-        select(SpokenComment).where(SpokenComment.contribution_id == contribution_id)
+def spoken_of_contributions(contribution_ids: list[int]) -> list[SpokenComment]:
+    """The spoken comments these recordings were made for (none for other recordings)."""
+    if not contribution_ids:
+        return []
+    return list(
+        db.session.scalars(
+            select(SpokenComment).where(SpokenComment.contribution_id.in_(contribution_ids))
+        )
     )
 
 
