@@ -54,7 +54,17 @@ def age_on(born: date, today: date) -> int:
 
 class Child(Base):
     __tablename__ = "children"
-    __table_args__ = (Index("ix_children_team_id_full_name", "team_id", "full_name"),)
+    __table_args__ = (
+        Index("ix_children_team_id_full_name", "team_id", "full_name"),
+        # A practitioner's case list and its count: the children they lead are counted
+        # from the index alone, and listed without reading a purged record's row.
+        Index(
+            "ix_children_lead_practitioner_id_purged_at_full_name",
+            "lead_practitioner_id",
+            "purged_at",
+            "full_name",
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     #: The local authority's case reference, shown on every page about the child.
@@ -80,7 +90,7 @@ class Child(Base):
     band_override: Mapped[DevelopmentalBand | None] = mapped_column(str_enum(DevelopmentalBand, 10))
     band_override_reason: Mapped[str | None] = mapped_column(Text)
     team_id: Mapped[int] = mapped_column(ForeignKey("teams.id"))
-    lead_practitioner_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    lead_practitioner_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     #: Closure: a case is closed with a summary, which sets the date its record is destroyed.
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -4,10 +4,24 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import lru_cache
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import ColumnElement, Select, and_, exists, false, func, or_, select
+from sqlalchemy import (
+    BindParameter,
+    ColumnElement,
+    Integer,
+    Select,
+    String,
+    and_,
+    bindparam,
+    exists,
+    false,
+    func,
+    or_,
+    select,
+)
 from sqlalchemy.orm import aliased
 
 from voice_app.accounts.models import User
@@ -21,7 +35,7 @@ from voice_app.children.models import (
     FamilyMember,
     Relationship,
 )
-from voice_app.core.db import utcnow
+from voice_app.core.db import UTCDateTime, utcnow
 from voice_app.core.errors import Refused
 from voice_app.core.permissions import Role
 from voice_app.core.working_days import Nation
@@ -52,16 +66,55 @@ class ReferenceTaken(Refused):
         super().__init__({"reference": _("Another child's record already has this reference.")})
 
 
+@dataclass(frozen=True)
+class ReaderKey:
+    """What ``visible_to`` depends on in a reader: a key for statements built once per
+    reader and shared between requests (a ``User`` object belongs to one session)."""
+
+    id: int
+    role: Role
+    team_id: int | None
+
+
+def reader_key(user: User | ReaderKey) -> ReaderKey:
+    if isinstance(user, ReaderKey):
+        return user
+    return ReaderKey(user.id, user.role, user.team_id)
+
+
+def _now() -> datetime:
+    return utcnow()
+
+
+def now_when_run() -> BindParameter[datetime]:
+    """The current time as the statement runs, not as it was built: a statement kept
+    between requests still opens and closes assignment windows on time."""
+    return bindparam("now", callable_=_now, type_=UTCDateTime(), unique=True)
+
+
 def visible_to(
-    user: User, moment: datetime | None = None, child: Any = Child
+    user: User | ReaderKey, moment: datetime | None = None, child: Any = Child
 ) -> ColumnElement[bool]:
     """SQL condition on ``Child`` (or on ``child``, an alias of it): the children ``user``
-    may open.
+    may open, at ``moment`` (by default: whenever the statement runs).
 
     Managers see their team's children; practitioners and interpreters the children they
     are assigned to, for as long as the assignment runs; admins none.
     """
-    moment = moment or utcnow()
+    if moment is None:
+        return _visible_now(reader_key(user), child)
+    return _visible_condition(reader_key(user), moment, child)
+
+
+@lru_cache(maxsize=1024)
+def _visible_now(reader: ReaderKey, child: Any) -> ColumnElement[bool]:
+    """Built once per reader (a few dozen SQL expression objects each time otherwise)."""
+    return _visible_condition(reader, now_when_run(), child)
+
+
+def _visible_condition(
+    user: ReaderKey, moment: datetime | BindParameter[datetime], child: Any
+) -> ColumnElement[bool]:
     # A purged record is a tombstone for the audit trail, not a case anyone opens.
     live = child.purged_at.is_(None)
     if user.role is Role.MANAGER and user.team_id is not None:
@@ -80,7 +133,9 @@ def visible_to(
     return false()
 
 
-def visible_child(user: User, child_id: ColumnElement[int] | Any) -> ColumnElement[bool]:
+def visible_child(
+    user: User | ReaderKey, child_id: ColumnElement[int] | Any
+) -> ColumnElement[bool]:
     """SQL condition: ``child_id`` (a column of the query it goes into, such as
     ``Plan.child_id``) names a child ``user`` may open (see ``visible_to``).
 
@@ -102,14 +157,27 @@ def visible_child(user: User, child_id: ColumnElement[int] | Any) -> ColumnEleme
 _SEEN_CHILD = aliased(Child, name="seen_child")
 
 
-def visible_child_ids(user: User, moment: datetime | None = None) -> Select[int]:
+def visible_child_ids(user: User | ReaderKey, moment: datetime | None = None) -> Select[int]:
     """The ids of the children ``user`` may open, as a subquery (see ``visible_to``)."""
+    if moment is None:
+        return _visible_ids_now(reader_key(user))
     return select(Child.id).where(visible_to(user, moment))
+
+
+@lru_cache(maxsize=256)
+def _visible_ids_now(reader: ReaderKey) -> Select[int]:
+    """The same statement object for a reader, so what is built on it can be kept too."""
+    return select(Child.id).where(visible_to(reader))
 
 
 def find_visible_child(child_id: int, user: User) -> Child | None:
     """The child, if ``user`` may see them; otherwise None, and the caller answers 404."""
-    return db.session.scalar(select(Child).where(Child.id == child_id, visible_to(user)))
+    return db.session.scalar(_visible_child_stmt(reader_key(user)), {"child_id": child_id})
+
+
+@lru_cache(maxsize=256)
+def _visible_child_stmt(reader: ReaderKey) -> Select[Child]:
+    return select(Child).where(Child.id == bindparam("child_id"), visible_to(reader))
 
 
 def parents_with_responsibility(child: Child) -> list[FamilyMember]:
@@ -130,11 +198,24 @@ def find_case_list_page(
 ) -> tuple[list[Child], int]:
     """``case_list`` without its audit entry (``record_case_list_viewed``), for a page
     that reads everything before it writes its audit entries."""
-    # The condition itself, not an id subquery: the database pages the list in one pass.
-    stmt = select(Child).where(visible_to(user))
     search = search.strip()
+    count, listed = _case_list_stmts(reader_key(user), bool(search))
+    params: dict[str, Any] = {"limit": per_page, "offset": (page - 1) * per_page}
     if search:
-        pattern = f"%{search.lower()}%"
+        params["pattern"] = f"%{search.lower()}%"
+    total = db.session.scalar(count, params) or 0
+    children = db.session.scalars(listed, params).all()
+    return list(children), total
+
+
+@lru_cache(maxsize=512)
+def _case_list_stmts(reader: ReaderKey, searching: bool) -> tuple[Select[int], Select[Child]]:
+    """The count and the page of the case list, built once per reader (the search words,
+    the page and now are parameters given as they run)."""
+    # The condition itself, not an id subquery: the database pages the list in one pass.
+    stmt = select(Child).where(visible_to(reader))
+    if searching:
+        pattern = bindparam("pattern", type_=String())
         stmt = stmt.where(
             or_(
                 func.lower(Child.full_name).like(pattern),
@@ -142,11 +223,13 @@ def find_case_list_page(
                 func.lower(Child.reference).like(pattern),
             )
         )
-    total = db.session.scalar(stmt.with_only_columns(func.count(Child.id))) or 0
-    children = db.session.scalars(
-        stmt.order_by(Child.full_name, Child.id).limit(per_page).offset((page - 1) * per_page)
-    ).all()
-    return list(children), total
+    count = stmt.with_only_columns(func.count(Child.id))
+    listed = (
+        stmt.order_by(Child.full_name, Child.id)
+        .limit(bindparam("limit", type_=Integer()))
+        .offset(bindparam("offset", type_=Integer()))
+    )
+    return count, listed
 
 
 def record_case_list_viewed(children: list[Child], search: str, page: int) -> None:
