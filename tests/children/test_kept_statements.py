@@ -1,0 +1,84 @@
+"""The case list and the child page keep their SQL per reader between requests: what a
+reader sees must still follow the data and the clock of each request."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from tests.conftest import counted_queries
+from tests.factories import AssignmentFactory, ChildFactory, UserFactory
+from voice_app.children import services
+from voice_app.core.db import utcnow
+from voice_app.core.permissions import Role
+from voice_app.extensions import db
+from voice_app.replies.services import uk_today
+from voice_app.reports.models import ReportKind
+from voice_app.reports.services import drafting
+
+
+def test_an_assignment_window_opens_and_closes_on_time_for_a_kept_statement(
+    make_client, monkeypatch
+):
+    began = utcnow()
+    interpreter = UserFactory(role=Role.INTERPRETER)
+    child = ChildFactory(team=interpreter.team, full_name="Window Child")
+    AssignmentFactory(
+        child=child,
+        user=interpreter,
+        starts_at=began + timedelta(hours=1),
+        ends_at=began + timedelta(hours=2),
+    )
+    db.session.commit()
+    browser = make_client(interpreter.email)
+
+    def at(moment):  # type: ignore[no-untyped-def]
+        monkeypatch.setattr(services, "utcnow", lambda: moment)
+        return (
+            browser.get(f"/children/{child.id}").status_code,
+            browser.get("/children/").status_code,
+        )
+
+    assert at(began)[0] == 404  # not yet: the statement is now built and kept
+    assert at(began + timedelta(minutes=90))[0] == 200
+    assert at(began + timedelta(minutes=150))[0] == 404
+
+
+def test_the_case_list_follows_each_requests_data_and_page(make_client):
+    sam = UserFactory()
+    for n in range(3):
+        ChildFactory(team=sam.team, full_name=f"Kept {n}", lead_practitioner=sam)
+    browser = make_client(sam.email)
+    app = browser.application
+    app.config["CASE_LIST_PAGE_SIZE"] = 2
+    first = browser.get("/children/").get_data(as_text=True)
+    assert "Kept 0" in first and "Kept 1" in first and "Kept 2" not in first
+    second = browser.get("/children/?page=2").get_data(as_text=True)
+    assert "Kept 2" in second and "Kept 0" not in second
+    ChildFactory(team=sam.team, full_name="Kept 00 new", lead_practitioner=sam)
+    db.session.commit()
+    again = browser.get("/children/").get_data(as_text=True)
+    assert "Kept 00 new" in again and "4 children" in again
+    browser.submit("/children/search", {"q": "kept 2"})
+    found = browser.get("/children/").get_data(as_text=True)
+    assert "Kept 2" in found and "Kept 1" not in found
+
+
+def test_the_case_list_reads_as_many_queries_for_one_report_draft_as_for_four(make_client):
+    sam = UserFactory()
+    browser = make_client(sam.email)
+
+    def selects_after_a_new_draft() -> int:
+        child = ChildFactory(team=sam.team, lead_practitioner=sam)
+        meeting_on = uk_today() + timedelta(days=3)
+        report = drafting.start_report(child, ReportKind.ASSESSMENT, meeting_on, sam)
+        db.session.commit()
+        browser.get("/children/")
+        with counted_queries() as seen:
+            page = browser.get("/children/").get_data(as_text=True)
+        assert f"/reports/{report.id}#sharing" in page  # listed as due: it was read
+        return sum(1 for s in seen if s.lstrip().upper().startswith("SELECT"))
+
+    one = selects_after_a_new_draft()
+    for _ in range(2):
+        selects_after_a_new_draft()
+    assert selects_after_a_new_draft() == one
