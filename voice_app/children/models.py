@@ -52,6 +52,11 @@ def age_on(born: date, today: date) -> int:
     return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
 
 
+def band_in_use(override: DevelopmentalBand | None, years: int) -> DevelopmentalBand:
+    """The band in use: the practitioner's override if any, else the one for the age."""
+    return override or band_for_age(years)
+
+
 class Child(Base):
     __tablename__ = "children"
     __table_args__ = (
@@ -118,7 +123,7 @@ class Child(Base):
 
     def band(self, today: date) -> DevelopmentalBand:
         """The band in use: the practitioner's override if any, else the one for the age."""
-        return self.band_override or band_for_age(self.age(today))
+        return band_in_use(self.band_override, self.age(today))
 
     def symbols_mode(self, today: date) -> bool:
         """Whether the child's space shows pictures first: their setting, else their band's."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import lru_cache
-from typing import Any
+from typing import Any, TypeAlias
 
 from flask_babel import gettext as _
 from sqlalchemy import (
@@ -34,6 +34,8 @@ from voice_app.children.models import (
     DevelopmentalBand,
     FamilyMember,
     Relationship,
+    age_on,
+    band_in_use,
 )
 from voice_app.core.db import UTCDateTime, utcnow
 from voice_app.core.errors import Refused
@@ -185,7 +187,22 @@ def parents_with_responsibility(child: Child) -> list[FamilyMember]:
     return [member for member in child.family_members if member.parental_responsibility]
 
 
-def case_list(user: User, search: str, page: int, per_page: int) -> tuple[list[Child], int]:
+@dataclass(frozen=True, slots=True)
+class CaseListRow:
+    """A child as the case list shows them: only what it shows, read as plain rows (not
+    whole records) for the page's 25 children."""
+
+    id: int
+    full_name: str
+    preferred_name: str | None
+    reference: str
+    age: int
+    band: DevelopmentalBand
+    preferred_language: str
+    lead_name: str | None
+
+
+def case_list(user: User, search: str, page: int, per_page: int) -> tuple[list[CaseListRow], int]:
     """One page of the children ``user`` may see, matching ``search``, and the total;
     audited."""
     children, total = find_case_list_page(user, search, page, per_page)
@@ -195,7 +212,7 @@ def case_list(user: User, search: str, page: int, per_page: int) -> tuple[list[C
 
 def find_case_list_page(
     user: User, search: str, page: int, per_page: int
-) -> tuple[list[Child], int]:
+) -> tuple[list[CaseListRow], int]:
     """``case_list`` without its audit entry (``record_case_list_viewed``), for a page
     that reads everything before it writes its audit entries."""
     search = search.strip()
@@ -204,16 +221,58 @@ def find_case_list_page(
     if search:
         params["pattern"] = f"%{search.lower()}%"
     total = db.session.scalar(count, params) or 0
-    children = db.session.scalars(listed, params).all()
-    return list(children), total
+    rows = db.session.execute(listed, params).all()
+    leads = _names_of_staff({row.lead_practitioner_id for row in rows} - {None})
+    today_ = today()
+    children = []
+    for row in rows:
+        years = age_on(row.date_of_birth, today_)
+        children.append(
+            CaseListRow(
+                row.id,
+                row.full_name,
+                row.preferred_name,
+                row.reference,
+                years,
+                band_in_use(row.band_override, years),
+                row.preferred_language,
+                leads.get(row.lead_practitioner_id),
+            )
+        )
+    return children, total
+
+
+def _names_of_staff(user_ids: set[int]) -> dict[int, str]:
+    if not user_ids:
+        return {}
+    rows = db.session.execute(select(User.id, User.name).where(User.id.in_(user_ids)))
+    return {user_id: name for user_id, name in rows}
+
+
+#: The columns the case list shows (and orders by).
+_LISTED = (
+    Child.id,
+    Child.full_name,
+    Child.preferred_name,
+    Child.reference,
+    Child.date_of_birth,
+    Child.band_override,
+    Child.preferred_language,
+    Child.lead_practitioner_id,
+)
+
+
+_ListedSelect: TypeAlias = Select[
+    int, str, str | None, str, date, DevelopmentalBand | None, str, int | None
+]
 
 
 @lru_cache(maxsize=512)
-def _case_list_stmts(reader: ReaderKey, searching: bool) -> tuple[Select[int], Select[Child]]:
+def _case_list_stmts(reader: ReaderKey, searching: bool) -> tuple[Select[int], _ListedSelect]:
     """The count and the page of the case list, built once per reader (the search words,
     the page and now are parameters given as they run)."""
     # The condition itself, not an id subquery: the database pages the list in one pass.
-    stmt = select(Child).where(visible_to(reader))
+    stmt = select(*_LISTED).where(visible_to(reader))
     if searching:
         pattern = bindparam("pattern", type_=String())
         stmt = stmt.where(
@@ -232,7 +291,7 @@ def _case_list_stmts(reader: ReaderKey, searching: bool) -> tuple[Select[int], S
     return count, listed
 
 
-def record_case_list_viewed(children: list[Child], search: str, page: int) -> None:
+def record_case_list_viewed(children: list[CaseListRow], search: str, page: int) -> None:
     """The audit entry for a page of the case list, whatever it showed."""
     audit.record(
         AuditAction.CASE_LIST_VIEWED,
