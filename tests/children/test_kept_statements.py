@@ -5,9 +5,12 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from sqlalchemy import select
+
 from tests.conftest import counted_queries
 from tests.factories import AssignmentFactory, ChildFactory, UserFactory
 from voice_app.children import services
+from voice_app.children.models import Child
 from voice_app.core.db import utcnow
 from voice_app.core.permissions import Role
 from voice_app.extensions import db
@@ -82,3 +85,63 @@ def test_the_case_list_reads_as_many_queries_for_one_report_draft_as_for_four(ma
     for _ in range(2):
         selects_after_a_new_draft()
     assert selects_after_a_new_draft() == one
+
+
+def test_a_practitioners_children_in_parts_are_exactly_the_children_they_may_open(app):
+    now = utcnow()
+    sam = UserFactory()
+    other = UserFactory(team=sam.team)
+    led = ChildFactory(team=sam.team, lead_practitioner=sam)
+    led_and_assigned = ChildFactory(team=sam.team, lead_practitioner=sam)
+    AssignmentFactory(child=led_and_assigned, user=sam)
+    assigned_led_by_other = ChildFactory(team=sam.team, lead_practitioner=other)
+    AssignmentFactory(child=assigned_led_by_other, user=sam)
+    assigned_no_lead = ChildFactory(team=sam.team, lead_practitioner=None)
+    AssignmentFactory(child=assigned_no_lead, user=sam)
+    ended = ChildFactory(team=sam.team, lead_practitioner=other)
+    AssignmentFactory(child=ended, user=sam, ends_at=now - timedelta(minutes=1))
+    not_yet = ChildFactory(team=sam.team, lead_practitioner=None)
+    AssignmentFactory(child=not_yet, user=sam, starts_at=now + timedelta(hours=1))
+    ChildFactory(team=sam.team, lead_practitioner=sam, purged_at=now)  # purged: never
+    purged_assigned = ChildFactory(team=sam.team, lead_practitioner=other, purged_at=now)
+    AssignmentFactory(child=purged_assigned, user=sam)
+    ChildFactory(team=sam.team, lead_practitioner=other)
+    db.session.commit()
+
+    def ids(condition) -> list[int]:  # type: ignore[no-untyped-def]
+        return list(db.session.scalars(select(Child.id).where(condition)))
+
+    at = utcnow()  # after the assignments began
+    key = services.reader_key(sam)
+    parts = [ids(part) for part in services.visible_parts(key, at)]
+    every = [child_id for part in parts for child_id in part]
+    assert len(every) == len(set(every))  # no child in two parts
+    assert sorted(every) == sorted(ids(services.visible_to(sam, at)))
+    assert sorted(every) == sorted(
+        [led.id, led_and_assigned.id, assigned_led_by_other.id, assigned_no_lead.id]
+    )
+
+
+def test_a_practitioners_case_list_pages_the_children_they_lead_and_those_assigned(
+    make_client,
+):
+    sam = UserFactory()
+    other = UserFactory(team=sam.team)
+    names = []
+    for n in range(7):
+        child = ChildFactory(team=sam.team, full_name=f"Part {n}", lead_practitioner=sam)
+        names.append(child.full_name)
+    for n in (1, 4):  # assigned, led by someone else: between the children Sam leads
+        child = ChildFactory(team=sam.team, full_name=f"Part {n}b", lead_practitioner=other)
+        AssignmentFactory(child=child, user=sam)
+        names.append(child.full_name)
+    ChildFactory(team=sam.team, full_name="Part 2b", lead_practitioner=other)  # not Sam's
+    db.session.commit()
+    browser = make_client(sam.email)
+    browser.application.config["CASE_LIST_PAGE_SIZE"] = 4
+    shown = []
+    for page in (1, 2, 3):
+        html = browser.get(f"/children/?page={page}").get_data(as_text=True)
+        assert "9 children" in html
+        shown += [name for name in sorted(names) if f"<bdi>{name}</bdi></a>" in html]
+    assert shown == sorted(names)

@@ -61,13 +61,14 @@ class Child(Base):
     __tablename__ = "children"
     __table_args__ = (
         Index("ix_children_team_id_full_name", "team_id", "full_name"),
-        # A practitioner's case list and its count: the children they lead are counted
-        # from the index alone, and listed without reading a purged record's row.
+        # A practitioner's case list: the children they lead, live, are counted from the
+        # index alone and paged in its order (name, then id), with no sort of them all.
         Index(
             "ix_children_lead_practitioner_id_purged_at_full_name",
             "lead_practitioner_id",
             "purged_at",
             "full_name",
+            "id",
         ),
     )
 

@@ -1,7 +1,8 @@
 """case list index: a practitioner's children by lead, live, in name order
 
-Replaces ix_children_lead_practitioner_id, which is its first column: the case list's
-count of the children a practitioner leads reads this index alone.
+Replaces ix_children_lead_practitioner_id, which is its first column: the case list
+counts the children a practitioner leads from this index alone, and pages them in its
+order (name, then id) without sorting them all.
 
 Revision ID: 0023
 Revises: 0022
@@ -20,7 +21,7 @@ def upgrade():
     op.create_index(
         'ix_children_lead_practitioner_id_purged_at_full_name',
         'children',
-        ['lead_practitioner_id', 'purged_at', 'full_name'],
+        ['lead_practitioner_id', 'purged_at', 'full_name', 'id'],
     )
     op.drop_index('ix_children_lead_practitioner_id', table_name='children')
 
