@@ -145,3 +145,21 @@ def test_a_practitioners_case_list_pages_the_children_they_lead_and_those_assign
         assert "9 children" in html
         shown += [name for name in sorted(names) if f"<bdi>{name}</bdi></a>" in html]
     assert shown == sorted(names)
+
+
+def test_a_practitioners_search_finds_names_in_any_case_in_both_parts(make_client):
+    sam = UserFactory()
+    other = UserFactory(team=sam.team)
+    ChildFactory(team=sam.team, full_name="Élodie Brún", lead_practitioner=sam)
+    assigned = ChildFactory(team=sam.team, full_name="Brúna Other", lead_practitioner=other)
+    AssignmentFactory(child=assigned, user=sam)
+    ChildFactory(team=sam.team, full_name="Brúno Elsewhere", lead_practitioner=other)
+    ChildFactory(team=sam.team, full_name="Zed Mine", lead_practitioner=sam)
+    db.session.commit()
+    browser = make_client(sam.email)
+    for query in ("BRÚN", "brún", "Brú"):
+        browser.submit("/children/search", {"q": query})
+        found = browser.get("/children/").get_data(as_text=True)
+        assert "Élodie Brún" in found and "Brúna Other" in found, query
+        assert "Brúno Elsewhere" not in found and "Zed Mine" not in found
+        assert "2 children match" in found
