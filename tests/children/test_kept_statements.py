@@ -46,13 +46,12 @@ def test_an_assignment_window_opens_and_closes_on_time_for_a_kept_statement(
     assert at(began + timedelta(minutes=150))[0] == 404
 
 
-def test_the_case_list_follows_each_requests_data_and_page(make_client):
+def test_the_case_list_follows_each_requests_data_and_page(make_client, monkeypatch):
     sam = UserFactory()
     for n in range(3):
         ChildFactory(team=sam.team, full_name=f"Kept {n}", lead_practitioner=sam)
     browser = make_client(sam.email)
-    app = browser.application
-    app.config["CASE_LIST_PAGE_SIZE"] = 2
+    monkeypatch.setitem(browser.application.config, "CASE_LIST_PAGE_SIZE", 2)
     first = browser.get("/children/").get_data(as_text=True)
     assert "Kept 0" in first and "Kept 1" in first and "Kept 2" not in first
     second = browser.get("/children/?page=2").get_data(as_text=True)
@@ -123,7 +122,7 @@ def test_a_practitioners_children_in_parts_are_exactly_the_children_they_may_ope
 
 
 def test_a_practitioners_case_list_pages_the_children_they_lead_and_those_assigned(
-    make_client,
+    make_client, monkeypatch
 ):
     sam = UserFactory()
     other = UserFactory(team=sam.team)
@@ -138,7 +137,7 @@ def test_a_practitioners_case_list_pages_the_children_they_lead_and_those_assign
     ChildFactory(team=sam.team, full_name="Part 2b", lead_practitioner=other)  # not Sam's
     db.session.commit()
     browser = make_client(sam.email)
-    browser.application.config["CASE_LIST_PAGE_SIZE"] = 4
+    monkeypatch.setitem(browser.application.config, "CASE_LIST_PAGE_SIZE", 4)
     shown = []
     for page in (1, 2, 3):
         html = browser.get(f"/children/?page={page}").get_data(as_text=True)
