@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import Date, ForeignKey, Index, String, Text
+from sqlalchemy import Date, ForeignKey, Index, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from voice_app.accounts.models import Team, User
@@ -61,14 +61,18 @@ class Child(Base):
     __tablename__ = "children"
     __table_args__ = (
         Index("ix_children_team_id_full_name", "team_id", "full_name"),
-        # A practitioner's case list: the children they lead, live, are counted from the
-        # index alone and paged in its order (name, then id), with no sort of them all.
+        # A practitioner's case list: the live children they lead, paged in the index's
+        # order (name, then id) with no sort of them all, and counted from it alone.
+        # Partial, with purged_at last: PostgreSQL orders by the columns that follow an
+        # equality only, and SQLite reads purged_at from the index to count.
         Index(
-            "ix_children_lead_practitioner_id_purged_at_full_name",
+            "ix_children_lead_practitioner_id_full_name_live",
             "lead_practitioner_id",
-            "purged_at",
             "full_name",
             "id",
+            "purged_at",
+            sqlite_where=text("purged_at IS NULL"),
+            postgresql_where=text("purged_at IS NULL"),
         ),
     )
 
@@ -96,7 +100,7 @@ class Child(Base):
     band_override: Mapped[DevelopmentalBand | None] = mapped_column(str_enum(DevelopmentalBand, 10))
     band_override_reason: Mapped[str | None] = mapped_column(Text)
     team_id: Mapped[int] = mapped_column(ForeignKey("teams.id"))
-    lead_practitioner_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    lead_practitioner_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     #: Closure: a case is closed with a summary, which sets the date its record is destroyed.
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

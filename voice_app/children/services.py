@@ -153,9 +153,9 @@ def visible_parts(
     meeting exactly it.
 
     A practitioner's children are those they lead and those they are assigned to without
-    leading: the first are counted and paged straight from an index (lead, live, name),
-    with no sort of every child they see; the second are few. For anyone else, the one
-    condition.
+    leading: the first are counted and paged straight from an index (lead, name, id, of
+    live records), with no sort of every child they see; the second are few. For anyone
+    else, the one condition.
     """
     if user.role is not Role.PRACTITIONER:
         return (_visible_condition(user, moment, Child),)

@@ -1,8 +1,8 @@
-"""case list index: a practitioner's children by lead, live, in name order
+"""case list index: the live children a practitioner leads, in name order
 
-Replaces ix_children_lead_practitioner_id, which is its first column: the case list
-counts the children a practitioner leads from this index alone, and pages them in its
-order (name, then id) without sorting them all.
+Partial (live records only), so that PostgreSQL as well as SQLite can page a
+practitioner's case list in the index's order (name, then id); purged_at comes last, for
+SQLite to count the list from the index alone.
 
 Revision ID: 0023
 Revises: 0022
@@ -10,6 +10,7 @@ Create Date: 2026-11-27 19:20:00
 
 """
 from alembic import op
+import sqlalchemy as sa
 
 revision = '0023'
 down_revision = '0022'
@@ -19,13 +20,13 @@ depends_on = None
 
 def upgrade():
     op.create_index(
-        'ix_children_lead_practitioner_id_purged_at_full_name',
+        'ix_children_lead_practitioner_id_full_name_live',
         'children',
-        ['lead_practitioner_id', 'purged_at', 'full_name', 'id'],
+        ['lead_practitioner_id', 'full_name', 'id', 'purged_at'],
+        sqlite_where=sa.text('purged_at IS NULL'),
+        postgresql_where=sa.text('purged_at IS NULL'),
     )
-    op.drop_index('ix_children_lead_practitioner_id', table_name='children')
 
 
 def downgrade():
-    op.create_index('ix_children_lead_practitioner_id', 'children', ['lead_practitioner_id'])
-    op.drop_index('ix_children_lead_practitioner_id_purged_at_full_name', table_name='children')
+    op.drop_index('ix_children_lead_practitioner_id_full_name_live', table_name='children')
