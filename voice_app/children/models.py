@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import Date, ForeignKey, Index, String, Text
+from sqlalchemy import Date, ForeignKey, Index, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from voice_app.accounts.models import Team, User
@@ -52,9 +52,29 @@ def age_on(born: date, today: date) -> int:
     return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
 
 
+def band_in_use(override: DevelopmentalBand | None, years: int) -> DevelopmentalBand:
+    """The band in use: the practitioner's override if any, else the one for the age."""
+    return override or band_for_age(years)
+
+
 class Child(Base):
     __tablename__ = "children"
-    __table_args__ = (Index("ix_children_team_id_full_name", "team_id", "full_name"),)
+    __table_args__ = (
+        Index("ix_children_team_id_full_name", "team_id", "full_name"),
+        # A practitioner's case list: the live children they lead, paged in the index's
+        # order (name, then id) with no sort of them all, and counted from it alone.
+        # Partial, with purged_at last: PostgreSQL orders by the columns that follow an
+        # equality only, and SQLite reads purged_at from the index to count.
+        Index(
+            "ix_children_lead_practitioner_id_full_name_live",
+            "lead_practitioner_id",
+            "full_name",
+            "id",
+            "purged_at",
+            sqlite_where=text("purged_at IS NULL"),
+            postgresql_where=text("purged_at IS NULL"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     #: The local authority's case reference, shown on every page about the child.
@@ -108,7 +128,7 @@ class Child(Base):
 
     def band(self, today: date) -> DevelopmentalBand:
         """The band in use: the practitioner's override if any, else the one for the age."""
-        return self.band_override or band_for_age(self.age(today))
+        return band_in_use(self.band_override, self.age(today))
 
     def symbols_mode(self, today: date) -> bool:
         """Whether the child's space shows pictures first: their setting, else their band's."""

@@ -103,8 +103,8 @@ def case_list() -> str:
         search=search,
         page=page,
         pages=page_count(total, per_page),
-        today=services.today(),
-        band_labels=BAND_LABELS,
+        # Each band's name translated once, not once a row.
+        band_names={band: str(label) for band, label in BAND_LABELS.items()},
         alerts=alerts,
         alert_names=alert_names,
         overdue_replies=overdue_replies,

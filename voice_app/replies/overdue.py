@@ -22,7 +22,7 @@ from voice_app.accounts.models import User
 from voice_app.audit import services as audit
 from voice_app.audit.models import AuditAction
 from voice_app.children.models import Child
-from voice_app.children.services import visible_child, visible_child_ids
+from voice_app.children.services import ReaderKey, reader_key, visible_child, visible_child_ids
 from voice_app.contributions.models import Contribution
 from voice_app.core.permissions import Permission, Role
 from voice_app.core.working_days import Nation, add_working_days, latest_start_due_before
@@ -94,7 +94,7 @@ def _late(today: date) -> ColumnElement[bool]:
 
 
 def unanswered_late(
-    reader: User, hidden: frozenset[int], today: date
+    reader: User | ReaderKey, hidden: frozenset[int], today: date
 ) -> Select[Contribution, Child]:
     """Contributions of open cases among the children ``reader`` may open whose reply is
     overdue, with their child, leaving out ``hidden`` (what the reader may not see)."""
@@ -115,12 +115,38 @@ def unanswered_late(
 def _hidden_among_late(user: User, today: date) -> frozenset[int]:
     """What ``user`` may not see, asked only about the children with an overdue reply
     (usually a handful), not about every child they see."""
-    late_children = (
-        unanswered_late(user, frozenset(), today)
+    return access.hidden_across_cases(user, _late_children(reader_key(user), *_day(today)))
+
+
+def _day(today: date) -> tuple[date, int, int]:
+    """What the overdue statements depend on besides the reader: the day and the working
+    days a reply may take (the key of the statements kept between requests)."""
+    return today, working_days_for(False), working_days_for(True)
+
+
+@lru_cache(maxsize=256)
+def _late_children(
+    reader: ReaderKey, today: date, _usual_days: int, _unsafe_days: int
+) -> Select[int]:
+    """Built once per reader and day (and setting), not on every case list; now is a
+    parameter given as the statement runs."""
+    return (
+        unanswered_late(reader, frozenset(), today)
         .with_only_columns(Contribution.child_id)
         .distinct()
     )
-    return access.hidden_across_cases(user, late_children)
+
+
+@lru_cache(maxsize=256)
+def _oldest_late(
+    reader: ReaderKey, hidden: frozenset[int], today: date, _usual_days: int, _unsafe_days: int
+) -> Select[Contribution, Child]:
+    """The oldest overdue replies' statement, kept like ``_late_children``."""
+    return (
+        unanswered_late(reader, hidden, today)
+        .order_by(Contribution.created_at, Contribution.id)
+        .limit(LIST_LIMIT + 1)
+    )
 
 
 def overdue_for(user: User) -> tuple[list[OverdueReply], bool]:
@@ -141,10 +167,8 @@ def find_overdue_for(user: User) -> tuple[list[OverdueReply], bool]:
     if not user.can(Permission.CASE_READ):
         return [], False
     today = uk_today()
-    stmt = unanswered_late(user, _hidden_among_late(user, today), today)
-    rows = db.session.execute(
-        stmt.order_by(Contribution.created_at, Contribution.id).limit(LIST_LIMIT + 1)
-    ).all()
+    hidden = _hidden_among_late(user, today)
+    rows = db.session.execute(_oldest_late(reader_key(user), hidden, *_day(today))).all()
     more = len(rows) > LIST_LIMIT
     found = [
         OverdueReply(

@@ -10,17 +10,19 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import lazyload
 
 from voice_app.accounts.models import User
 from voice_app.audit import services as audit
 from voice_app.audit.models import AuditAction
 from voice_app.children.models import Child
-from voice_app.children.services import visible_child
+from voice_app.children.services import ReaderKey, reader_key, visible_child
 from voice_app.core.permissions import Permission
+from voice_app.core.working_days import Nation
 from voice_app.extensions import db
 from voice_app.plans.labels import REVIEW_KIND_LABELS
 from voice_app.plans.models import Plan, PlanReview, ReviewKind
@@ -56,13 +58,7 @@ def overdue_reviews(reader: User, today: date) -> list[OverdueReview]:
 
     Each plan's child is tested by its key (``visible_child``): the cost follows the
     plans, not how many children the reader sees."""
-    plans = db.session.execute(
-        select(Plan, Child.full_name, Child.nation, Child.lead_practitioner_id)
-        .join(Child, Child.id == Plan.child_id)
-        .where(visible_child(reader, Plan.child_id), Child.closed_at.is_(None))
-        # Not every review's participants, decisions and scales: only kinds and dates.
-        .options(lazyload(Plan.reviews))
-    ).all()
+    plans = db.session.execute(_open_plans(reader_key(reader))).all()
     if not plans:
         return []
     held: dict[int, list[HeldRow]] = defaultdict(list)
@@ -80,6 +76,19 @@ def overdue_reviews(reader: User, today: date) -> list[OverdueReview]:
         if due.overdue
     ]
     return sorted(found, key=lambda o: (o.due_on, o.child_name, o.child_id))
+
+
+@lru_cache(maxsize=256)
+def _open_plans(reader: ReaderKey) -> Select[Plan, str, Nation, int | None]:
+    """The plans of open cases ``reader`` may open, with their child's name, nation and
+    lead; built once per reader, not on every case list."""
+    return (
+        select(Plan, Child.full_name, Child.nation, Child.lead_practitioner_id)
+        .join(Child, Child.id == Plan.child_id)
+        .where(visible_child(reader, Plan.child_id), Child.closed_at.is_(None))
+        # Not every review's participants, decisions and scales: only kinds and dates.
+        .options(lazyload(Plan.reviews))
+    )
 
 
 def overdue_reviews_for(user: User) -> tuple[list[OverdueReview], bool]:

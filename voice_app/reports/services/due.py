@@ -9,25 +9,29 @@ counting once the meeting day has passed or the version is signed off.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import lru_cache
 
 from flask import g
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import Date, Select, bindparam, select
+from sqlalchemy.orm import selectinload
 
 from voice_app.accounts.models import User
 from voice_app.audit import services as audit
 from voice_app.audit.models import AuditAction
 from voice_app.children.models import Child
-from voice_app.children.services import visible_child
+from voice_app.children.services import ReaderKey, reader_key, visible_child
 from voice_app.core.permissions import Permission
 from voice_app.core.working_days import add_working_days
 from voice_app.extensions import db
+from voice_app.family.models import FamilyAccount
 from voice_app.replies.services import uk_today
-from voice_app.reports.models import Report, ReportKind
+from voice_app.reports.models import Report, ReportKind, ReportShare
 from voice_app.reports.services.drafting import draft_of
-from voice_app.reports.services.sharing import share_status
+from voice_app.reports.services.sharing import share_by
 
 #: Working days before the share-by day from which a draft shows as due.
 DUE_SOON_WORKING_DAYS = 2
@@ -49,35 +53,73 @@ class ShareDueItem:
 
 
 def _candidates(reader: User, today: date) -> list[tuple[Report, Child]]:
+    params = {"first_day": today, "last_day": today + timedelta(days=LOOK_AHEAD_DAYS)}
+    rows = db.session.execute(_candidates_stmt(reader_key(reader)), params).all()
+    return [(row[0], row[1]) for row in rows]
+
+
+@lru_cache(maxsize=256)
+def _candidates_stmt(reader: ReaderKey) -> Select[Report, Child]:
+    """Reports with a meeting in the days looked at, of open cases ``reader`` may open,
+    with their versions (for ``draft_of``); built once per reader."""
     # Each report's child is tested by its key (``visible_child``): the cost follows the
     # reports, not how many children the reader sees.
-    stmt = (
+    return (
         select(Report, Child)
         .join(Child, Child.id == Report.child_id)
         .where(
             visible_child(reader, Report.child_id),
             Child.closed_at.is_(None),
-            Report.meeting_on >= today,
-            Report.meeting_on <= today + timedelta(days=LOOK_AHEAD_DAYS),
+            Report.meeting_on >= bindparam("first_day", type_=Date()),
+            Report.meeting_on <= bindparam("last_day", type_=Date()),
         )
         .order_by(Report.meeting_on, Report.id)
+        .options(selectinload(Report.versions))
     )
-    return [(row[0], row[1]) for row in db.session.execute(stmt).all()]
+
+
+def _shares_by_report(report_ids: list[int]) -> dict[int, list[ReportShare]]:
+    """Every share of these reports, in one query rather than one per report."""
+    shares: dict[int, list[ReportShare]] = defaultdict(list)
+    if report_ids:
+        stmt = select(ReportShare).where(ReportShare.report_id.in_(report_ids))
+        for row in db.session.scalars(stmt.order_by(ReportShare.id)):
+            shares[row.report_id].append(row)
+    return shares
+
+
+def _active_accounts_by_child(child_ids: set[int]) -> dict[int, set[int]]:
+    """The ids of each child's active family accounts, in one query."""
+    accounts: dict[int, set[int]] = defaultdict(set)
+    if child_ids:
+        rows = db.session.execute(
+            select(FamilyAccount.child_id, FamilyAccount.id).where(
+                FamilyAccount.child_id.in_(child_ids), FamilyAccount.active.is_(True)
+            )
+        )
+        for child_id, account_id in rows:
+            accounts[child_id].add(account_id)
+    return accounts
 
 
 def shares_due(reader: User, today: date) -> list[ShareDueItem]:
     """Drafts among the children ``reader`` may open whose share-by day is near or
     passed, not yet shared."""
+    drafts = [(r, c) for r, c in _candidates(reader, today) if draft_of(r) is not None]
+    shares = _shares_by_report([report.id for report, _child in drafts])
+    accounts = _active_accounts_by_child({child.id for _report, child in drafts})
     found = []
-    for report, child in _candidates(reader, today):
-        if draft_of(report) is None:
-            continue
-        status = share_status(report, child, today)
-        not_shared = bool(status.waiting) or not any(s.shared_at for s in status.shared)
+    for report, child in drafts:
+        shared = shares[report.id]
+        # As ``sharing.share_status``: a family account still waits until it has the
+        # draft; with no account yet, the draft counts until shared with anyone.
+        waiting = accounts[child.id] - {s.family_account_id for s in shared}
+        not_shared = bool(waiting) or not any(s.shared_at for s in shared)
         if not not_shared:
             continue
+        due_on = share_by(report, child)
         soon = add_working_days(today, DUE_SOON_WORKING_DAYS, str(child.nation))
-        if status.due_on > soon:
+        if due_on > soon:
             continue
         found.append(
             ShareDueItem(
@@ -87,8 +129,8 @@ def shares_due(reader: User, today: date) -> list[ShareDueItem]:
                 report.id,
                 report.kind,
                 report.meeting_on,
-                status.due_on,
-                today > status.due_on,
+                due_on,
+                today > due_on,
             )
         )
     return sorted(found, key=lambda item: (not item.overdue, item.due_on, item.report_id))
