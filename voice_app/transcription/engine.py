@@ -49,6 +49,13 @@ WINDOW_MARGIN_FRAMES = 300
 #: Token budget for a short window (see ``token_limit``).
 TOKENS_PER_SECOND = 16
 MAX_SHORT_WINDOW_TOKENS = 200
+#: Greedy first; one retry, warmer, when the decode looks wrong (repeating itself, or
+#: unsure of every word). faster-whisper's own six steps (0.0 to 1.0) made an unsure clip
+#: take up to six decodes: on the spoken Polish clips (2026-11-27, idle 2-core machine)
+#: the worst real-time factor 0.25-0.31 with these six, 0.24 with two, 0.12-0.14 with
+#: greedy alone; hidden-word recall 0.32, 0.30-0.32 and 0.26 (bare faster-whisper 0.24).
+#: English clips never retried (0.90 whichever).
+TEMPERATURES = (0.0, 0.4)
 #: The hint is kept unless the audio gives it less than this probability. On the spoken
 #: test clips a wrong hint (Polish for English speech, or the reverse) got at most 0.02,
 #: and a right one at least 0.17, even where another language scored higher.
@@ -209,6 +216,7 @@ class WhisperEngine:
             beam_size=1,
             vad_filter=False,
             max_new_tokens=token_limit(speech_duration, model.window),
+            temperature=list(TEMPERATURES),
         )
         segments = list(restore_speech_timestamps(raw, chunks, SAMPLING_RATE))
         return self._result(
