@@ -238,3 +238,42 @@ def test_every_module_the_family_home_loads_is_fingerprinted_and_none_is_refused
     assert imported, scripts  # the home page's module imports the recorder and drawing pad
     assert all(re.search(r"\?v=[0-9a-f]{12}$", url) for url in scripts), scripts
     assert refused == []
+
+
+TABLET = {"width": 768, "height": 1024}
+
+
+@pytest.mark.parametrize("locale", ["en", "ar"])
+def test_every_family_page_is_accessible_on_a_tablet_too(
+    browser: Browser, live_server: str, locale: str
+) -> None:
+    """The family's pages are built phone first; a tablet (upright) gets the same pages
+    wider: axe-core finds no serious problem on any of them, in English and Arabic."""
+    context = browser.new_context(
+        base_url=live_server, viewport=TABLET, locale="en-GB", has_touch=True
+    )
+    context.set_default_timeout(10_000)
+    tablet = context.new_page()
+    try:
+        tablet.goto("/family/sign-in")
+        if locale != "en":
+            tablet.locator(f"form.language-switcher button[name=locale][value={locale}]").click()
+            expect(tablet.locator("html")).to_have_attribute("dir", "rtl")
+        assert_no_serious_axe_violations(tablet, f"the family sign-in page, tablet ({locale})")
+        tablet.locator("input[name=sign_in_name]").fill(DEMO_FAMILY_SIGN_IN)
+        tablet.locator("input[name=passphrase]").fill(DEMO_FAMILY_PASSPHRASE)
+        tablet.locator("main form button[type=submit]").click()
+        expect(tablet.locator("main h1")).to_be_visible()
+        if locale != "en":  # her account's language (English) counts once she is in
+            tablet.locator(f"form.language-switcher button[name=locale][value={locale}]").click()
+        expect(tablet.locator("html")).to_have_attribute("lang", locale)
+        for path, what in (
+            ("/family/", "the family space"),
+            ("/family/plan", "the family's plan"),
+            ("/family/settings", "the family's settings"),
+        ):
+            tablet.goto(path)
+            expect(tablet.locator("main h1")).to_be_visible()
+            assert_no_serious_axe_violations(tablet, f"{what}, tablet ({locale})")
+    finally:
+        context.close()
