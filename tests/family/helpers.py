@@ -5,13 +5,26 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
+from tests.factories import AssignmentFactory, ChildFactory, FamilyMemberFactory, UserFactory
 from voice_app.accounts.models import User
-from voice_app.children.models import FamilyMember
+from voice_app.children.models import Child, FamilyMember, Relationship
 from voice_app.extensions import db
 from voice_app.family import services
 from voice_app.family.models import FamilyAccount
 
 PASSPHRASE = "blue kettle river morning"
+
+
+def maya_and_her_parents(**child: Any) -> tuple[User, Child, FamilyMember, FamilyMember]:
+    """A practitioner assigned to Maya, and her mother Claire and father Mark."""
+    practitioner = UserFactory()
+    maya = ChildFactory(team=practitioner.team, preferred_name="Maya", **child)
+    AssignmentFactory(child=maya, user=practitioner)
+    mother = FamilyMemberFactory(child=maya, name="Claire Thompson")
+    father = FamilyMemberFactory(
+        child=maya, name="Mark Thompson", relationship_to_child=Relationship.FATHER
+    )
+    return practitioner, maya, mother, father
 
 
 def family_account(

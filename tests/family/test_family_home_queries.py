@@ -14,9 +14,8 @@ from tests.factories import (
     TranscriptFactory,
     UserFactory,
 )
-from tests.family.helpers import family_account, sign_in
+from tests.family.helpers import family_account, maya_and_her_parents, sign_in
 from tests.record.helpers import add_contribution, decide, place
-from voice_app.children.models import Relationship
 from voice_app.contributions.models import AuthorKind, ContributionKind, TranscriptStatus
 from voice_app.extensions import db
 from voice_app.record.models import ConsentAnswer
@@ -26,13 +25,7 @@ PICTURE = b"\x89PNG\r\n\x1a\n not really a picture"
 
 
 def test_the_home_page_runs_no_query_per_contribution(make_client) -> None:
-    practitioner = UserFactory()
-    child = ChildFactory(team=practitioner.team, preferred_name="Maya")
-    AssignmentFactory(child=child, user=practitioner)
-    mother = FamilyMemberFactory(child=child, name="Claire Thompson")
-    father = FamilyMemberFactory(
-        child=child, name="Mark Thompson", relationship_to_child=Relationship.FATHER
-    )
+    practitioner, child, mother, father = maya_and_her_parents()
     account = family_account(mother, practitioner, "claire")
     claire = make_client()
     sign_in(claire, account)

@@ -7,15 +7,11 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from tests.factories import (
-    AssignmentFactory,
     ChildFactory,
     ConsentDecisionFactory,
-    FamilyMemberFactory,
-    UserFactory,
 )
-from tests.family.helpers import family_account, sign_in
+from tests.family.helpers import family_account, maya_and_her_parents, sign_in
 from tests.record.helpers import add_contribution, decide, decide_sharing, place
-from voice_app.children.models import Relationship
 from voice_app.contributions.models import AuthorKind, Contribution, SharingChoice
 from voice_app.extensions import db
 from voice_app.record.disclosure import Reader, disclosure_for
@@ -23,13 +19,7 @@ from voice_app.record.models import ConsentAnswer, ShareWithoutConsentReason
 
 
 def test_each_parent_sees_what_the_disclosure_rule_shares_with_them(make_client) -> None:
-    sam = UserFactory()
-    child = ChildFactory(team=sam.team, preferred_name="Maya")
-    AssignmentFactory(child=child, user=sam)
-    mum = FamilyMemberFactory(child=child, name="Claire Thompson")
-    dad = FamilyMemberFactory(
-        child=child, name="Mark Thompson", relationship_to_child=Relationship.FATHER
-    )
+    sam, child, mum, dad = maya_and_her_parents()
     other_child = ChildFactory(team=sam.team)
     elsewhere = add_contribution(other_child, "Fr-elsewhere")
     decide(elsewhere, sam, ConsentAnswer.GIVEN, share_with_family=True)

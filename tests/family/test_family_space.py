@@ -7,8 +7,14 @@ import re
 import pytest
 from sqlalchemy import select
 
-from tests.factories import AssignmentFactory, ChildFactory, FamilyMemberFactory, UserFactory
-from tests.family.helpers import PASSPHRASE, family_account, sign_in, signed_out
+from tests.factories import ChildFactory, FamilyMemberFactory
+from tests.family.helpers import (
+    PASSPHRASE,
+    family_account,
+    maya_and_her_parents,
+    sign_in,
+    signed_out,
+)
 from tests.record.helpers import add_contribution, decide, place
 from voice_app.audit.models import AuditAction, AuditEntry
 from voice_app.children.models import Relationship
@@ -32,13 +38,7 @@ def actions() -> list[AuditAction]:
 
 @pytest.fixture
 def scene():
-    practitioner = UserFactory()
-    child = ChildFactory(team=practitioner.team, full_name="Maya Thompson", preferred_name="Maya")
-    AssignmentFactory(child=child, user=practitioner)
-    mother = FamilyMemberFactory(child=child, name="Claire Thompson")
-    father = FamilyMemberFactory(
-        child=child, name="Mark Thompson", relationship_to_child=Relationship.FATHER
-    )
+    practitioner, child, mother, father = maya_and_her_parents(full_name="Maya Thompson")
     other_child = ChildFactory(team=practitioner.team)
     by = practitioner
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from functools import lru_cache
 
 from sqlalchemy import Select, exists, select
 
@@ -90,13 +89,6 @@ def open_alerts_stmt(child_ids: Select[int]) -> Select[Contribution]:
     )
 
 
-@lru_cache(maxsize=256)
-def _open_alerts_of(child_ids: Select[int]) -> Select[Contribution]:
-    """``open_alerts_stmt`` kept for a statement of ids that is itself kept per reader
-    (``children.services.visible_child_ids``): not rebuilt on every case list."""
-    return open_alerts_stmt(child_ids)
-
-
 def _item(contribution: Contribution, seen: Disclosure, mistakes: dict[int, datetime]) -> AlertItem:
     visible = seen.may_see_contribution(contribution)
     return AlertItem(
@@ -113,7 +105,7 @@ def alert_groups(user: User, child_ids: Select[int]) -> list[AlertGroup]:
     the newest alert first. Confidential presses are audited as read where shown whole."""
     if not user.can(Permission.CASE_READ):
         return []
-    contributions = db.session.scalars(_open_alerts_of(child_ids)).all()
+    contributions = db.session.scalars(open_alerts_stmt(child_ids)).all()
     if not contributions:
         return []
     mistakes = dict(

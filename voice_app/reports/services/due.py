@@ -9,7 +9,6 @@ counting once the meeting day has passed or the version is signed off.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import lru_cache
@@ -27,11 +26,15 @@ from voice_app.children.services import ReaderKey, reader_key, visible_child
 from voice_app.core.permissions import Permission
 from voice_app.core.working_days import add_working_days
 from voice_app.extensions import db
-from voice_app.family.models import FamilyAccount
 from voice_app.replies.services import uk_today
-from voice_app.reports.models import Report, ReportKind, ReportShare
+from voice_app.reports.models import Report, ReportKind
 from voice_app.reports.services.drafting import draft_of
-from voice_app.reports.services.sharing import share_by
+from voice_app.reports.services.sharing import (
+    active_account_ids_by_child,
+    share_by,
+    shares_of_reports,
+    sharing_unfinished,
+)
 
 #: Working days before the share-by day from which a draft shows as due.
 DUE_SOON_WORKING_DAYS = 2
@@ -78,44 +81,15 @@ def _candidates_stmt(reader: ReaderKey) -> Select[Report, Child]:
     )
 
 
-def _shares_by_report(report_ids: list[int]) -> dict[int, list[ReportShare]]:
-    """Every share of these reports, in one query rather than one per report."""
-    shares: dict[int, list[ReportShare]] = defaultdict(list)
-    if report_ids:
-        stmt = select(ReportShare).where(ReportShare.report_id.in_(report_ids))
-        for row in db.session.scalars(stmt.order_by(ReportShare.id)):
-            shares[row.report_id].append(row)
-    return shares
-
-
-def _active_accounts_by_child(child_ids: set[int]) -> dict[int, set[int]]:
-    """The ids of each child's active family accounts, in one query."""
-    accounts: dict[int, set[int]] = defaultdict(set)
-    if child_ids:
-        rows = db.session.execute(
-            select(FamilyAccount.child_id, FamilyAccount.id).where(
-                FamilyAccount.child_id.in_(child_ids), FamilyAccount.active.is_(True)
-            )
-        )
-        for child_id, account_id in rows:
-            accounts[child_id].add(account_id)
-    return accounts
-
-
 def shares_due(reader: User, today: date) -> list[ShareDueItem]:
     """Drafts among the children ``reader`` may open whose share-by day is near or
     passed, not yet shared."""
     drafts = [(r, c) for r, c in _candidates(reader, today) if draft_of(r) is not None]
-    shares = _shares_by_report([report.id for report, _child in drafts])
-    accounts = _active_accounts_by_child({child.id for _report, child in drafts})
+    shares = shares_of_reports([report.id for report, _child in drafts])
+    accounts = active_account_ids_by_child({child.id for _report, child in drafts})
     found = []
     for report, child in drafts:
-        shared = shares[report.id]
-        # As ``sharing.share_status``: a family account still waits until it has the
-        # draft; with no account yet, the draft counts until shared with anyone.
-        waiting = accounts[child.id] - {s.family_account_id for s in shared}
-        not_shared = bool(waiting) or not any(s.shared_at for s in shared)
-        if not not_shared:
+        if not sharing_unfinished(shares[report.id], accounts[child.id]):
             continue
         due_on = share_by(report, child)
         soon = add_working_days(today, DUE_SOON_WORKING_DAYS, str(child.nation))

@@ -7,6 +7,8 @@ practitioner has recorded why.
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -44,8 +46,43 @@ def family_accounts(child_id: int) -> list[FamilyAccount]:
 
 
 def shares_of(report: Report) -> list[ReportShare]:
-    stmt = select(ReportShare).where(ReportShare.report_id == report.id)
-    return list(db.session.scalars(stmt.order_by(ReportShare.id)))
+    return shares_of_reports([report.id])[report.id]
+
+
+def shares_of_reports(report_ids: list[int]) -> dict[int, list[ReportShare]]:
+    """Every share of these reports, by report, in one query (lists across cases)."""
+    shares: dict[int, list[ReportShare]] = defaultdict(list)
+    if report_ids:
+        stmt = select(ReportShare).where(ReportShare.report_id.in_(report_ids))
+        for row in db.session.scalars(stmt.order_by(ReportShare.id)):
+            shares[row.report_id].append(row)
+    return shares
+
+
+def active_account_ids_by_child(child_ids: set[int]) -> dict[int, set[int]]:
+    """The ids of each child's active family accounts (``family_accounts``), in one query."""
+    accounts: dict[int, set[int]] = defaultdict(set)
+    if child_ids:
+        rows = db.session.execute(
+            select(FamilyAccount.child_id, FamilyAccount.id).where(
+                FamilyAccount.child_id.in_(child_ids), FamilyAccount.active.is_(True)
+            )
+        )
+        for child_id, account_id in rows:
+            accounts[child_id].add(account_id)
+    return accounts
+
+
+def still_waiting(shared: list[ReportShare], account_ids: Iterable[int]) -> set[int]:
+    """The family accounts (of ``account_ids``) the draft has not reached yet."""
+    done = {s.family_account_id for s in shared}
+    return {account_id for account_id in account_ids if account_id not in done}
+
+
+def sharing_unfinished(shared: list[ReportShare], account_ids: Iterable[int]) -> bool:
+    """Whether the draft still counts as to be shared: a family account still waits for
+    it, or, with no account yet, it has not been shared with anyone."""
+    return bool(still_waiting(shared, account_ids)) or not any(s.shared_at for s in shared)
 
 
 def share(report: Report, child: Child, account_ids: list[int], by: User) -> list[ReportShare]:
@@ -97,8 +134,9 @@ class ShareDue:
 
 def share_status(report: Report, child: Child, today: date) -> ShareDue:
     shared = shares_of(report)
-    done = {s.family_account_id for s in shared}
-    waiting = [a for a in family_accounts(child.id) if a.id not in done]
+    accounts = family_accounts(child.id)
+    waiting_ids = still_waiting(shared, (a.id for a in accounts))
+    waiting = [a for a in accounts if a.id in waiting_ids]
     due_on = share_by(report, child)
     late = [s for s in shared if s.shared_at is not None and s.shared_at.date() > s.due_on]
     overdue = (bool(waiting) and today > due_on) or bool(late)
