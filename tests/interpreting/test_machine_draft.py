@@ -5,8 +5,10 @@ confirm it."""
 
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 
+from markupsafe import escape
 from sqlalchemy import select
 
 from tests.conftest import speak
@@ -49,18 +51,20 @@ def test_a_spanish_recording_gets_a_machine_draft_only_the_interpreter_sees(
     machine = db.session.scalars(select(Translation)).one()
     assert machine.status is TranslationStatus.MACHINE_DRAFT
     assert machine.translated_by_id is None and machine.language_to == "en"
-    words = machine.text.lower()
-    # English, not the Spanish read back (the base model's wording varies from machine to
-    # machine: "grandmother", "grandma", once "mother" for "abuela").
-    assert "live with my" in words and "quiero" not in words, machine.text
+    words = set(re.findall(r"[a-záéíóúñ']+", machine.text.lower()))
+    # English, not the Spanish read back. The base model's wording varies from machine to
+    # machine ("I want to live with my grandmother ..." on one; on an AMD EPYC, 2026-11-27,
+    # an English sentence that missed the meaning), so what is checked is the language.
+    assert words & {"i", "my", "me", "and", "the", "to", "you"}, machine.text
+    assert not words & {"quiero", "vivir", "abuela", "escuela", "estoy", "gusta"}, machine.text
 
     client = make_client(interpreter.email)
     row_id = machine.request_id
     page = client.get(f"/interpreting/{row_id}").get_data(as_text=True)
-    assert "machine translation, not checked" in page and machine.text in page
+    assert "machine translation, not checked" in page and str(escape(machine.text)) in page
     assert client.get(f"/interpreting/{row_id}/original").data == clip
     timeline = staff.get(f"/children/{child.id}/contributions").get_data(as_text=True)
-    assert machine.text not in timeline and "Translation into" not in timeline
+    assert str(escape(machine.text)) not in timeline and "Translation into" not in timeline
 
     checked = "I want to live with my grandma. At school I am happy and I like drawing."
     response = client.submit(
@@ -70,7 +74,7 @@ def test_a_spanish_recording_gets_a_machine_draft_only_the_interpreter_sees(
     assert response.status_code == 302
     timeline = staff.get(f"/children/{child.id}/contributions").get_data(as_text=True)
     assert checked in timeline and "Translation into English by Ines Interpreter" in timeline
-    assert machine.text not in timeline
+    assert str(escape(machine.text)) not in timeline
     # The machine's row is still there, unchanged, beside the interpreter's.
     statuses = [t.status for t in db.session.scalars(select(Translation).order_by(Translation.id))]
     assert statuses == [TranslationStatus.MACHINE_DRAFT, TranslationStatus.CONFIRMED]
