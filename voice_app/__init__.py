@@ -100,6 +100,7 @@ def _register_blueprints(app: Flask) -> None:
     import voice_app.child_space.report_views  # the child's report copies, on child_space's bp
     import voice_app.child_space.safety  # "I don't feel safe" without the outbox
     import voice_app.child_space.uploads  # the outbox's routes, on child_space's bp
+    import voice_app.core.case_revisions  # every flush revises the cases it wrote
     import voice_app.family.models
     import voice_app.interpreting.models
     import voice_app.plans.models

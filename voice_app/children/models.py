@@ -109,6 +109,9 @@ class Child(Base):
     destroy_on: Mapped[date | None] = mapped_column(Date, index=True)
     #: Set when the retention purge removed the record's content; the row stays as a tombstone.
     purged_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: A new random token whenever anything in the case is written (``core.case_revisions``);
+    #: deferred: only the pages kept until the case changes read it.
+    case_revision: Mapped[str | None] = mapped_column(String(32), deferred=True)
 
     team: Mapped[Team] = relationship()
     lead_practitioner: Mapped[User | None] = relationship(foreign_keys=[lead_practitioner_id])

@@ -1,5 +1,14 @@
 """Parts of a plan page rendered once and kept while what they show stays the same: the
-actions table and the scaling chart with its table.
+whole page's body, the actions table and the scaling chart with its table.
+
+The body (``page_body``) is kept by the child's case revision (``core.case_revisions``: a
+new token whenever anything in the case is written, the plan's rows and the child's words
+alike) together with what the disclosure owner allows this request, the reader's language,
+time zone and right to change the plan, and the day (reviews fall due). Nothing read for
+the body can change without the revision changing; consent and the confidential section
+are still decided for every request, and a body is kept only when the revision is still
+the one it was made under. The reader's own CSRF token is written into the kept body on
+the way out; the body holds a placeholder.
 
 A long plan's actions table (hundreds of rows) was about a third of the page's time, and
 it reads the same on every request until an action changes. It is kept in the process,
@@ -15,13 +24,15 @@ is made for every request, and only the drawing of its result is kept.
 
 from __future__ import annotations
 
+import secrets
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Sequence
 from typing import Any
 
-from flask import render_template
+from flask import current_app, g, render_template
 from flask_babel import get_locale
+from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
 
 from voice_app.plans import chart
@@ -32,8 +43,14 @@ from voice_app.plans.services.reading import ScaleSeries
 #: going first.
 MOST_KEPT = 64
 
+#: Page bodies kept per process (up to a few hundred KiB each for the longest plans).
+MOST_PAGES_KEPT = 32
+
 _kept: OrderedDict[Hashable, Markup] = OrderedDict()
+_pages: OrderedDict[Hashable, str] = OrderedDict()
 _lock = threading.Lock()
+#: Stands for the reader's CSRF token in a kept body; random, so no text can forge it.
+_TOKEN_PLACEHOLDER = f"csrf-{secrets.token_hex(16)}"
 
 
 def _kept_or_made(key: Hashable, make: Callable[[], str]) -> Markup:
@@ -48,6 +65,37 @@ def _kept_or_made(key: Hashable, make: Callable[[], str]) -> Markup:
         while len(_kept) > MOST_KEPT:
             _kept.popitem(last=False)
     return html
+
+
+def page_body(key: Hashable, make: Callable[[], str], still_current: Callable[[], bool]) -> Markup:
+    """The page's body for ``key``, made by ``make`` when not kept; kept only if
+    ``still_current()`` says the case was not written while it was made."""
+    with _lock:
+        html = _pages.get(key)
+        if html is not None:
+            _pages.move_to_end(key)
+    if html is None:
+        html = _made_with_placeholder(make)
+        if still_current():
+            with _lock:
+                _pages[key] = html
+                while len(_pages) > MOST_PAGES_KEPT:
+                    _pages.popitem(last=False)
+    return Markup(html.replace(_TOKEN_PLACEHOLDER, generate_csrf()))  # noqa: S704
+
+
+def _made_with_placeholder(make: Callable[[], str]) -> str:
+    """``make()`` with every CSRF token it writes (Flask-WTF keeps the request's token in
+    ``g``) written as the placeholder."""
+    name = current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token")
+    own = g.pop(name, None)
+    setattr(g, name, _TOKEN_PLACEHOLDER)
+    try:
+        return make()
+    finally:
+        g.pop(name, None)
+        if own is not None:
+            setattr(g, name, own)
 
 
 def actions_table(actions: Sequence[Any], editable: bool, action_link: str) -> Markup:

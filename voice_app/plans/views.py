@@ -6,12 +6,15 @@ from collections.abc import Sequence
 from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_babel import get_locale
+from flask_babel import get_locale, get_timezone
 from flask_babel import gettext as _
+from flask_login import current_user
+from markupsafe import Markup
 from werkzeug.wrappers import Response
 
 from voice_app.children.models import Child
 from voice_app.children.services import today
+from voice_app.core import case_revisions
 from voice_app.core.permissions import Permission, require
 from voice_app.core.view_helpers import commit_or_show
 from voice_app.extensions import db
@@ -111,6 +114,36 @@ def show(child_id: int) -> str:
             "plans/start.html", child=child, form=StartPlanForm(), **reading_context
         )
     version = drafting.current_version(plan)
+    # The body is kept until the case changes (``fragments.page_body``); what consent and
+    # the confidential section allow is decided now, for this request, and is part of the key.
+    revision = case_revisions.current(db.session, child.id)
+    allowed = shareable_words(child.id)
+    key = (
+        "plan page",
+        child.id,
+        revision,
+        allowed.allowed,
+        allowed.confidential,
+        str(get_locale()),
+        str(get_timezone()),
+        current_user.can(Permission.PLAN_EDIT),
+        today(),
+    )
+    body = fragments.page_body(
+        key,
+        lambda: draft_body(child, plan, version),
+        # A case never written since the column came has no token yet: nothing to key by.
+        lambda: revision is not None and case_revisions.current(db.session, child.id) == revision,
+    )
+    reading.record_read(plan, "plan", version)
+    db.session.commit()
+    return render_template(
+        "plans/show.html", child=child, plan=plan, body=body, **resolved_labels()
+    )
+
+
+def draft_body(child: Child, plan: Plan, version: PlanVersion) -> str:
+    """The plan page's body for its draft, with everything it shows read now."""
     context = page_context(plan, version)
     placed = {p.contribution_id for p in version.words}
     waiting = [voices.as_words(c) for c in voices.placeable(child.id, context["shareable"], placed)]
@@ -119,10 +152,8 @@ def show(child_id: int) -> str:
         label: _("placed by %(who)s", who=label)
         for label in {p.placed_by_label for p in version.words}
     }
-    reading.record_read(plan, "plan", version)
-    db.session.commit()
     return render_template(
-        "plans/show.html",
+        "plans/_show_body.html",
         placed_by=placed_by,
         child=child,
         scale_form=scale_form(context["reviews"].held),
@@ -180,9 +211,13 @@ def version(child_id: int, number: int) -> str:
     plan = plan_or_404(child)
     shown_version = version_or_404(plan, number)
     context = page_context(plan, shown_version)
+    body = render_template("plans/_show_body.html", child=child, is_draft=False, **context)
     reading.record_read(plan, "version", shown_version)
     db.session.commit()
-    return render_template("plans/show.html", child=child, is_draft=False, **context)
+    shown = Markup(body)  # noqa: S704 - rendered with autoescaping
+    return render_template(
+        "plans/show.html", child=child, plan=plan, body=shown, **resolved_labels()
+    )
 
 
 @bp.get("/<int:child_id>/plan/compare")
