@@ -2,41 +2,45 @@
 
 Speed (issue 15: a 2048x1536 canvas in under 100 ms on the slower 2-core machine).
 Where the CPU goes, by step (``python -m tests.bench.drawings``, "where the CPU goes";
-2026-11-27, the shared 2-core development machine at load average 4, CPU ms):
+2026-11-27, the shared 2-core development machine at load average 1.8-2.1, another
+session's server busy on one core; CPU ms, medians of 9 runs):
 
 =============================  ========  ===========  ===========  ===========
 step                           RGB sent  opaque RGBA  transparent  page-like
 =============================  ========  ===========  ===========  ===========
-header + ``verify()`` (CRCs)   0.2       0.2          0.2          0.4
-decode (inflate, unfilter)     28        36           30           25
-alpha check                    -         2.9          0.7          2.8
-pack pixels (``tobytes``)      1.9       3.1          2.7          2.6
-encode PNG (zlib 3)            27        30           29           34
-thumbnail (second thread)      8.5       10           21           9.8
+header + ``verify()`` (CRCs)   0.3       0.3          0.2          0.7
+decode (inflate, unfilter)     34        49           44           42
+alpha check                    -         4.1          1.4          4.0
+pack pixels (``tobytes``)      3.4       3.9          2.4          3.5
+encode PNG (zlib-ng 1)         13        14           16           16
+thumbnail (second thread)      9.8       13           21           17
 =============================  ========  ===========  ===========  ===========
 
 ("page-like": antialiased strokes sent as Chromium writes a canvas, filter up, zlib 1.)
-Sealing both files in the media store adds 1.4-2.4 ms of CPU (its wall time is fsync).
-Decoding and deflating are two thirds to four fifths of the CPU, and both are at their
-floor here: ``verify()`` does not decode (it walks the chunks and checks their CRCs,
-which ``load()`` skips), so nothing is decoded twice; stock zlib takes about 17 ms for
-9.4 MB of plain white whatever the level or strategy, and on the canvases no filter (sub,
-up), level (1, 2) or ``Z_RLE`` was clearly cheaper than none at level 3: all within about
-10 % of it, for files 10-90 % larger (the bench's encoder table).
+The encode took 34, 41, 43 and 53 with stock zlib at level 3 in the bench run just
+before (load 1.0-1.2). Sealing both files in the media store adds 2.7-5.8 ms of CPU (its
+wall time is fsync). Decoding is now half the CPU or more, and at its floor here:
+``verify()`` does not decode (it walks the chunks and checks their CRCs, which ``load()``
+skips), so nothing is decoded twice; Pillow inflates with the system's stock zlib (see
+``png``), which takes 15-21 ms of it where zlib-ng would take 6-9, but inflating with
+zlib-ng and handing Pillow the rows as stored deflate blocks cost as much as it saved
+(Pillow's load 47 -> 34 ms and 41 -> 26, plus 15-19 for the re-wrap). On the transparent
+canvas the preview, not the PNG, is now the longer of the two jobs run side by side.
 
 Changed for speed, each measured alone (CPU ms, medians of 9-15 alternating runs; the
-spread is the machine's): an opaque RGBA canvas is packed straight to RGB with
-``tobytes("raw", "RGB")`` instead of ``convert("RGB")`` then ``tobytes()``, 2-4 ms less
-on the main thread (7.3 -> 2.9, 13.9 -> 11.8 in two sittings), and its preview is made
-from those packed pixels. The preview is box-reduced by the whole factor before LANCZOS
-(``reducing_gap=1.0``): 15 instead of 19 for a transparent canvas, 4 instead of 8 for an
-opaque one; and saved as WEBP method 0 instead of 2: 8 instead of 11. The transparent
-canvas's whole preview: 21 instead of 30. The PNG's lower half is deflated on a third
-thread, which on a quiet 2-core machine cuts the wall time of an opaque canvas by up to a
-fifth for the same CPU (figures in ``png``).
-Whole drawing on the shared machine, three bench runs each side alternating, load 5-13:
-CPU of the page's opaque RGBA canvas 82-96 ms before, 78-85 after; page-like 78-86 ->
-71-75; transparent 93-104 -> 80-94; RGB sent 68-73 -> 66-74.
+spread is the machine's): the PNG is deflated by zlib-ng at level 1 instead of stock
+zlib at level 3, in one call instead of row by row, on one thread instead of two (figures
+in ``png``). Whole ``process_drawing`` before and after, in one process, alternating, four
+sittings of 15 runs at load 1.0-1.9, median wall (CPU) ms: RGB sent 83-106 (101-119) ->
+57-82 (67-83); opaque RGBA, as the page sends it, 90-119 (112-134) -> 67-90 (77-100);
+page-like 85-124 (112-124) -> 65-88 (79-87); transparent 116-128 (142-157) -> 86-122
+(110-126). Stored files 1.2-1.55 times as large (``png``).
+Earlier: an opaque RGBA canvas is packed straight to RGB with ``tobytes("raw", "RGB")``
+instead of ``convert("RGB")`` then ``tobytes()``, 2-4 ms less on the main thread, and its
+preview is made from those packed pixels. The preview is box-reduced by the whole factor
+before LANCZOS (``reducing_gap=1.0``): 15 instead of 19 for a transparent canvas, 4
+instead of 8 for an opaque one; and saved as WEBP method 0 instead of 2: 8 instead of 11.
+The transparent canvas's whole preview: 21 instead of 30.
 
 Measured and not kept: keeping the upload's own compressed pixels instead of encoding
 them again (saves the encode) -- the page sends RGBA, which would then be stored with
@@ -45,7 +49,10 @@ its alpha channel, and a PDF can carry only a PNG without alpha as it is
 the kept stream holds nothing but the pixels needs a second inflate (10-14 ms); and it
 would hand a sender-made deflate stream to every later reader. The re-encode stays.
 A premultiplied preview painted by hand (``paste`` on black): no faster than Pillow's
-own. Pillow keeping freed image blocks (``PILLOW_BLOCKS_MAX``): no steady gain.
+own. Pillow keeping freed image blocks (``PILLOW_BLOCKS_MAX``): no steady gain. Nor
+glibc keeping freed memory (``MALLOC_MMAP_THRESHOLD_`` 32 MiB, ``MALLOC_TRIM_THRESHOLD_``
+256 MiB; five alternating processes each, 2026-11-27): its own adaptive threshold
+already keeps the 9-12 MB buffers after the first drawing.
 """
 
 from __future__ import annotations
@@ -140,14 +147,14 @@ def process_drawing(
     # Both outputs are built from bare pixels, so nothing that came with the upload
     # (EXIF, GPS, ICC, text chunks, trailing bytes) can be carried over.
     if _USABLE_CORES > 1:
-        # The thumbnail is made on another thread while zlib compresses the PNG, whose
-        # lower half is compressed on a third: zlib and Pillow release the GIL, so with a
-        # core free the two cores share the work instead of one doing most of it. It
-        # costs no more CPU; on a machine with no core free it gains nothing either.
-        # Nothing is shared: from here on this thread reads only ``pixels``.
-        with ThreadPoolExecutor(max_workers=2) as pool:
+        # The thumbnail is made on another thread while zlib-ng compresses the PNG: both
+        # release the GIL, so with a core free the two cores share the work instead of
+        # one doing all of it. It costs no more CPU; on a machine with no core free it
+        # gains nothing either. Nothing is shared: from here on this thread reads only
+        # ``pixels``.
+        with ThreadPoolExecutor(max_workers=1) as pool:
             thumbnailing = pool.submit(_thumbnail, image, mode, pixels)
-            data = encode_png(mode, image.width, image.height, pixels, pool)
+            data = encode_png(mode, image.width, image.height, pixels)
             thumbnail, thumbnail_type = thumbnailing.result()
     else:
         data = encode_png(mode, image.width, image.height, pixels)

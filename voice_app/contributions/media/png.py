@@ -1,120 +1,82 @@
 """The PNG encoder drawings are stored with: the pixels, their size and nothing else.
 
-Deflating is most of the cost of storing a drawing (see ``drawings``). With a thread pool
-the lower half of the rows is deflated on another thread while the caller's thread
-deflates the upper half, into one zlib stream (``_deflate_rows``): the same CPU, and
-the two cores share the deflate instead of one doing it while the other makes the
-preview. On a quiet machine limited to 2 cores (16-core Xeon, ``taskset``; a drawing
-takes 1.3-1.7 times the development machine's CPU there), four sittings of 15
-alternating runs of ``process_drawing``, 2026-11-27, median wall without -> with the
-split: a canvas as Chromium sends it from the drawing page 133-144 ms -> 113-128, the
-same canvas sent as RGB 96-128 -> 81-107, the bench's opaque canvases 0-13 % less, the
-transparent one unchanged (its preview keeps the other core busy). On the shared
-development machine, with no core free, no difference in wall time. Without a pool the
-output is byte for byte what one zlib compressor gives.
+Deflating was half the CPU of storing a drawing (see ``drawings``). It is done by zlib-ng
+(the ``zlib-ng`` package: zlib's Python API over zlib-ng 2.3.3, with SIMD), at level 1.
+On the bench's 2048x1536 canvases (strokes on white; the transparent one RGBA), CPU ms,
+medians of 9 alternating runs, 2026-11-27, the shared 2-core development machine at load
+average 1.8 (another session's server busy on one core), file size beside it:
+
+=========================  =============  ================  ================
+encoder                    opaque RGB     transparent RGBA  page-like RGB
+=========================  =============  ================  ================
+stock zlib 3 (until now)   35  418 KiB    38  501 KiB       42  727 KiB
+zlib-ng 1 (kept)           12  648 KiB    14  744 KiB       16  889 KiB
+zlib-ng 2                  16  524 KiB    19  602 KiB       22  810 KiB
+zlib-ng 3                  27  444 KiB    31  507 KiB       34  733 KiB
+Pillow, level 1            99  518 KiB    133 630 KiB       125 1041 KiB
+Pillow, level 2            97  511 KiB    130 619 KiB       124 1034 KiB
+=========================  =============  ================  ================
+
+zlib-ng 1 is its "quick" deflate (fixed Huffman codes): a third of the time for files
+1.2-1.55 times as large; level 2 saves a little less time for files 1.1-1.25 times as
+large. Time counts for more than size here (issue 15); a canvas as the page sends it is
+still stored smaller (889 KiB) than it was uploaded (1,112 KiB) or than Pillow would
+write it. Pillow (``compress_level`` 1 or 2, ``optimize=False``) takes 8-9.5 times as
+long as ours: it tries every filter on every row, and its wheel, though built against
+zlib-ng's headers, deflates with the system's ``libz.so.1`` (stock zlib 1.2.13 here:
+``PIL.features.version("zlib")``), so it gained nothing from zlib-ng either.
+
+The lower half of the rows used to be deflated on a second thread (one zlib stream from
+two compressors joined by a sync flush, as pigz does). With zlib-ng the whole deflate
+(12-16 ms) is no longer than the preview made alongside it (9-24 ms, ``drawings``), so a
+third thread has little to share on 2 cores. Whole drawings with it and without, two
+sittings of 12 and 15 alternating runs, median wall ms without/with: opaque RGB 63/62 and
+82/76, opaque RGBA 82/82 and 93/90, page-like 68/65 and 74/73, transparent 98/126 and
+111/130: no steady gain, and a clear loss where the preview is the longer job. It was
+removed, and with it the Adler-32 sums kept per row in Python: the rows are joined once
+and deflated in one call, which lets zlib-ng checksum them itself.
 """
 
 from __future__ import annotations
 
 import struct
-import zlib
-from concurrent.futures import Executor
+
+from zlib_ng import zlib_ng
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
-#: On a 2048x1536 drawing zlib levels 1 and 2 save at most a fifth of level 3's time for a
-#: file 11-22% larger; level 6 took about 3 times as long for a file 35% smaller (2026-11-27).
-COMPRESS_LEVEL = 3
-#: The header zlib writes at that level, for a stream deflated in parts.
-_ZLIB_HEADER = zlib.compress(b"", COMPRESS_LEVEL)[:2]
-#: How far back deflate may refer: what the lower part of a split stream is given.
-_WINDOW = 32 * 1024
+#: zlib-ng's level 1: a third of stock zlib 3's time, for files 1.2-1.55 times as large
+#: (the table above).
+COMPRESS_LEVEL = 1
 
 
-def encode_png(
-    mode: str, width: int, height: int, pixels: bytes, pool: Executor | None = None
-) -> bytes:
+def encode_png(mode: str, width: int, height: int, pixels: bytes) -> bytes:
     """A PNG holding exactly the IHDR, IDAT and IEND chunks: pixels and nothing else.
 
     Written here rather than by Pillow for speed: Pillow tries the none, sub, up and Paeth
-    filters on every row to keep the best, and has no setting to stop it. Measured again
-    on the bench's 2048x1536 canvases (``python -m tests.bench.drawings``, six runs,
-    2026-11-27, 2-core machine shared with five other sessions, load average 6-10, runs
-    alternating): Pillow's own encoder with ``compress_level`` 1, 2 or 3 and
-    ``optimize=False`` took 1.5 to 4.4 times as long as this one (medians; 1.3 to 3.6
-    times by the fastest run) and wrote files 19-38% larger. Clearly faster, so kept.
-    Other settings on the same pixels (one run), compressed size beside time: sub or up
-    on every row made files 9-20% larger than this one's, for no less time; Z_RLE made
-    them 72-91% larger with a filter and 15 times larger without; Z_FILTERED changed
-    nothing unfiltered; zlib 1 and 2 saved at most a fifth of the time for files 11-22%
-    larger. Drawings are flat colour, which deflate compresses well unfiltered.
+    filters on every row to keep the best, and has no setting to stop it (figures in the
+    module docstring). Every row is stored unfiltered (filter byte 0): drawings are flat
+    colour, which deflate compresses well as it is. The rows are joined with their filter
+    bytes and deflated in one call, so zlib-ng computes the Adler-32 itself (with SIMD)
+    and no Python runs per row but the join.
     """
     colour_type, channels = {"RGB": (2, 3), "RGBA": (6, 4)}[mode]
     stride = width * channels
     rows = memoryview(pixels)
-    end = height * stride
-    # With a pool, the lower half of the rows is deflated on another thread: one zlib
-    # stream all the same (see ``_deflate_rows``), its Adler-32 put together from both.
-    split, lower = end, None
-    if pool is not None and height > 1:
-        split = (height // 2) * stride
-        window = b"".join(
-            b"\x00" + rows[top : top + stride]
-            for top in range(max(0, split - (_WINDOW // stride + 1) * stride), split, stride)
-        )[-_WINDOW:]
-        lower = pool.submit(_deflate_rows, rows, split, end, stride, window)
-    upper, checksum = _deflate_rows(rows, 0, split, stride, None, last=lower is None)
-    parts = [_ZLIB_HEADER, upper]
-    if lower is not None:
-        lower_part, lower_checksum = lower.result()
-        parts.append(lower_part)
-        checksum = _adler32_combine(
-            checksum, lower_checksum, (end - split) // stride * (stride + 1)
-        )
-    parts.append(struct.pack(">I", checksum))
+    # b"\x00".join([b"", row, row, ...]) puts the filter byte 0 before every row.
+    filtered = b"\x00".join(
+        [b"", *(rows[top : top + stride] for top in range(0, height * stride, stride))]
+    )
     header = struct.pack(">IIBBBBB", width, height, 8, colour_type, 0, 0, 0)
     return b"".join(
-        (PNG_SIGNATURE, png_chunk(b"IHDR", header), png_chunk(b"IDAT", b"".join(parts)))
-    ) + png_chunk(b"IEND", b"")
-
-
-def _deflate_rows(
-    rows: memoryview, start: int, stop: int, stride: int, window: bytes | None, last: bool = True
-) -> tuple[bytes, int]:
-    """Rows ``start:stop`` of the pixels, each after its filter byte 0, as raw deflate,
-    with the Adler-32 of what was compressed.
-
-    A part that is not ``last`` ends on a byte boundary with an empty stored block, not
-    a final one, so the next part's deflate continues the same stream; that part is
-    given the ``window`` (the last 32 KiB before it) as its dictionary, so it may refer
-    back across the join just as one compressor would. This is how pigz splits one
-    stream between threads.
-    """
-    compressor = (
-        zlib.compressobj(COMPRESS_LEVEL, zlib.DEFLATED, -15, zdict=window)
-        if window
-        else zlib.compressobj(COMPRESS_LEVEL, zlib.DEFLATED, -15)
+        (
+            PNG_SIGNATURE,
+            png_chunk(b"IHDR", header),
+            png_chunk(b"IDAT", zlib_ng.compress(filtered, COMPRESS_LEVEL)),
+            png_chunk(b"IEND", b""),
+        )
     )
-    parts = []
-    checksum = 1
-    for top in range(start, stop, stride):
-        row = rows[top : top + stride]
-        parts.append(compressor.compress(b"\x00"))  # filter type 0: the row as it is
-        parts.append(compressor.compress(row))
-        checksum = zlib.adler32(row, zlib.adler32(b"\x00", checksum))
-    parts.append(compressor.flush(zlib.Z_FINISH if last else zlib.Z_SYNC_FLUSH))
-    return b"".join(parts), checksum
-
-
-def _adler32_combine(first: int, second: int, second_length: int) -> int:
-    """The Adler-32 of two pieces one after the other, from theirs (zlib's
-    ``adler32_combine``, which Python does not offer)."""
-    base = 65521
-    remainder = second_length % base
-    low = ((first & 0xFFFF) + (second & 0xFFFF) + base - 1) % base
-    high = (remainder * (first & 0xFFFF) + (first >> 16) + (second >> 16) + base - remainder) % base
-    return low | (high << 16)
 
 
 def png_chunk(kind: bytes, body: bytes) -> bytes:
-    crc = zlib.crc32(body, zlib.crc32(kind))
+    crc = zlib_ng.crc32(body, zlib_ng.crc32(kind))
     return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", crc)
