@@ -129,3 +129,20 @@ def test_a_body_is_not_kept_when_the_case_changed_while_it_was_made(app: Flask) 
             )
     # Made while the case changed: made again; then kept.
     assert len(made) == 3
+
+
+def test_nothing_is_kept_longer_than_kept_seconds(app: Flask, monkeypatch) -> None:
+    made: list[int] = []
+
+    def make() -> str:
+        made.append(1)
+        return "<p>body</p>"
+
+    with app.test_request_context():
+        fragments.page_body(("aged body",), make, lambda: True)
+        fragments.page_body(("aged body",), make, lambda: True)
+        assert len(made) == 1
+        # A purged record's words leave every server's memory within KEPT_SECONDS.
+        monkeypatch.setattr(fragments, "KEPT_SECONDS", -1.0)
+        fragments.page_body(("aged body",), make, lambda: True)
+    assert len(made) == 2

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import secrets
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Sequence
 from typing import Any
@@ -39,48 +40,61 @@ from voice_app.plans import chart
 from voice_app.plans.labels import day_formatter, resolved_labels
 from voice_app.plans.services.reading import ScaleSeries
 
-#: Tables kept per process (a few hundred KiB each at most), the least recently read
-#: going first.
-MOST_KEPT = 64
 
+class _Kept:
+    """Rendered HTML kept per process: at most ``most`` entries, the least recently read
+    going first, and none older than ``KEPT_SECONDS`` (a purged record's words must not
+    stay in a server's memory for long after its rows are gone)."""
+
+    def __init__(self, most: int) -> None:
+        self.most = most
+        self._entries: OrderedDict[Hashable, tuple[float, str]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: Hashable) -> str | None:
+        with self._lock:
+            found = self._entries.get(key)
+            if found is None:
+                return None
+            if time.monotonic() - found[0] > KEPT_SECONDS:
+                del self._entries[key]
+                return None
+            self._entries.move_to_end(key)
+            return found[1]
+
+    def put(self, key: Hashable, html: str) -> None:
+        with self._lock:
+            self._entries[key] = (time.monotonic(), html)
+            while len(self._entries) > self.most:
+                self._entries.popitem(last=False)
+
+
+#: How long anything is kept, at most.
+KEPT_SECONDS = 600.0
+#: Tables kept per process (a few hundred KiB each at most).
+_kept = _Kept(64)
 #: Page bodies kept per process (up to a few hundred KiB each for the longest plans).
-MOST_PAGES_KEPT = 32
-
-_kept: OrderedDict[Hashable, Markup] = OrderedDict()
-_pages: OrderedDict[Hashable, str] = OrderedDict()
-_lock = threading.Lock()
+_pages = _Kept(32)
 #: Stands for the reader's CSRF token in a kept body; random, so no text can forge it.
 _TOKEN_PLACEHOLDER = f"csrf-{secrets.token_hex(16)}"
 
 
 def _kept_or_made(key: Hashable, make: Callable[[], str]) -> Markup:
-    with _lock:
-        found = _kept.get(key)
-        if found is not None:
-            _kept.move_to_end(key)
-            return found
-    html = Markup(make())  # noqa: S704 - templates rendered with autoescaping
-    with _lock:
-        _kept[key] = html
-        while len(_kept) > MOST_KEPT:
-            _kept.popitem(last=False)
-    return html
+    html = _kept.get(key)
+    if html is None:
+        html = make()
+        _kept.put(key, html)
+    return Markup(html)  # noqa: S704 - templates rendered with autoescaping
 
 
 def page_body(key: Hashable, make: Callable[[], str], still_current: Callable[[], bool]) -> Markup:
     """The page's body for ``key``, made by ``make`` when not kept; kept only if
     ``still_current()`` says the case was not written while it was made."""
-    with _lock:
-        html = _pages.get(key)
-        if html is not None:
-            _pages.move_to_end(key)
+    html = _pages.get(key)
     if html is None:
         html = _made_with_placeholder(make)
         if still_current():
-            with _lock:
-                _pages[key] = html
-                while len(_pages) > MOST_PAGES_KEPT:
-                    _pages.popitem(last=False)
+            _pages.put(key, html)
     return Markup(html.replace(_TOKEN_PLACEHOLDER, generate_csrf()))  # noqa: S704
 
 
