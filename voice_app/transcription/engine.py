@@ -56,6 +56,13 @@ MAX_SHORT_WINDOW_TOKENS = 200
 #: greedy alone; hidden-word recall 0.32, 0.30-0.32 and 0.26 (bare faster-whisper 0.24).
 #: English clips never retried (0.90 whichever).
 TEMPERATURES = (0.0, 0.4)
+#: Candidates the warmer retry samples. faster-whisper's default of 5 decodes five at once;
+#: one is enough. On a slow 2-core machine (2026-11-27 night, bare faster-whisper's
+#: real-time factor 0.47 on the 4.5 s English clip), the engine on the 12 spoken clips,
+#: three runs alternating: Polish worst real-time factor 0.73 with 5, 0.52 with 2, 0.37
+#: with 1, 0.27 greedy alone (medians 0.19-0.20 whichever); recall 0.26, 0.25, 0.25 and
+#: 0.23 (bare 0.22). English never retried (recall 0.90, median 0.16 whichever).
+RETRY_CANDIDATES = 1
 #: The hint is kept unless the audio gives it less than this probability. On the spoken
 #: test clips a wrong hint (Polish for English speech, or the reverse) got at most 0.02,
 #: and a right one at least 0.17, even where another language scored higher.
@@ -217,6 +224,7 @@ class WhisperEngine:
             vad_filter=False,
             max_new_tokens=token_limit(speech_duration, model.window),
             temperature=list(TEMPERATURES),
+            best_of=RETRY_CANDIDATES,
         )
         segments = list(restore_speech_timestamps(raw, chunks, SAMPLING_RATE))
         return self._result(
