@@ -83,11 +83,16 @@ def test_a_write_anywhere_in_the_case_revises_only_that_childs_case() -> None:
     assert _revision(other_id) == other_before
 
 
-def test_a_flush_that_fails_revises_nothing() -> None:
+def test_the_case_is_revised_at_commit_and_not_by_a_write_rolled_back() -> None:
     child = ChildFactory()
     db.session.commit()
     before = _revision(child.id)
     child.full_name = "Changed"
     db.session.flush()
+    # Not at the flush: the child's row is locked only from the commit on.
+    assert case_revisions.current(db.session, child.id) == before
     db.session.rollback()
     assert _revision(child.id) == before
+    child.full_name = "Changed again"
+    db.session.commit()
+    assert _revision(child.id) != before

@@ -1,8 +1,11 @@
 """Case revisions: a token per child that changes whenever anything in the child's case is
 written, so a page built from the case can be kept until the case changes.
 
-The token is ``children.case_revision``, a fresh random value written by every flush that
-adds, changes or deletes a row of the child's case: any mapped row that names the child
+The token is ``children.case_revision``, a fresh random value written as a transaction
+commits when any of its flushes added, changed or deleted a row of the child's case (at
+the commit, not at each flush: the child's row is then locked last and briefly, so two
+writers of one case never wait on each other in opposite orders with the audit lanes'
+locks). A row of the case is any mapped row that names the child
 (``child_id``), or that leads to a row that does through its foreign keys (a plan action
 through its version and plan, a transcript through its contribution, a report's comment
 through its version and report). The route is worked out from the schema, once per class,
@@ -160,13 +163,32 @@ def current(session: Session | scoped_session[Any], child_id: int) -> str | None
     )
 
 
+#: ``session.info`` key: children whose cases this transaction wrote, revised at its commit.
+_WRITTEN = "case_revisions.written"
+
+
 @event.listens_for(Session, "after_flush")
-def _revise_written_cases(session: Session, _flush_context: Any) -> None:
-    """Every flush revises the cases of the rows it wrote: new, changed or deleted."""
+def _note_written_cases(session: Session, _flush_context: Any) -> None:
+    """Every flush notes the cases of the rows it wrote: new, changed or deleted."""
     written = [
         *session.new,
         *(row for row in session.dirty if session.is_modified(row)),
         *session.deleted,
     ]
     if written:
-        revise(session.connection(), child_ids_of(session, written))
+        session.info.setdefault(_WRITTEN, set()).update(child_ids_of(session, written))
+
+
+@event.listens_for(Session, "before_commit")
+def _revise_written_cases(session: Session) -> None:
+    """The noted cases get their new token as the transaction commits: the child's row is
+    locked (on PostgreSQL) only from here to the commit, after every other lock the
+    transaction took (the audit lanes' above all), so two writers of one case cannot
+    deadlock on it and the lanes."""
+    session.flush()  # what the commit would flush, noted first
+    revise(session.connection(), session.info.pop(_WRITTEN, ()))
+
+
+@event.listens_for(Session, "after_rollback")
+def _forget_written_cases(session: Session) -> None:
+    session.info.pop(_WRITTEN, None)
