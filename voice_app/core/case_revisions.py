@@ -186,7 +186,9 @@ def _revise_written_cases(session: Session) -> None:
     transaction took (the audit lanes' above all), so two writers of one case cannot
     deadlock on it and the lanes."""
     session.flush()  # what the commit would flush, noted first
-    revise(session.connection(), session.info.pop(_WRITTEN, ()))
+    written = session.info.pop(_WRITTEN, None)
+    if written:  # asking for the connection would begin a transaction where none was
+        revise(session.connection(), written)
 
 
 @event.listens_for(Session, "after_rollback")
