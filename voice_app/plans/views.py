@@ -79,6 +79,11 @@ def chart_context(plan: Plan, series: list[reading.ScaleSeries]) -> dict[str, An
     return {"chart_section": fragments.chart_section(series, labels, title, rtl)}
 
 
+def may_edit() -> bool:
+    """Whether the reader may change the plan: the one right the plan's body shows by."""
+    return bool(current_user.can(Permission.PLAN_EDIT))
+
+
 def page_context(plan: Plan, version: PlanVersion) -> dict[str, Any]:
     shareable = shareable_words(plan.child_id, [p.contribution_id for p in version.words])
     shown = reading.shown_version(plan, version, shareable)
@@ -92,6 +97,7 @@ def page_context(plan: Plan, version: PlanVersion) -> dict[str, Any]:
         **chart_context(plan, reading.scale_series(plan, shareable)),
         **resolved_labels(),
         "day": day_formatter(),
+        "may_edit": may_edit(),
         "actions_table": fragments.actions_table,
         "scale_fields": fragments.scale_fields,
         # Confirmed translations, beside the words this version shows.
@@ -126,7 +132,7 @@ def show(child_id: int) -> str:
         allowed.confidential,
         str(get_locale()),
         str(get_timezone()),
-        current_user.can(Permission.PLAN_EDIT),
+        may_edit(),
         today(),
     )
     body = fragments.page_body(
