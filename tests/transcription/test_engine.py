@@ -94,6 +94,46 @@ def test_a_short_window_has_a_token_budget_that_stops_a_repeating_decoder():
     assert token_limit(28.0, window_frames(16000 * 28)) is None  # the full window
 
 
+def test_a_decode_is_tried_again_warmer_only_when_it_repeats_itself(engine, clips, monkeypatch):
+    """A decode unsure of its words is not decoded again (it is marked doubtful); one that
+    repeats itself is, once, warmer, on the same encoder output."""
+    from faster_whisper import WhisperModel
+
+    from voice_app.transcription import engine as engine_module
+
+    decodes: list[list[float]] = []
+    encodes: list[int] = []
+    model = engine._model
+    real_transcribe, real_encode = model.transcribe, WhisperModel.encode
+
+    def transcribe(*args, **kwargs):
+        decodes.append(kwargs["temperature"])
+        return real_transcribe(*args, **kwargs)
+
+    def encode(self, features):
+        encodes.append(features.shape[-1])
+        return real_encode(self, features)
+
+    monkeypatch.setattr(model, "transcribe", transcribe)
+    monkeypatch.setattr(WhisperModel, "encode", encode)
+    # Every decode counts as unsure of its words: marked so, and not decoded again.
+    monkeypatch.setattr(engine_module, "LOGPROB_THRESHOLD", 0.0)
+    unsure = engine.transcribe(clips["pl"], language="pl")
+    assert unsure.text and all("low_confidence" in s.doubts for s in unsure.segments)
+    assert decodes == [[0.0]] and len(encodes) == 1
+    monkeypatch.undo()
+    monkeypatch.setattr(model, "transcribe", transcribe)
+    monkeypatch.setattr(WhisperModel, "encode", encode)
+
+    decodes.clear()
+    encodes.clear()
+    # Every decode counts as repeating itself: the greedy one, then one warmer retry.
+    monkeypatch.setattr(engine_module, "COMPRESSION_RATIO_THRESHOLD", 0.5)
+    retried = engine.transcribe(clips["en"], language="en")
+    assert decodes == [[0.0], [0.4]] and len(encodes) == 1
+    assert "school" in retried.text.lower()
+
+
 def test_calls_from_several_threads_each_get_their_own_clip(engine, clips):
     order = ["en", "pl", "en", "pl"]
     with ThreadPoolExecutor(4) as pool:

@@ -49,12 +49,14 @@ WINDOW_MARGIN_FRAMES = 300
 #: Token budget for a short window (see ``token_limit``).
 TOKENS_PER_SECOND = 16
 MAX_SHORT_WINDOW_TOKENS = 200
-#: Greedy first; one retry, warmer, when the decode looks wrong (repeating itself, or
-#: unsure of every word). faster-whisper's own six steps (0.0 to 1.0) made an unsure clip
-#: take up to six decodes: on the spoken Polish clips (2026-11-27, idle 2-core machine)
-#: the worst real-time factor 0.25-0.31 with these six, 0.24 with two, 0.12-0.14 with
-#: greedy alone; hidden-word recall 0.32, 0.30-0.32 and 0.26 (bare faster-whisper 0.24).
-#: English clips never retried (0.90 whichever).
+#: Greedy first; one retry, warmer, only when the greedy decode repeats itself (Whisper's
+#: known failure, which sampling breaks). faster-whisper also retries a decode unsure of
+#: every word (average log-probability under -1), which on the spoken Polish clips is
+#: most of them, and gained nothing: on 2026-11-28 (2-core machine, bare faster-whisper's
+#: real-time factor 0.36 on the 4.5 s English clip), the 12 spoken clips three times over,
+#: Polish recall 0.326 (0.306-0.336 from run to run) retrying when unsure, 0.321 not
+#: (bare 0.205); worst Polish real-time factor 0.25 -> 0.18, the 4.8 s clip's 0.19 -> 0.11.
+#: Unsure segments are still marked as doubtful (``Segment.doubts``), never hidden.
 TEMPERATURES = (0.0, 0.4)
 #: Candidates the warmer retry samples. faster-whisper's default of 5 decodes five at once;
 #: one is enough. On a slow 2-core machine (2026-11-27 night, bare faster-whisper's
@@ -217,15 +219,31 @@ class WhisperEngine:
                 [(token[2:-2], p) for token, p in found], hint
             )
         speech_duration = len(speech) / SAMPLING_RATE
-        raw, _info = model.transcribe(
-            speech,
-            language=chosen,
-            beam_size=1,
-            vad_filter=False,
-            max_new_tokens=token_limit(speech_duration, model.window),
-            temperature=list(TEMPERATURES),
-            best_of=RETRY_CANDIDATES,
-        )
+        encoded = model.ready
+
+        def decode(temperatures: tuple[float, ...]) -> list[Any]:
+            model.ready = encoded  # the encoder ran once; every decode reads its output
+            raw, _info = model.transcribe(
+                speech,
+                language=chosen,
+                beam_size=1,
+                vad_filter=False,
+                max_new_tokens=token_limit(speech_duration, model.window),
+                temperature=list(temperatures),
+                best_of=RETRY_CANDIDATES,
+                log_prob_threshold=LOGPROB_THRESHOLD,
+                no_speech_threshold=NO_SPEECH_THRESHOLD,
+                compression_ratio_threshold=COMPRESSION_RATIO_THRESHOLD,
+            )
+            return list(raw)
+
+        raw = decode(TEMPERATURES[:1])
+        if _repeats_itself(raw):
+            warmer = decode(TEMPERATURES[1:])
+            # As faster-whisper chooses among its own retries: the warmer decode, unless it
+            # repeats itself too and is less sure of its words than the greedy one.
+            if not _repeats_itself(warmer) or _sureness(warmer) > _sureness(raw):
+                raw = warmer
         segments = list(restore_speech_timestamps(raw, chunks, SAMPLING_RATE))
         return self._result(
             segments, chosen, probability, language, hinted, duration, speech_duration, started
@@ -284,6 +302,14 @@ def _segment(raw: Any) -> Segment:
         avg_logprob=float(raw.avg_logprob),
         compression_ratio=float(raw.compression_ratio),
     )
+
+
+def _repeats_itself(raw: list[Any]) -> bool:
+    return any(one.compression_ratio > COMPRESSION_RATIO_THRESHOLD for one in raw)
+
+
+def _sureness(raw: list[Any]) -> float:
+    return sum(one.avg_logprob for one in raw) / len(raw) if raw else float("-inf")
 
 
 _engines: dict[Path, WhisperEngine] = {}
