@@ -1,6 +1,6 @@
 """The plan page's body is kept until the child's case changes (``plans.fragments.page_body``):
-every change to the case shows at once, consent and the confidential section are decided
-for each request, and each reader gets their own rights and their own CSRF token."""
+every change to the case shows at once (consent and the confidential section among them),
+and each reader gets their own rights and their own CSRF token."""
 
 from __future__ import annotations
 

@@ -120,16 +120,16 @@ def show(child_id: int) -> str:
             "plans/start.html", child=child, form=StartPlanForm(), **reading_context
         )
     version = drafting.current_version(plan)
-    # The body is kept until the case changes (``fragments.page_body``); what consent and
-    # the confidential section allow is decided now, for this request, and is part of the key.
+    # The body is kept until the case changes (``fragments.page_body``). What consent and
+    # the confidential section allow is decided while the body is made, through the record's
+    # single owner: it reads only rows of the case (consent decisions, placements, record
+    # entries), so a kept body is as current as its revision. Whether this reader may see
+    # the child at all, and may edit, is decided on every request.
     revision = case_revisions.current(db.session, child.id)
-    allowed = shareable_words(child.id)
     key = (
         "plan page",
         child.id,
         revision,
-        allowed.allowed,
-        allowed.confidential,
         str(get_locale()),
         str(get_timezone()),
         may_edit(),

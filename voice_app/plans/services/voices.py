@@ -61,8 +61,11 @@ def shareable_words(child_id: int, asking_about: Iterable[int] = ()) -> Shareabl
     ``asking_about``: contributions already in a plan, whose withdrawn consent the plan
     must say it acted on.
     """
-    allowed = db.session.scalars(contribution_ids_shared_with(child_id, PLAN_AUDIENCE))
-    confidential = confidential_scope(child_id).contribution_ids
+    scope = confidential_scope(child_id)  # read once, for both questions
+    allowed = db.session.scalars(
+        contribution_ids_shared_with(child_id, PLAN_AUDIENCE, confidential=scope)
+    )
+    confidential = scope.contribution_ids
     allowed_now = frozenset(allowed) - confidential
     withdrawn = set()
     for contribution_id in set(asking_about) - allowed_now - confidential:
