@@ -112,14 +112,14 @@ def page_context(plan: Plan, version: PlanVersion) -> dict[str, Any]:
 @require(Permission.PLAN_READ)
 def show(child_id: int) -> str:
     child = child_or_404(child_id)
-    plan = drafting.plan_for_page(child.id)
-    if plan is None:
+    found = drafting.plan_and_draft_for_page(child.id)
+    if found is None:
         reading_context: dict[str, Any] = {"plan": None, **LABELS}
         db.session.commit()
         return render_template(
             "plans/start.html", child=child, form=StartPlanForm(), **reading_context
         )
-    version = drafting.current_version(plan)
+    plan, version = found
     # The body is kept until the case changes (``fragments.page_body``). What consent and
     # the confidential section allow is decided while the body is made, through the record's
     # single owner: it reads only rows of the case (consent decisions, placements, record

@@ -106,16 +106,22 @@ def draft_of(plan: Plan) -> PlanVersion:
     return draft
 
 
-def current_version(plan: Plan) -> PlanVersion:
-    """The draft, read alone: the plan page needs no other version's rows."""
-    draft = db.session.scalar(
-        select(PlanVersion)
-        .where(PlanVersion.plan_id == plan.id)
+def plan_and_draft_for_page(child_id: int) -> tuple[Plan, PlanVersion] | None:
+    """The plan (without its reviews, as ``plan_for_page``) and its draft, read in one
+    statement: the plan page needs no other version's rows."""
+    row = db.session.execute(
+        select(Plan, PlanVersion)
+        .join(PlanVersion, PlanVersion.plan_id == Plan.id)
+        .where(Plan.child_id == child_id)
+        .options(lazyload(Plan.reviews))
         .order_by(PlanVersion.number.desc())
         .limit(1)
-    )
-    assert draft is not None and draft.agreed_at is None, "a plan always has a draft"
-    return draft
+    ).first()
+    if row is None:
+        return None
+    plan, draft = row
+    assert draft.agreed_at is None, "a plan always has a draft"
+    return plan, draft
 
 
 def agreed_versions(plan: Plan) -> list[PlanVersion]:
