@@ -366,6 +366,40 @@ def test_a_child_records_and_draws_then_confirms_what_they_said(
         assert picture_file.getpixel((0, 0)) == (255, 255, 255)
 
 
+#: Count the PNG encodes the page asks of its canvases.
+COUNT_PNG_ENCODES = """
+window.__pngEncodes = 0;
+const encode = HTMLCanvasElement.prototype.toBlob;
+HTMLCanvasElement.prototype.toBlob = function (...args) {
+  window.__pngEncodes += 1;
+  return encode.apply(this, args);
+};
+"""
+
+
+def test_a_drawing_tapped_twice_on_send_is_sent_once_and_next_does_not_encode_it(
+    tablet: BrowserContext, space_app: Flask, invite
+) -> None:
+    """A young child taps twice: one drawing arrives. "Next" only checks that something is
+    drawn; the picture is encoded once, when it is sent."""
+    lily = invite("Lily", age=6)
+    tablet.add_init_script(COUNT_PNG_ENCODES)
+    page = tablet.new_page()
+    open_space(page, lily)
+    page.get_by_role("button", name="Draw").click()
+    draw(page)
+    drawing = page.locator("#panel-drawing")
+    drawing.get_by_role("button", name="Next").click()
+    expect(drawing.get_by_text("Only my worker", exact=True)).to_be_visible()
+    assert page.evaluate("window.__pngEncodes") == 0
+    drawing.get_by_role("button", name="Send").dblclick()
+    expect(page.locator(".cs-thing--drawing")).to_have_count(1)
+    page.wait_for_function("() => !document.querySelector('[data-outbox]:not([hidden])')")
+    assert outbox(page) == []
+    assert [item.kind for item in stored(space_app, lily.child_id)] == ["drawing"]
+    assert page.evaluate("window.__pngEncodes") == 1
+
+
 def test_an_upload_cut_off_by_the_network_waits_in_the_outbox_and_arrives_once(
     tablet: BrowserContext, space_app: Flask, invite
 ) -> None:

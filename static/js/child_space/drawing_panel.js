@@ -66,8 +66,13 @@ export class DrawingPanel extends Panel {
     if (stage === "make" && this.pad) requestAnimationFrame(() => this.pad.fit());
   }
 
-  async collect() {
+  /** Something drawn? Without encoding the PNG, which ``collect`` does once, at Send. */
+  async check() {
     if (this.pad.isEmpty) throw new Problem(this.strings["nothing-drawn"]);
+  }
+
+  async collect() {
+    await this.check();
     const blob = await this.pad.toBlob();
     return { fields: { text: this.caption.value }, media: { blob, filename: "drawing.png" } };
   }

@@ -80,7 +80,7 @@ export class Panel {
 
   async next() {
     try {
-      await this.collect();
+      await this.check();
     } catch (problem) {
       if (problem instanceof Problem) {
         this.say(problem.message, { problem: true });
@@ -126,6 +126,12 @@ export class Panel {
     return { fields: {}, media: null };
   }
 
+  /** Throw a Problem saying what is missing, as ``collect`` would ("Next" asks only this).
+   * A panel whose ``collect`` is costly (the drawing's PNG) checks without building it. */
+  async check() {
+    await this.collect();
+  }
+
   /** Back to empty after sending (sharing returns to its starting point). */
   reset() {
     for (const input of this.element.querySelectorAll(".cs-sharing input")) {
@@ -133,7 +139,19 @@ export class Panel {
     }
   }
 
+  /** One send per tap: the button is off from the first tap until the item is kept (a
+   * second tap while the picture is being prepared would otherwise send it twice). */
   async send() {
+    if (this.sendButton.disabled) return;
+    this.sendButton.disabled = true;
+    try {
+      await this.sendOnce();
+    } finally {
+      this.sendButton.disabled = false;
+    }
+  }
+
+  async sendOnce() {
     this.status.textContent = "";
     this.sharingError.hidden = true;
     let content;
@@ -151,15 +169,12 @@ export class Panel {
       this.element.querySelector(".cs-sharing input")?.focus();
       return;
     }
-    this.sendButton.disabled = true;
     try {
       const item = await this.outbox.add({ ...content.fields, kind: this.name, sharing }, content.media);
       this.lastSent = item.client_id;
     } catch {
       this.say(this.strings["did-not-work"], { problem: true });
       return;
-    } finally {
-      this.sendButton.disabled = false;
     }
     this.reset();
     this.setStage("make");
