@@ -4,6 +4,7 @@ drawn, stored through the contributions area and served only through the family'
 from __future__ import annotations
 
 import io
+import re
 
 import pytest
 from PIL import Image
@@ -101,6 +102,32 @@ def test_a_drawing_is_re_encoded_and_only_the_family_view_serves_it(make_client,
     assert browser.get(f"/family/media/{drawing.id}/thumbnail").status_code == 200
     stranger = make_client()
     assert signed_out(stranger.get(f"/family/media/{drawing.id}/thumbnail"))
+
+
+def test_the_same_form_sent_twice_is_stored_once_and_never_as_anothers(make_client, phone):
+    """Each page's form carries an id of its own: a second tap (or a resent request) stores
+    nothing more, and the same id sent by another account stores that account's words."""
+    browser, practitioner, child = phone
+    page = browser.get("/family/").get_data(as_text=True)
+    form_id = re.search(r'name="form_id" type="hidden" value="([0-9a-f]{32})"', page)
+    assert form_id, "no form id on the family's page"
+    assert form_id.group(1) not in browser.get("/family/").get_data(as_text=True)
+    words = {"kind": "text", "sharing": "my_worker", "form_id": form_id.group(1)}
+    for _ in range(2):
+        sent = browser.submit("/family/contributions", {**words, "text": "Maya needs her sleep"})
+        assert sent.status_code == 302
+    assert [c.text for c in db.session.scalars(select(Contribution))] == ["Maya needs her sleep"]
+
+    father = family_account(FamilyMemberFactory(child=child, name="Mark"), practitioner, "mark")
+    other_phone = make_client()
+    sign_in(other_phone, father)
+    other_phone.submit("/family/contributions", {**words, "text": "Mark's own words"})
+    stored = sorted(c.text for c in db.session.scalars(select(Contribution)))
+    assert stored == ["Mark's own words", "Maya needs her sleep"]
+
+    refused = browser.submit("/family/contributions", {**words, "form_id": "not-an-id"})
+    assert refused.status_code == 302
+    assert len(stored) == len(list(db.session.scalars(select(Contribution))))
 
 
 def test_a_file_that_is_not_a_recording_is_refused(phone):

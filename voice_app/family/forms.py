@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField
-from wtforms import IntegerField, PasswordField, RadioField, SelectField, StringField, TextAreaField
+from wtforms import (
+    HiddenField,
+    IntegerField,
+    PasswordField,
+    RadioField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import EqualTo, Length, NumberRange, Regexp
 
 from voice_app.core.forms import Form, choice_list, max_length, optional, required, strip_text
@@ -125,6 +133,14 @@ class FamilyWordsForm(Form):
         ),
         default="my_worker",
         validators=[required()],
+    )
+    #: A fresh id in each page shown (``family.views.home``): the same form sent twice (a
+    #: second tap, a resent request) is stored once.
+    form_id = HiddenField(
+        validators=[
+            optional(),
+            Regexp(r"^[0-9a-f]{32}$", message=_l("That did not work. Please try again.")),
+        ]
     )
 
 

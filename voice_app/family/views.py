@@ -157,14 +157,27 @@ def home() -> str:
         house_labels=_TranslatedOnce(HOUSES),
         shared_reports=shared_reports,
         report_kind_labels=REPORT_KIND_LABELS,
+        form_id=uuid.uuid4().hex,
     )
 
 
-def _submission(form: FamilyWordsForm, locale: str) -> contributions.Submission:
+#: Where the ids of the family's forms are turned into contributions' client ids.
+_FAMILY_FORMS = uuid.UUID("6f0c3c52-5a43-4a4e-9a56-2a7c6a0d7e1b")
+
+
+def _client_id(form: FamilyWordsForm, account_id: int) -> str:
+    """The contribution's client id: the same for the same form sent again by the same
+    account (so it is stored once), and never another account's, whatever id is sent."""
+    if not form.form_id.data:
+        return str(uuid.uuid4())
+    return str(uuid.uuid5(_FAMILY_FORMS, f"{account_id}:{form.form_id.data}"))
+
+
+def _submission(form: FamilyWordsForm, locale: str, account_id: int) -> contributions.Submission:
     upload = form.media.data
     kind = ContributionKind(form.kind.data or "text")
     return contributions.Submission(
-        client_id=str(uuid.uuid4()),
+        client_id=_client_id(form, account_id),
         kind=kind,
         sharing=SharingChoice(form.sharing.data or SharingChoice.MY_WORKER),
         language=locale,
@@ -184,7 +197,7 @@ def contribute() -> BaseResponse | str:
         return redirect(url_for("family.home"))
     try:
         contribution, _created = sharing.contribute(
-            account, _submission(form, space.locale), assisted_by=space.assisted_by
+            account, _submission(form, space.locale, account.id), assisted_by=space.assisted_by
         )
     except contributions.SubmissionRejected as rejected:
         db.session.rollback()

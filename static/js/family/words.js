@@ -39,10 +39,13 @@ if (form) {
     form.querySelectorAll("input[name=kind]").forEach((radio) => radio.addEventListener("change", fit));
     fit();
     form.querySelector("[data-drawing-undo]")?.addEventListener("click", () => pad.undo());
+    let encoding = false;
     form.addEventListener("submit", async (event) => {
       const kind = form.querySelector("input[name=kind]:checked")?.value;
-      if (kind !== "drawing" || !drawn || fileInput.files.length > 0) return;
+      if (encoding) event.preventDefault(); // a second tap while the picture is prepared
+      if (encoding || kind !== "drawing" || !drawn || fileInput.files.length > 0) return;
       event.preventDefault();
+      encoding = true;
       putFile(fileInput, await pad.toBlob(), "drawing.png");
       form.submit();
     });
