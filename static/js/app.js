@@ -15,3 +15,32 @@ window.voiceApp = {
     return fetch(url, { credentials: "same-origin", ...options, headers });
   },
 };
+
+// A form posted twice by a double click, or a second tap on a slow link, would store what
+// it says twice, and records here are append-only: once a POST form is on its way, the
+// page ignores it being sent again, until the page is shown anew (back and forward) or ten
+// seconds have passed (a download leaves the page where it was). A page script that sends
+// a form its own way (it prevents the default) is left to do so.
+(() => {
+  const isPost = (form) => form instanceof HTMLFormElement && form.method.toLowerCase() === "post";
+  document.addEventListener(
+    "submit",
+    (event) => {
+      if (isPost(event.target) && event.target.dataset.sent) {
+        event.preventDefault();
+        event.stopImmediatePropagation();
+      }
+    },
+    true,
+  );
+  document.addEventListener("submit", (event) => {
+    const form = event.target;
+    if (!isPost(form) || event.defaultPrevented || (form.target && form.target !== "_self")) return;
+    form.dataset.sent = "true";
+    setTimeout(() => delete form.dataset.sent, 10000);
+  });
+  window.addEventListener("pageshow", (event) => {
+    if (!event.persisted) return;
+    for (const form of document.querySelectorAll("form[data-sent]")) delete form.dataset.sent;
+  });
+})();

@@ -28,6 +28,7 @@ from voice_app.contributions.models import (
 )
 from voice_app.core.db import utcnow
 from voice_app.extensions import db
+from voice_app.record.models import RecordEntry
 
 pytestmark = pytest.mark.browser
 
@@ -108,3 +109,34 @@ def test_the_chronology_has_no_serious_accessibility_problems(page: Page, locale
     assert_no_serious_axe_violations(page, f"the chronology ({locale})")
     if locale == "ar":
         choose_language(page, "en")
+
+
+def test_a_record_entry_sent_twice_from_its_page_is_added_once(page: Page, live_app: Flask) -> None:
+    """The record is append-only: "Add to the record" pressed again while the first press
+    is on its way (a double click, a second tap on a slow link) sends nothing more."""
+    words = f"Home visit, pressed twice {uuid.uuid4().hex[:8]}"
+    sign_in(page)
+    open_child(page, "Maya Thompson")
+    page.goto(page.url.split("#", 1)[0].rstrip("/") + "/record/new")
+    page.get_by_label("When it happened").fill(utcnow().strftime("%Y-%m-%dT%H:%M"))
+    page.get_by_label("Entry", exact=True).fill(words)
+    # Two presses in one go; "formdata" fires only for a submission that goes ahead.
+    with page.expect_navigation():
+        going_ahead = page.evaluate(
+            """() => {
+              const button = [...document.querySelectorAll("main form button[type=submit]")]
+                .find((b) => b.textContent.trim() === "Add to the record");
+              let sent = 0;
+              button.form.addEventListener("formdata", () => (sent += 1));
+              button.form.requestSubmit(button);
+              button.form.requestSubmit(button);
+              return sent;
+            }"""
+        )
+    assert going_ahead == 1
+    expect(page).to_have_url(re.compile(r"/children/\d+/record#entry-\d+$"))
+    expect(page.get_by_text(words)).to_have_count(1)
+    with live_app.app_context():
+        stored = db.session.scalars(select(RecordEntry.id).where(RecordEntry.body == words)).all()
+        db.session.remove()
+    assert len(stored) == 1
