@@ -22,6 +22,11 @@ from playwright.sync_api import Browser, BrowserContext, Page, expect
 
 from tests.conftest import test_config
 from tests.e2e.conftest import serving
+from tests.e2e.test_child_space import (  # noqa: F401 - fixtures used here
+    WATCH_MICROPHONE,
+    mic_browser,
+    microphone_clip,
+)
 from voice_app import create_app
 from voice_app.accounts import services as accounts
 from voice_app.accounts.invitations import create_invitation
@@ -353,3 +358,43 @@ def test_an_interpreter_records_a_prompt_from_the_page_listing_them(
 def _in(app: Flask, language: str, msgid: str) -> str:
     with app.app_context(), force_locale(language):
         return gettext(msgid)
+
+
+def test_a_double_click_on_record_opens_the_microphone_once(
+    mic_browser: Browser,  # noqa: F811
+    aloud_server: str,
+    aloud_app: Flask,
+) -> None:
+    """A second click while the microphone is opening must not open a second one, which
+    nothing would ever close."""
+    with aloud_app.app_context():
+        sam = accounts.find_user_by_email("sam@aloud.example")
+        assert sam is not None
+        email = f"recorder-{uuid.uuid4().hex[:6]}@aloud.example"
+        accounts.create_user(
+            email=email,
+            name="Rhian Recorder",
+            post_title="Interpreter",
+            role=Role.INTERPRETER,
+            password="correct horse battery staple",
+            team=sam.team,
+        )
+        db.session.commit()
+        db.session.remove()
+    context = mic_browser.new_context(base_url=aloud_server, locale="en-GB")
+    context.add_init_script(WATCH_MICROPHONE)
+    try:
+        page = context.new_page()
+        page.goto("/login")
+        page.fill("input[name=email]", email)
+        page.fill("input[name=password]", "correct horse battery staple")
+        page.locator("form button[type=submit]").last.click()
+        expect(page.locator("header .who__name")).to_be_visible()
+        page.goto("/read-aloud/prompts?language=pl")
+        record = page.locator("form[data-record-prompt] button[type=button]").first
+        record.dblclick()
+        page.wait_for_function("() => window.__streams.length > 0")
+        page.wait_for_timeout(300)  # time for a second microphone to open, if one were
+        assert page.evaluate("window.__streams.length") == 1
+    finally:
+        context.close()

@@ -24,12 +24,20 @@ function wire(form, words) {
   button.textContent = words.record;
   form.append(button);
   let recorder = null;
+  let opening = false; // a second click while the microphone opens would open another
   button.addEventListener("click", async () => {
     if (recorder) {
       recorder.stop();
       return;
     }
-    const stream = await navigator.mediaDevices.getUserMedia({ audio: true });
+    if (opening) return;
+    opening = true;
+    let stream;
+    try {
+      stream = await navigator.mediaDevices.getUserMedia({ audio: true });
+    } finally {
+      opening = false;
+    }
     const chunks = [];
     recorder = new MediaRecorder(stream, pickType() ? { mimeType: pickType() } : {});
     recorder.addEventListener("dataavailable", (event) => chunks.push(event.data));
