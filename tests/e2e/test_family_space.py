@@ -13,6 +13,7 @@ from playwright.sync_api import Browser, Page, Playwright, expect
 
 from tests.conftest import speak
 from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS
+from tests.e2e.test_child_space import WATCH_MICROPHONE
 from tests.e2e.test_practitioner_pages import assert_no_serious_axe_violations, sign_in
 from voice_app.family.demo import DEMO_FAMILY_PASSPHRASE, DEMO_FAMILY_SIGN_IN
 
@@ -169,14 +170,22 @@ def test_claire_records_in_the_page_and_reads_back_what_whisper_heard(
         context = chromium.new_context(base_url=live_server, viewport=PHONE, locale="en-GB")
         context.grant_permissions(["microphone"])
         context.set_default_timeout(60_000)
+        context.add_init_script(WATCH_MICROPHONE)
         phone = context.new_page()
         claire_signs_in(phone)
         phone.get_by_label("Record it").check()
-        phone.get_by_role("button", name="Start recording").click()
+        # A double tap opens the microphone once, and Stop closes it.
+        phone.get_by_role("button", name="Start recording").dblclick()
         expect(phone.get_by_role("button", name="Stop")).to_be_enabled()
         phone.wait_for_timeout(5000)
+        assert phone.evaluate("window.__streams.length") == 1
         phone.get_by_role("button", name="Stop").click()
         expect(phone.locator("[data-words-status]")).to_contain_text("Recorded.")
+        live = phone.evaluate(
+            "() => window.__streams.flatMap(s => s.getTracks())"
+            ".filter(t => t.readyState === 'live').length"
+        )
+        assert live == 0, "the microphone was left on after recording stopped"
         phone.get_by_role("button", name="Send to the social worker").click()
         expect(phone.get_by_role("heading", level=1)).to_have_text("Is this what you said?")
         words = phone.get_by_label("What you said")

@@ -28,13 +28,14 @@ export function recordIntoForm(form, part, input, onRecorded = () => {}) {
   const recorder = new VoiceRecorder({ maxSeconds: Number(form.dataset.maxSeconds) || 600 });
   part.classList.add("fs-enhanced");
   start.addEventListener("click", async () => {
+    start.disabled = true; // at once: a second click while the microphone opens would open another
     try {
       await recorder.start();
     } catch {
+      start.disabled = false;
       say(form.dataset.textNoMicrophone);
       return;
     }
-    start.disabled = true;
     stop.disabled = false;
     say(form.dataset.textRecording);
   });
