@@ -40,6 +40,12 @@ def test_a_child_says_they_pressed_it_by_mistake_and_the_alert_stays(
     expect(mistake).to_be_visible()
     box = mistake.bounding_box()
     assert box is not None and box["height"] >= 44
+    # The first try does not reach the server: the child is told, and can try again.
+    page.route("**/mistake", lambda route: route.abort())
+    mistake.click()
+    expect(unsafe.get_by_text("That did not work. Please tell a grown-up")).to_be_visible()
+    expect(mistake).to_be_enabled()
+    page.unroute("**/mistake")
     mistake.click()
     expect(unsafe.get_by_text("A grown-up will still check that you are OK.")).to_be_visible()
     (pressed,) = stored(space_app, noah.child_id)

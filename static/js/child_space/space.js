@@ -180,7 +180,8 @@ function main(root) {
   mistake.querySelector("[data-action='unsafe-mistake']").addEventListener("click", async (event) => {
     const said = mistake.querySelector("[data-mistake-status]");
     const url = root.dataset.mistakeUrl.replace("__ID__", String(lastAlertId));
-    event.currentTarget.disabled = true;
+    const button = event.currentTarget; // null once the handler has awaited
+    button.disabled = true;
     let response = null;
     try {
       response = await window.voiceApp.fetch(url, { method: "POST", headers: { Accept: "application/json" } });
@@ -189,7 +190,7 @@ function main(root) {
     }
     const key = response && response.ok ? "[data-mistake-said]" : "[data-mistake-failed]";
     said.textContent = mistake.querySelector(key).content.textContent.trim();
-    if (!(response && response.ok)) event.currentTarget.disabled = false;
+    if (!(response && response.ok)) button.disabled = false;
     else markMistake(lastAlertId);
   });
   // The child's list says it too, as it does after a reload.
