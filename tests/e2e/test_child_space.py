@@ -511,6 +511,15 @@ def test_i_dont_feel_safe_is_sent_at_once_and_the_child_is_told_a_grown_up_will_
     expect(unsafe.get_by_text("A grown-up has been told.")).to_be_visible()
     (flag,) = stored(space_app, mia.child_id)
     assert flag.flagged_unsafe and flag.kind == "text" and flag.sharing == "my_worker"
+    # What she adds goes to her worker as well, once, however often she taps.
+    unsafe.get_by_label("Do you want to tell us more? You don't have to.").fill(
+        "The big boy at the park"
+    )
+    unsafe.get_by_role("button", name="Send").dblclick()
+    expect(unsafe.get_by_label("Do you want to tell us more? You don't have to.")).to_have_value("")
+    expect(page.locator("[data-outbox]")).to_be_hidden()
+    flag, more = stored(space_app, mia.child_id)
+    assert more.flagged_unsafe and more.text == "The big boy at the park"
 
 
 def test_an_early_band_screen_in_arabic_reads_right_to_left_and_passes_axe(

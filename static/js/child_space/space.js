@@ -162,7 +162,8 @@ function main(root) {
     });
   }
   unsafePanel.querySelector("[data-action='back']").addEventListener("click", home);
-  unsafePanel.querySelector("[data-action='unsafe-more']").addEventListener("click", async () => {
+  unsafePanel.querySelector("[data-action='unsafe-more']").addEventListener("click", async (event) => {
+    const button = event.currentTarget;
     const field = unsafePanel.querySelector("textarea");
     const status = unsafePanel.querySelector("[data-panel-status]");
     if (!field.value.trim()) {
@@ -170,7 +171,12 @@ function main(root) {
       field.focus();
       return;
     }
-    await raiseUnsafe(field.value);
+    button.disabled = true; // a second tap would send the same words again
+    try {
+      await raiseUnsafe(field.value);
+    } finally {
+      button.disabled = false;
+    }
     field.value = "";
     status.textContent = strings.saved;
   });
