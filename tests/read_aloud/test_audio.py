@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from tests.read_aloud.conftest import PROMPT, prompt_in
 from voice_app.i18n import LANGUAGES
 from voice_app.read_aloud import services, speech
@@ -38,25 +40,27 @@ def test_espeak_ng_is_asked_which_languages_it_speaks(app):
     ]
 
 
-def test_every_prompt_has_audio_in_every_language_not_awaiting_a_recording(app, runner):
+# One test a language, so the suite's processes share the rendering (about 8 s each on
+# 2 cores; all twelve in one test was the suite's longest, 71-88 s, often the last to end).
+@pytest.mark.parametrize("language", list(LANGUAGES))
+def test_every_prompt_has_audio_in_every_language_not_awaiting_a_recording(app, runner, language):
     """`flask speech render` renders them all; each file is real, compressed sound."""
     awaiting = services.awaiting_human_recording()
     assert "so" in awaiting
-    result = runner.invoke(args=["speech", "render"])
+    result = runner.invoke(args=["speech", "render", "--language", language])
     assert result.exit_code == 0, result.output
     cache = Path(app.config["READ_ALOUD_CACHE"])
-    for language in LANGUAGES:
-        prompts = prompts_in(language)
-        assert len(prompts) > 150
-        if language in awaiting:
-            assert f"{language}: espeak-ng has no voice" in result.output
-            continue
-        assert f"{language}: {len(prompts)} prompts" in result.output
-        for key in prompts:
-            audio = (cache / language / f"{key}.ogg").read_bytes()
-            assert audio[:4] == b"OggS" and len(audio) > 1000, (language, prompts[key])
-        with app.test_request_context():
-            assert services.audio_index(language).keys() == set(prompts.values())
+    prompts = prompts_in(language)
+    assert len(prompts) > 150
+    if language in awaiting:
+        assert f"{language}: espeak-ng has no voice" in result.output
+        return
+    assert f"{language}: {len(prompts)} prompts" in result.output
+    for key in prompts:
+        audio = (cache / language / f"{key}.ogg").read_bytes()
+        assert audio[:4] == b"OggS" and len(audio) > 1000, (language, prompts[key])
+    with app.test_request_context():
+        assert services.audio_index(language).keys() == set(prompts.values())
 
 
 def test_the_childs_tablet_gets_the_prompt_index_and_the_audio(tablet, app):
