@@ -3,12 +3,12 @@ whole page's body, the actions table and the scaling chart with its table.
 
 The body (``page_body``) is kept by the child's case revision (``core.case_revisions``: a
 new token whenever anything in the case is written, the plan's rows and the child's words
-alike) together with what the disclosure owner allows this request, the reader's language,
-time zone and right to change the plan, and the day (reviews fall due). Nothing read for
-the body can change without the revision changing; consent and the confidential section
-are still decided for every request, and a body is kept only when the revision is still
-the one it was made under. The reader's own CSRF token is written into the kept body on
-the way out; the body holds a placeholder.
+alike) together with the reader's language, time zone and right to change the plan, and
+the day (reviews fall due). Nothing read for the body can change without the revision
+changing: what consent and the confidential section allow is decided, through the
+disclosure owner, while the body is made, from rows of the case. A body is kept only when
+the revision is still the one it was made under. The reader's own CSRF token is written
+into the kept body on the way out; the body holds a placeholder.
 
 A long plan's actions table (hundreds of rows) was about a third of the page's time, and
 it reads the same on every request until an action changes. It is kept in the process,

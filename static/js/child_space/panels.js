@@ -142,8 +142,7 @@ export class Panel {
   /** One send per tap: the button is off from the first tap until the item is kept (a
    * second tap while the picture is being prepared would otherwise send it twice). */
   async send() {
-    if (this.sendButton.disabled) return;
-    this.sendButton.disabled = true;
+    this.sendButton.disabled = true; // a disabled button gets no clicks
     try {
       await this.sendOnce();
     } finally {
