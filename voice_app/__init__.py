@@ -182,11 +182,13 @@ def _register_blueprints(app: Flask) -> None:
 
 def _init_request_hooks(app: Flask) -> None:
     from voice_app.core.security import add_security_headers
+    from voice_app.core.sent_once import init_sent_once
     from voice_app.core.static_assets import init_static_assets
     from voice_app.i18n import LANGUAGES, bound_gettext, text_direction
     from voice_app.i18n.reviews import is_reviewed
 
     app.after_request(add_security_headers)
+    init_sent_once(app)  # a form sent twice writes once (after the CSRF check)
     init_static_assets(app)  # fingerprinted, long-cached, gzipped static files
 
     @app.before_request

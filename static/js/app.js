@@ -21,7 +21,23 @@ window.voiceApp = {
 // page ignores it being sent again, until the page is shown anew (back and forward) or ten
 // seconds have passed (a download leaves the page where it was). A page script that sends
 // a form its own way (it prevents the default) is left to do so.
+// What this page cannot see (the answer lost on a weak link, then Send again, or the
+// browser sending it again) the server catches: the form carries a random id from its
+// first sending on, and the same form sent again writes nothing (voice_app.core.sent_once).
 (() => {
+  const randomId = () => {
+    if (window.crypto && crypto.randomUUID) return crypto.randomUUID();
+    const bytes = crypto.getRandomValues(new Uint8Array(16));
+    return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+  };
+  const giveId = (form) => {
+    if (form.querySelector('input[name="submission_id"]')) return;
+    const field = document.createElement("input");
+    field.type = "hidden";
+    field.name = "submission_id";
+    field.value = randomId();
+    form.append(field);
+  };
   const isPost = (form) => form instanceof HTMLFormElement && form.method.toLowerCase() === "post";
   document.addEventListener(
     "submit",
@@ -36,6 +52,7 @@ window.voiceApp = {
   document.addEventListener("submit", (event) => {
     const form = event.target;
     if (!isPost(form) || event.defaultPrevented || (form.target && form.target !== "_self")) return;
+    giveId(form);
     form.dataset.sent = "true";
     setTimeout(() => delete form.dataset.sent, 10000);
   });

@@ -8,7 +8,7 @@ import uuid
 
 import pytest
 from flask import Flask
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Page, Route, expect
 from sqlalchemy import select
 
 from tests.e2e.test_practitioner_pages import (
@@ -136,6 +136,46 @@ def test_a_record_entry_sent_twice_from_its_page_is_added_once(page: Page, live_
     assert going_ahead == 1
     expect(page).to_have_url(re.compile(r"/children/\d+/record#entry-\d+$"))
     expect(page.get_by_text(words)).to_have_count(1)
+    with live_app.app_context():
+        stored = db.session.scalars(select(RecordEntry.id).where(RecordEntry.body == words)).all()
+        db.session.remove()
+    assert len(stored) == 1
+
+
+def test_an_entry_whose_answer_was_lost_is_kept_once_when_the_browser_sends_it_again(
+    page: Page, live_app: Flask
+) -> None:
+    """On a weak link the entry can reach the server and its answer never come back. The
+    browser's Reload then sends the same form again: it must not add the entry twice."""
+    words = f"Home visit, answer lost {uuid.uuid4().hex[:8]}"
+    sign_in(page)
+    open_child(page, "Maya Thompson")
+    page.goto(page.url.split("#", 1)[0].rstrip("/") + "/record/new")
+    page.get_by_label("When it happened").fill(utcnow().strftime("%Y-%m-%dT%H:%M"))
+    page.get_by_label("Entry", exact=True).fill(words)
+    sent: list[str] = []
+
+    def lose_the_first_answer(route: Route) -> None:
+        if route.request.method != "POST":
+            route.continue_()
+            return
+        sent.append(route.request.post_data or "")
+        if len(sent) == 1:
+            route.fetch()  # the server stores it...
+            route.abort("connectionreset")  # ...and the answer is lost on the way back
+        else:
+            route.continue_()
+
+    page.route(re.compile(r"/record/new$"), lose_the_first_answer)
+    page.get_by_role("button", name="Add to the record").click()
+    page.wait_for_timeout(500)
+    page.reload()
+
+    expect(page.get_by_text("This was sent twice and kept once.")).to_be_visible()
+    expect(page.get_by_text(words)).to_have_count(1)
+    assert len(sent) == 2
+    ids = [re.search(r"submission_id=([0-9a-f-]+)", body) for body in sent]
+    assert ids[0] and ids[1] and ids[0].group(1) == ids[1].group(1)
     with live_app.app_context():
         stored = db.session.scalars(select(RecordEntry.id).where(RecordEntry.body == words)).all()
         db.session.remove()

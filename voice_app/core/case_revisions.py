@@ -36,7 +36,15 @@ from voice_app.core.db import Base
 
 #: Mapped classes that are part of no child's case: writing them revises nothing.
 NOT_CASE_DATA = frozenset(
-    {"AuditEntry", "AuditCheckpoint", "User", "Team", "InterpreterLanguage", "PromptRecording"}
+    {
+        "AuditEntry",
+        "AuditCheckpoint",
+        "User",
+        "Team",
+        "InterpreterLanguage",
+        "PromptRecording",
+        "FormSubmission",
+    }
 )
 
 
