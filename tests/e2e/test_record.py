@@ -111,15 +111,20 @@ def test_the_chronology_has_no_serious_accessibility_problems(page: Page, locale
         choose_language(page, "en")
 
 
-def test_a_record_entry_sent_twice_from_its_page_is_added_once(page: Page, live_app: Flask) -> None:
-    """The record is append-only: "Add to the record" pressed again while the first press
-    is on its way (a double click, a second tap on a slow link) sends nothing more."""
-    words = f"Home visit, pressed twice {uuid.uuid4().hex[:8]}"
+def write_an_entry_for_maya(page: Page, words: str) -> None:
+    """Signed in as Sam, the new entry form for Maya filled in, not yet sent."""
     sign_in(page)
     open_child(page, "Maya Thompson")
     page.goto(page.url.split("#", 1)[0].rstrip("/") + "/record/new")
     page.get_by_label("When it happened").fill(utcnow().strftime("%Y-%m-%dT%H:%M"))
     page.get_by_label("Entry", exact=True).fill(words)
+
+
+def test_a_record_entry_sent_twice_from_its_page_is_added_once(page: Page, live_app: Flask) -> None:
+    """The record is append-only: "Add to the record" pressed again while the first press
+    is on its way (a double click, a second tap on a slow link) sends nothing more."""
+    words = f"Home visit, pressed twice {uuid.uuid4().hex[:8]}"
+    write_an_entry_for_maya(page, words)
     # Two presses in one go; "formdata" fires only for a submission that goes ahead.
     with page.expect_navigation():
         going_ahead = page.evaluate(
@@ -148,11 +153,7 @@ def test_an_entry_whose_answer_was_lost_is_kept_once_when_the_browser_sends_it_a
     """On a weak link the entry can reach the server and its answer never come back. The
     browser's Reload then sends the same form again: it must not add the entry twice."""
     words = f"Home visit, answer lost {uuid.uuid4().hex[:8]}"
-    sign_in(page)
-    open_child(page, "Maya Thompson")
-    page.goto(page.url.split("#", 1)[0].rstrip("/") + "/record/new")
-    page.get_by_label("When it happened").fill(utcnow().strftime("%Y-%m-%dT%H:%M"))
-    page.get_by_label("Entry", exact=True).fill(words)
+    write_an_entry_for_maya(page, words)
     sent: list[str] = []
 
     def lose_the_first_answer(route: Route) -> None:
