@@ -162,3 +162,35 @@ def test_a_practitioners_search_finds_names_in_any_case_in_both_parts(make_clien
         assert "Élodie Brún" in found and "Brúna Other" in found, query
         assert "Brúno Elsewhere" not in found and "Zed Mine" not in found
         assert "2 children match" in found
+
+
+def test_a_short_page_is_counted_by_its_rows_and_only_a_full_one_by_the_database(
+    make_client, monkeypatch
+):
+    """The last page, or a search that finds a few, knows its total from its own rows: no
+    second pass over every child the reader sees. A full page, or one past the end, counts."""
+    manager = UserFactory(role=Role.MANAGER)
+    for n in range(5):
+        ChildFactory(team=manager.team, full_name=f"Counted {n}")
+    db.session.commit()
+    browser = make_client(manager.email)
+    monkeypatch.setitem(browser.application.config, "CASE_LIST_PAGE_SIZE", 2)
+
+    def shown(path: str) -> tuple[str, bool]:
+        browser.get(path)  # the reader's statements built and kept
+        with counted_queries() as seen:
+            page = browser.get(path).get_data(as_text=True)
+        return page, any("count(children.id)" in statement.lower() for statement in seen)
+
+    full, counted = shown("/children/")
+    assert "5 children" in full and "Page 1 of 3" in full and counted
+    last, counted = shown("/children/?page=3")
+    assert "5 children" in last and "Counted 4" in last and not counted
+    past_the_end, counted = shown("/children/?page=9")
+    assert "5 children" in past_the_end and counted
+    browser.submit("/children/search", {"q": "counted 3"})
+    found, counted = shown("/children/")
+    assert "1 child matches" in found and "Counted 3" in found and not counted
+    browser.submit("/children/search", {"q": "nobody at all"})
+    nothing, counted = shown("/children/")
+    assert "No child you can see matches" in nothing and not counted
