@@ -181,6 +181,7 @@ def _register_blueprints(app: Flask) -> None:
 
 
 def _init_request_hooks(app: Flask) -> None:
+    from voice_app.core.actor import actor_key
     from voice_app.core.security import add_security_headers
     from voice_app.core.sent_once import init_sent_once
     from voice_app.core.static_assets import init_static_assets
@@ -219,5 +220,7 @@ def _init_request_hooks(app: Flask) -> None:
             "text_direction": text_direction(locale),
             "translation_reviewed": is_reviewed(locale),
             "user": current_user,
+            # Who is signed in, for what the page keeps on the device per person (app.js).
+            "signed_in_as": actor_key(),
             **bound_gettext(),
         }

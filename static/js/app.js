@@ -61,3 +61,78 @@ window.voiceApp = {
     for (const form of document.querySelectorAll("form[data-sent]")) delete form.dataset.sent;
   });
 })();
+
+// Keeping typed words. A form sent after the session ended (the idle limit passed while a
+// long note was written, or the device slept) is not taken: the answer is "this form had
+// expired" or the sign-in page, and what was typed would be lost. So as a POST form is
+// sent by someone signed in, what they typed into it is kept in this tab
+// (sessionStorage) with who they are. If the next page says the form was not taken (the
+// sign-in and error pages carry <meta name="form-not-taken">), it waits; the first page
+// after that, signed in as the same person, with a form sent to the same address, gets it
+// back in that form's empty fields and says so. Any other next page means the form was
+// taken, and it is forgotten; so is anything another person signs in to, or older than an
+// hour. Passwords, files and hidden fields are never kept.
+(() => {
+  const KEY = "voice_app.typed_words";
+  const WAIT_MS = 60 * 60 * 1000;
+  const TYPED = new Set(["text", "search", "email", "tel", "url", "number", "date", "datetime-local", "time"]);
+  const meta = (name) => document.querySelector(`meta[name="${name}"]`);
+  const signedInAs = () => meta("signed-in-as")?.content || "";
+  const typed = (element) =>
+    element.name &&
+    !element.disabled &&
+    (element instanceof HTMLTextAreaElement || (element instanceof HTMLInputElement && TYPED.has(element.type)));
+  const save = (kept) => {
+    try {
+      sessionStorage.setItem(KEY, JSON.stringify(kept));
+    } catch {
+      // Storage full or refused: the form is sent as it always was.
+    }
+  };
+  const forget = () => sessionStorage.removeItem(KEY);
+
+  document.addEventListener("submit", (event) => {
+    const form = event.target;
+    if (!(form instanceof HTMLFormElement) || form.method.toLowerCase() !== "post") return;
+    if (event.defaultPrevented || !signedInAs()) return;
+    const fields = [...form.elements].filter(typed).map((element) => [element.name, element.value]);
+    if (!fields.some(([, value]) => value.trim())) return;
+    save({ who: signedInAs(), action: form.action, fields, at: Date.now(), waiting: false });
+  });
+
+  const putBack = (form, fields) => {
+    for (const [name, value] of fields) {
+      const element = [...form.elements].find((e) => e.name === name && typed(e));
+      if (!element || element.value.trim()) continue;
+      element.value = value;
+      element.dispatchEvent(new Event("input", { bubbles: true }));
+    }
+    const notice = document.createElement("p");
+    notice.className = "flash flash--info";
+    notice.setAttribute("role", "status");
+    notice.dataset.keptWords = "";
+    notice.textContent = meta("kept-words-notice")?.content || "";
+    form.prepend(notice);
+  };
+
+  let kept = null;
+  try {
+    kept = JSON.parse(sessionStorage.getItem(KEY) || "null");
+  } catch {
+    forget();
+  }
+  if (!kept) return;
+  if (Date.now() - kept.at > WAIT_MS) {
+    forget();
+  } else if (meta("form-not-taken")) {
+    save({ ...kept, waiting: true });
+  } else if (!kept.waiting || signedInAs() !== kept.who) {
+    forget(); // the form was taken, or this is someone else
+  } else {
+    const form = [...document.forms].find((f) => f.method.toLowerCase() === "post" && f.action === kept.action);
+    if (form) {
+      putBack(form, kept.fields);
+      forget();
+    }
+  }
+})();

@@ -286,3 +286,25 @@ def test_every_family_page_is_accessible_on_a_tablet_too(
             assert_no_serious_axe_violations(tablet, f"{what}, tablet ({locale})")
     finally:
         context.close()
+
+
+def test_claires_words_written_while_her_session_ended_come_back_after_she_signs_in(
+    phone: Page,
+) -> None:
+    """On a phone the session ends easily (the phone sleeps in a pocket): what Claire typed
+    is kept on the phone and put back in her words form once she has signed in again."""
+    words = "Maya was happier at the weekend; she asked to see Grandad on Sunday."
+    claire_signs_in(phone)
+    phone.get_by_label("Your words").fill(words)
+    phone.context.clear_cookies()
+    phone.get_by_role("button", name="Send to the social worker").click()
+    expect(phone.get_by_role("heading", level=1)).to_be_visible()
+
+    claire_signs_in(phone)
+
+    expect(phone.get_by_label("Your words")).to_have_value(words)
+    expect(phone.get_by_text("What you typed before you signed in again")).to_be_visible()
+    fits_the_phone(phone)
+    phone.get_by_role("button", name="Send to the social worker").click()
+    given = phone.locator("section", has=phone.get_by_role("heading", name="What you have given"))
+    expect(given).to_contain_text(words)

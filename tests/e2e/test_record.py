@@ -12,6 +12,7 @@ from playwright.sync_api import Page, Route, expect
 from sqlalchemy import select
 
 from tests.e2e.test_practitioner_pages import (
+    PRACTITIONER,
     assert_no_serious_axe_violations,
     choose_language,
     open_child,
@@ -27,6 +28,7 @@ from voice_app.contributions.models import (
     TranscriptStatus,
 )
 from voice_app.core.db import utcnow
+from voice_app.core.demo import DEMO_PASSWORD
 from voice_app.extensions import db
 from voice_app.record.models import RecordEntry
 
@@ -181,3 +183,79 @@ def test_an_entry_whose_answer_was_lost_is_kept_once_when_the_browser_sends_it_a
         stored = db.session.scalars(select(RecordEntry.id).where(RecordEntry.body == words)).all()
         db.session.remove()
     assert len(stored) == 1
+
+
+MANAGER = "manager@demo.example"
+KEPT = "What you typed before you signed in again is back in this form."
+
+
+def session_ends_and_the_entry_is_sent(page: Page) -> str:
+    """The session ends while the entry is written (idle, the device asleep: the cookie is
+    gone), then "Add to the record" is pressed: the form is not taken. Returns its page."""
+    form_page = page.url
+    page.context.clear_cookies()
+    page.get_by_role("button", name="Add to the record").click()
+    expect(page.get_by_role("heading", level=1)).to_be_visible()
+    assert "/record/new" in page.url or "/login" in page.url
+    return form_page
+
+
+def sign_in_from_the_form_page(page: Page, form_page: str, email: str) -> None:
+    """Back to the form's page, which asks for the sign-in first, then comes back."""
+    page.goto(form_page)
+    expect(page).to_have_url(re.compile(r"/login\?next="))
+    page.get_by_label("Email address").fill(email)
+    page.get_by_label("Password").fill(DEMO_PASSWORD)
+    page.locator("main").get_by_role("button", name="Sign in").click()
+
+
+def kept_in_the_tab(page: Page) -> object:
+    return page.evaluate("() => sessionStorage.getItem('voice_app.typed_words')")
+
+
+def test_an_entry_written_while_the_session_ended_comes_back_after_signing_in_again(
+    page: Page, live_app: Flask
+) -> None:
+    """A long note written past the idle limit is not lost: after signing in again the
+    practitioner finds it back in the form, says so, and sends it once."""
+    words = f"A long home visit note, written slowly {uuid.uuid4().hex[:8]}"
+    write_an_entry_for_maya(page, words)
+    form_page = session_ends_and_the_entry_is_sent(page)
+
+    sign_in_from_the_form_page(page, form_page, PRACTITIONER)
+
+    expect(page).to_have_url(form_page)
+    expect(page.get_by_label("Entry", exact=True)).to_have_value(words)
+    expect(page.get_by_text(KEPT)).to_be_visible()
+    assert kept_in_the_tab(page) is None  # put back once, then forgotten
+    page.get_by_role("button", name="Add to the record").click()
+    expect(page).to_have_url(re.compile(r"/children/\d+/record#entry-\d+$"))
+    expect(page.get_by_text(words)).to_have_count(1)
+    with live_app.app_context():
+        stored = db.session.scalars(select(RecordEntry.id).where(RecordEntry.body == words)).all()
+        db.session.remove()
+    assert len(stored) == 1
+
+
+def test_an_entry_that_was_taken_is_not_put_back_and_nobody_else_gets_one_back(
+    page: Page,
+) -> None:
+    words = f"Taken at once {uuid.uuid4().hex[:8]}"
+    write_an_entry_for_maya(page, words)
+    form_page = page.url
+    page.get_by_role("button", name="Add to the record").click()
+    expect(page).to_have_url(re.compile(r"/record#entry-\d+$"))
+    assert kept_in_the_tab(page) is None
+    page.goto(form_page)
+    expect(page.get_by_label("Entry", exact=True)).to_have_value("")
+    expect(page.get_by_text(KEPT)).to_have_count(0)
+
+    # Sent after the session ended, then someone else signs in on this tab.
+    page.get_by_label("Entry", exact=True).fill(f"Not for anyone else {words}")
+    session_ends_and_the_entry_is_sent(page)
+    assert kept_in_the_tab(page) is not None
+    sign_in_from_the_form_page(page, form_page, MANAGER)
+    expect(page).to_have_url(form_page)  # Priya may write in Maya's record too
+    expect(page.get_by_label("Entry", exact=True)).to_have_value("")
+    expect(page.get_by_text(KEPT)).to_have_count(0)
+    assert kept_in_the_tab(page) is None

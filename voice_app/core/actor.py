@@ -51,3 +51,17 @@ def current_actor() -> Actor:
     if current_user.is_authenticated:
         return Actor(ActorKind.STAFF, current_user._get_current_object())
     return Actor(ActorKind.NOBODY)
+
+
+def actor_key() -> str | None:
+    """Who is acting, as a short stable name: "staff:12", "family:3" (the family account),
+    "child:7"; None for nobody. For what is kept per person without naming them."""
+    actor = current_actor()
+    if actor.kind is ActorKind.STAFF:
+        return f"staff:{actor.user.id}"
+    if actor.kind is ActorKind.FAMILY:
+        return f"family:{session[FAMILY_SPACE_KEY].get('account_id')}"
+    if actor.kind is ActorKind.CHILD:
+        space = session.get(CHILD_SPACE_KEY)
+        return f"child:{space.get('child_id')}" if isinstance(space, dict) else None
+    return None

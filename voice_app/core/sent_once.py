@@ -30,7 +30,7 @@ from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
-from flask import Flask, current_app, flash, g, has_request_context, redirect, request, session
+from flask import Flask, current_app, flash, g, has_request_context, redirect, request
 from flask_babel import lazy_gettext as _l
 from huey import crontab
 from sqlalchemy import String, UniqueConstraint, delete, event, insert, select, update
@@ -38,7 +38,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, Session, mapped_column
 from werkzeug.wrappers import Response as BaseResponse
 
-from voice_app.core.actor import CHILD_SPACE_KEY, FAMILY_SPACE_KEY, ActorKind, current_actor
+from voice_app.core.actor import actor_key
 from voice_app.core.db import Base, UTCDateTime, utcnow
 from voice_app.core.queue import huey, task_context
 
@@ -73,7 +73,7 @@ class FormSubmission(Base):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    #: "staff:12", "family:3", "child:7": ``_sender``.
+    #: "staff:12", "family:3", "child:7": ``core.actor.actor_key``.
     sender: Mapped[str] = mapped_column(String(40))
     submission_id: Mapped[str] = mapped_column(String(64))
     digest: Mapped[str] = mapped_column(String(64))
@@ -84,18 +84,6 @@ class FormSubmission(Base):
 
 class SentTwice(Exception):
     """A second copy of a form committed after the first: nothing of it is kept."""
-
-
-def _sender() -> str | None:
-    """Who sends this request's form, as the table names them; None for nobody."""
-    actor = current_actor()
-    if actor.kind is ActorKind.STAFF:
-        return f"staff:{actor.user.id}"
-    if actor.kind is ActorKind.FAMILY:
-        return f"family:{session[FAMILY_SPACE_KEY].get('account_id')}"
-    if actor.kind is ActorKind.CHILD:
-        return f"child:{session[CHILD_SPACE_KEY].get('child_id')}"
-    return None
 
 
 def _digest() -> str:
@@ -133,7 +121,7 @@ def refuse_repeat() -> BaseResponse | None:
     submission_id = request.form.get(FIELD, "").strip()[:64]
     if not submission_id:
         return None
-    sender = _sender()
+    sender = actor_key()
     if sender is None:
         return None
     key = (sender, submission_id, _digest())
