@@ -70,8 +70,9 @@ window.voiceApp = {
 // sign-in and error pages carry <meta name="form-not-taken">), it waits; the first page
 // after that, signed in as the same person, with a form sent to the same address, gets it
 // back in that form's empty fields and says so. Any other next page means the form was
-// taken, and it is forgotten; so is anything another person signs in to, or older than an
-// hour. Passwords, files and hidden fields are never kept.
+// taken, and it is forgotten; so is anything another person signs in to, anything older
+// than an hour, and anything still waiting when the person sends another form (signing
+// out, say). Passwords, files and hidden fields are never kept.
 (() => {
   const KEY = "voice_app.typed_words";
   const WAIT_MS = 60 * 60 * 1000;
@@ -94,10 +95,14 @@ window.voiceApp = {
   document.addEventListener("submit", (event) => {
     const form = event.target;
     if (!(form instanceof HTMLFormElement) || form.method.toLowerCase() !== "post") return;
+    // The sign-in form itself (nobody signed in yet): what waits, waits for it.
     if (event.defaultPrevented || !signedInAs()) return;
     const fields = [...form.elements].filter(typed).map((element) => [element.name, element.value]);
-    if (!fields.some(([, value]) => value.trim())) return;
-    save({ who: signedInAs(), action: form.action, fields, at: Date.now(), waiting: false });
+    if (fields.some(([, value]) => value.trim())) {
+      save({ who: signedInAs(), action: form.action, fields, at: Date.now(), waiting: false });
+    } else {
+      forget(); // another form sent (signing out, say): nothing typed is left behind
+    }
   });
 
   const putBack = (form, fields) => {

@@ -259,3 +259,15 @@ def test_an_entry_that_was_taken_is_not_put_back_and_nobody_else_gets_one_back(
     expect(page.get_by_label("Entry", exact=True)).to_have_value("")
     expect(page.get_by_text(KEPT)).to_have_count(0)
     assert kept_in_the_tab(page) is None
+
+
+def test_words_still_waiting_are_forgotten_when_the_practitioner_signs_out(page: Page) -> None:
+    """Signed in again on another page than the form's, the words wait for the form; signing
+    out instead leaves nothing typed behind on the device."""
+    write_an_entry_for_maya(page, f"Waiting words {uuid.uuid4().hex[:8]}")
+    session_ends_and_the_entry_is_sent(page)
+    sign_in(page)  # straight to the case list: no form to put them back in
+    assert kept_in_the_tab(page) is not None
+    page.get_by_role("button", name="Sign out").click()
+    expect(page.locator("main").get_by_role("button", name="Sign in")).to_be_visible()
+    assert kept_in_the_tab(page) is None
