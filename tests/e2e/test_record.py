@@ -122,6 +122,16 @@ def write_an_entry_for_maya(page: Page, words: str) -> None:
     page.get_by_label("Entry", exact=True).fill(words)
 
 
+def stored_once_and_shown(page: Page, app: Flask, words: str) -> None:
+    """The chronology shows the entry once, and the database holds it once."""
+    expect(page).to_have_url(re.compile(r"/children/\d+/record#entry-\d+$"))
+    expect(page.get_by_text(words)).to_have_count(1)
+    with app.app_context():
+        stored = db.session.scalars(select(RecordEntry.id).where(RecordEntry.body == words)).all()
+        db.session.remove()
+    assert len(stored) == 1
+
+
 def test_a_record_entry_sent_twice_from_its_page_is_added_once(page: Page, live_app: Flask) -> None:
     """The record is append-only: "Add to the record" pressed again while the first press
     is on its way (a double click, a second tap on a slow link) sends nothing more."""
@@ -141,12 +151,7 @@ def test_a_record_entry_sent_twice_from_its_page_is_added_once(page: Page, live_
             }"""
         )
     assert going_ahead == 1
-    expect(page).to_have_url(re.compile(r"/children/\d+/record#entry-\d+$"))
-    expect(page.get_by_text(words)).to_have_count(1)
-    with live_app.app_context():
-        stored = db.session.scalars(select(RecordEntry.id).where(RecordEntry.body == words)).all()
-        db.session.remove()
-    assert len(stored) == 1
+    stored_once_and_shown(page, live_app, words)
 
 
 def test_an_entry_whose_answer_was_lost_is_kept_once_when_the_browser_sends_it_again(
@@ -229,12 +234,7 @@ def test_an_entry_written_while_the_session_ended_comes_back_after_signing_in_ag
     expect(page.get_by_text(KEPT)).to_be_visible()
     assert kept_in_the_tab(page) is None  # put back once, then forgotten
     page.get_by_role("button", name="Add to the record").click()
-    expect(page).to_have_url(re.compile(r"/children/\d+/record#entry-\d+$"))
-    expect(page.get_by_text(words)).to_have_count(1)
-    with live_app.app_context():
-        stored = db.session.scalars(select(RecordEntry.id).where(RecordEntry.body == words)).all()
-        db.session.remove()
-    assert len(stored) == 1
+    stored_once_and_shown(page, live_app, words)
 
 
 def test_an_entry_that_was_taken_is_not_put_back_and_nobody_else_gets_one_back(
