@@ -182,7 +182,7 @@ def _register_blueprints(app: Flask) -> None:
 
 def _init_request_hooks(app: Flask) -> None:
     from voice_app.core.actor import actor_key
-    from voice_app.core.security import add_security_headers
+    from voice_app.core.security import add_security_headers, typed_words_key
     from voice_app.core.sent_once import init_sent_once
     from voice_app.core.static_assets import init_static_assets
     from voice_app.i18n import LANGUAGES, bound_gettext, text_direction
@@ -214,6 +214,7 @@ def _init_request_hooks(app: Flask) -> None:
     @app.context_processor
     def page_globals() -> dict[str, Any]:
         locale = str(get_locale() or "en")
+        signed_in_as = actor_key()
         return {
             "languages": LANGUAGES,
             "current_locale": locale,
@@ -221,6 +222,7 @@ def _init_request_hooks(app: Flask) -> None:
             "translation_reviewed": is_reviewed(locale),
             "user": current_user,
             # Who is signed in, for what the page keeps on the device per person (app.js).
-            "signed_in_as": actor_key(),
+            "signed_in_as": signed_in_as,
+            "typed_words_key": typed_words_key(signed_in_as) if signed_in_as else None,
             **bound_gettext(),
         }

@@ -66,13 +66,16 @@ window.voiceApp = {
 // long note was written, or the device slept) is not taken: the answer is "this form had
 // expired" or the sign-in page, and what was typed would be lost. So as a POST form is
 // sent by someone signed in, what they typed into it is kept in this tab
-// (sessionStorage) with who they are. If the next page says the form was not taken (the
-// sign-in and error pages carry <meta name="form-not-taken">), it waits; the first page
-// after that, signed in as the same person, with a form sent to the same address, gets it
-// back in that form's empty fields and says so. Any other next page means the form was
-// taken, and it is forgotten; so is anything another person signs in to, anything older
-// than an hour, and anything still waiting when the person sends another form (signing
-// out, say). Passwords, files and hidden fields are never kept.
+// (sessionStorage), encrypted (AES-GCM) under a key the server writes only into that
+// person's own pages (<meta name="typed-words-key">): the sign-in page, and anyone else's
+// pages, cannot read it. If the next page says the form was not taken (the sign-in and
+// error pages carry <meta name="form-not-taken">), it waits; the first page after that,
+// signed in as the same person, with a form sent to the same address, gets it back in that
+// form's empty fields and says so. Any other next page means the form was taken, and it is
+// forgotten; so is anything another person signs in to, anything older than an hour, and
+// anything still waiting when the person sends another form (signing out, say).
+// Passwords, files and hidden fields are never kept; without WebCrypto (a page not served
+// over https) nothing is.
 (() => {
   const KEY = "voice_app.typed_words";
   const WAIT_MS = 60 * 60 * 1000;
@@ -91,6 +94,14 @@ window.voiceApp = {
     }
   };
   const forget = () => sessionStorage.removeItem(KEY);
+  const bytes = (base64) => Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
+  const base64 = (data) => btoa(String.fromCharCode(...new Uint8Array(data)));
+  // The person's key, imported once per page (it cannot be taken back out of WebCrypto).
+  const ownKey = (() => {
+    const raw = meta("typed-words-key")?.content;
+    if (!raw || !window.crypto?.subtle) return null;
+    return crypto.subtle.importKey("raw", bytes(raw), "AES-GCM", false, ["encrypt", "decrypt"]).catch(() => null);
+  })();
 
   document.addEventListener("submit", (event) => {
     const form = event.target;
@@ -98,11 +109,18 @@ window.voiceApp = {
     // The sign-in form itself (nobody signed in yet): what waits, waits for it.
     if (event.defaultPrevented || !signedInAs()) return;
     const fields = [...form.elements].filter(typed).map((element) => [element.name, element.value]);
-    if (fields.some(([, value]) => value.trim())) {
-      save({ who: signedInAs(), action: form.action, fields, at: Date.now(), waiting: false });
-    } else {
+    if (!ownKey || !fields.some(([, value]) => value.trim())) {
       forget(); // another form sent (signing out, say): nothing typed is left behind
+      return;
     }
+    const who = signedInAs();
+    const plain = new TextEncoder().encode(JSON.stringify({ action: form.action, fields }));
+    const iv = crypto.getRandomValues(new Uint8Array(12));
+    // Encrypting takes a fraction of a millisecond; the answer to the form, a round trip.
+    ownKey
+      .then((key) => key && crypto.subtle.encrypt({ name: "AES-GCM", iv }, key, plain))
+      .then((sealed) => sealed && save({ who, at: Date.now(), waiting: false, iv: base64(iv), sealed: base64(sealed) }))
+      .catch(() => forget());
   });
 
   const putBack = (form, fields) => {
@@ -120,6 +138,23 @@ window.voiceApp = {
     form.prepend(notice);
   };
 
+  const bringBack = async (kept) => {
+    const key = ownKey && (await ownKey);
+    if (!key) return forget();
+    let opened;
+    try {
+      const plain = await crypto.subtle.decrypt({ name: "AES-GCM", iv: bytes(kept.iv) }, key, bytes(kept.sealed));
+      opened = JSON.parse(new TextDecoder().decode(plain));
+    } catch {
+      return forget(); // sealed for someone else (or under an older secret)
+    }
+    const form = [...document.forms].find((f) => f.method.toLowerCase() === "post" && f.action === opened.action);
+    if (form) {
+      putBack(form, opened.fields);
+      forget();
+    }
+  };
+
   let kept = null;
   try {
     kept = JSON.parse(sessionStorage.getItem(KEY) || "null");
@@ -134,10 +169,6 @@ window.voiceApp = {
   } else if (!kept.waiting || signedInAs() !== kept.who) {
     forget(); // the form was taken, or this is someone else
   } else {
-    const form = [...document.forms].find((f) => f.method.toLowerCase() === "post" && f.action === kept.action);
-    if (form) {
-      putBack(form, kept.fields);
-      forget();
-    }
+    bringBack(kept);
   }
 })();

@@ -44,3 +44,15 @@ def test_each_kind_of_person_has_a_key_of_their_own(app: Flask) -> None:
         assert actor_key() == "family:3"
         session[CHILD_SPACE_KEY] = {"child_id": 7, "locale": "en"}
         assert actor_key() == "child:7"
+
+
+def test_the_key_that_seals_typed_words_is_each_persons_own_and_lasts(app: Flask) -> None:
+    import base64
+
+    from voice_app.core.security import typed_words_key
+
+    with app.test_request_context("/"):
+        sam, priya = typed_words_key("staff:1"), typed_words_key("staff:2")
+        assert len(base64.b64decode(sam)) == 32  # AES-256
+        assert sam == typed_words_key("staff:1") and sam != priya
+        assert typed_words_key("family:1") not in (sam, priya)

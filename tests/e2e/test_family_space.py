@@ -308,3 +308,34 @@ def test_claires_words_written_while_her_session_ended_come_back_after_she_signs
     phone.get_by_role("button", name="Send to the social worker").click()
     given = phone.locator("section", has=phone.get_by_role("heading", name="What you have given"))
     expect(given).to_contain_text(words)
+
+
+def test_a_stroke_begun_before_the_pad_is_sized_is_kept_and_the_drawing_arrives(
+    phone: Page,
+) -> None:
+    """On a busy phone a finger can land in the moment between the drawing pad being shown
+    and the frame that sizes it: that stroke must not be lost (then nothing would be sent)."""
+    claire_signs_in(phone)
+    phone.evaluate(
+        """async () => {
+          // Once the page's own module has run (the same module, by its address):
+          const words = document.querySelector('script[type=module][src*="family/words.js"]');
+          await import(words.src);
+          // Shown, then a stroke in the same moment, before any frame is drawn:
+          document.querySelector("input[name=kind][value=drawing]").click();
+          const pad = document.querySelector("canvas[data-drawing-pad]");
+          const box = pad.getBoundingClientRect();
+          const at = (type, dx) => pad.dispatchEvent(new PointerEvent(type, {
+            pointerId: 7, pointerType: "mouse", button: 0, buttons: 1, bubbles: true,
+            clientX: box.left + 40 + dx, clientY: box.top + 40 + dx / 2,
+          }));
+          at("pointerdown", 0);
+          for (let dx = 10; dx <= 120; dx += 10) at("pointermove", dx);
+          at("pointerup", 120);
+        }"""
+    )
+    phone.get_by_label("Your words").fill("The first line, drawn at once")
+    phone.get_by_role("button", name="Send to the social worker").click()
+    given = phone.locator("section", has=phone.get_by_role("heading", name="What you have given"))
+    expect(given.get_by_role("img", name="Your drawing").first).to_be_visible()
+    expect(given).to_contain_text("The first line, drawn at once")

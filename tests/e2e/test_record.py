@@ -226,6 +226,10 @@ def test_an_entry_written_while_the_session_ended_comes_back_after_signing_in_ag
     words = f"A long home visit note, written slowly {uuid.uuid4().hex[:8]}"
     write_an_entry_for_maya(page, words)
     form_page = session_ends_and_the_entry_is_sent(page)
+    waiting = kept_in_the_tab(page)
+    # Sealed: neither this page nor the sign-in page holds the key to read it.
+    assert isinstance(waiting, str) and "written slowly" not in waiting
+    assert page.locator('meta[name="typed-words-key"]').count() == 0
 
     sign_in_from_the_form_page(page, form_page, PRACTITIONER)
 

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from flask import Flask, Response, request
+import base64
+import hashlib
+import hmac
+
+from flask import Flask, Response, current_app, request
 from flask.sessions import SecureCookieSessionInterface, SessionMixin
 
 from voice_app.core.static_assets import script_src
@@ -74,3 +78,13 @@ def add_security_headers(response: Response) -> Response:
     if response.mimetype == "text/html":
         response.headers.setdefault("Cache-Control", "no-store")
     return response
+
+
+def typed_words_key(actor: str) -> str:
+    """The AES key (base64) under which a person's pages keep what they typed into a form
+    that was not taken (``static/js/app.js``, "keeping typed words"): the same for the
+    same person in every session, written only into their own pages, so the sign-in page
+    and other people's pages cannot read what waits in the tab."""
+    secret = current_app.config["SECRET_KEY"].encode()
+    digest = hmac.new(secret, f"typed words:{actor}".encode(), hashlib.sha256).digest()
+    return base64.b64encode(digest).decode()

@@ -92,6 +92,9 @@ export class DrawingPad extends EventTarget {
   }
 
   down(event) {
+    // A finger that lands before the frame that sizes the canvas (a busy phone, a page just
+    // shown) sizes it now rather than losing the stroke.
+    if (!this.context) this.fit();
     if (!this.context || (event.pointerType === "mouse" && event.button !== 0)) return;
     if (this.current) return; // one finger at a time
     event.preventDefault();
