@@ -126,8 +126,10 @@ def test_a_drawing_made_with_a_finger_on_the_phone_arrives(phone: Page) -> None:
     expect(pad).to_be_visible()
     fits_the_phone(phone)
     assert_no_serious_axe_violations(phone, "the family space with the drawing pad (en)")
-    # Where a finger would be: on the pad as it is on screen (a long page puts it below the
-    # fold, and the mouse's coordinates are the screen's).
+    # Where a finger would be: on the pad as it is on screen once the page has settled (the
+    # thumbnails above it loaded; a long page puts it below the fold, and the mouse's
+    # coordinates are the screen's).
+    phone.wait_for_load_state("load")
     pad.scroll_into_view_if_needed()
     box = pad.bounding_box()
     assert box is not None
