@@ -181,14 +181,15 @@ def _register_blueprints(app: Flask) -> None:
 
 
 def _init_request_hooks(app: Flask) -> None:
-    from voice_app.core.actor import actor_key
-    from voice_app.core.security import add_security_headers, typed_words_key
+    from voice_app.core.security import add_security_headers, own_typed_words_key
     from voice_app.core.sent_once import init_sent_once
     from voice_app.core.static_assets import init_static_assets
     from voice_app.i18n import LANGUAGES, bound_gettext, text_direction
     from voice_app.i18n.reviews import is_reviewed
 
     app.after_request(add_security_headers)
+    # Called by the layouts alone, not worked out for every template rendered.
+    app.jinja_env.globals["own_typed_words_key"] = own_typed_words_key
     init_sent_once(app)  # a form sent twice writes once (after the CSRF check)
     init_static_assets(app)  # fingerprinted, long-cached, gzipped static files
 
@@ -214,15 +215,11 @@ def _init_request_hooks(app: Flask) -> None:
     @app.context_processor
     def page_globals() -> dict[str, Any]:
         locale = str(get_locale() or "en")
-        signed_in_as = actor_key()
         return {
             "languages": LANGUAGES,
             "current_locale": locale,
             "text_direction": text_direction(locale),
             "translation_reviewed": is_reviewed(locale),
             "user": current_user,
-            # Who is signed in, for what the page keeps on the device per person (app.js).
-            "signed_in_as": signed_in_as,
-            "typed_words_key": typed_words_key(signed_in_as) if signed_in_as else None,
             **bound_gettext(),
         }

@@ -69,11 +69,12 @@ window.voiceApp = {
 // (sessionStorage), encrypted (AES-GCM) under a key the server writes only into that
 // person's own pages (<meta name="typed-words-key">): the sign-in page, and anyone else's
 // pages, cannot read it. If the next page says the form was not taken (the sign-in and
-// error pages carry <meta name="form-not-taken">), it waits; the first page after that,
-// signed in as the same person, with a form sent to the same address, gets it back in that
-// form's empty fields and says so. Any other next page means the form was taken, and it is
-// forgotten; so is anything another person signs in to, anything older than an hour, and
-// anything still waiting when the person sends another form (signing out, say).
+// error pages carry <meta name="form-not-taken">), it waits; the first page after that
+// whose key opens it (the same person, signed in again) and that has a form sent to the
+// same address gets it back in that form's empty fields and says so. Any other next page
+// means the form was taken, and it is forgotten; so is what another person's key cannot
+// open, anything older than an hour, and anything still waiting when the person sends
+// another form (signing out, say).
 // Passwords, files and hidden fields are never kept; without WebCrypto (a page not served
 // over https) nothing is.
 (() => {
@@ -81,7 +82,6 @@ window.voiceApp = {
   const WAIT_MS = 60 * 60 * 1000;
   const TYPED = new Set(["text", "search", "email", "tel", "url", "number", "date", "datetime-local", "time"]);
   const meta = (name) => document.querySelector(`meta[name="${name}"]`);
-  const signedInAs = () => meta("signed-in-as")?.content || "";
   const typed = (element) =>
     element.name &&
     !element.disabled &&
@@ -106,20 +106,19 @@ window.voiceApp = {
   document.addEventListener("submit", (event) => {
     const form = event.target;
     if (!(form instanceof HTMLFormElement) || form.method.toLowerCase() !== "post") return;
-    // The sign-in form itself (nobody signed in yet): what waits, waits for it.
-    if (event.defaultPrevented || !signedInAs()) return;
+    // The sign-in form itself (nobody signed in, so no key): what waits, waits for it.
+    if (event.defaultPrevented || !ownKey) return;
     const fields = [...form.elements].filter(typed).map((element) => [element.name, element.value]);
-    if (!ownKey || !fields.some(([, value]) => value.trim())) {
+    if (!fields.some(([, value]) => value.trim())) {
       forget(); // another form sent (signing out, say): nothing typed is left behind
       return;
     }
-    const who = signedInAs();
     const plain = new TextEncoder().encode(JSON.stringify({ action: form.action, fields }));
     const iv = crypto.getRandomValues(new Uint8Array(12));
     // Encrypting takes a fraction of a millisecond; the answer to the form, a round trip.
     ownKey
       .then((key) => key && crypto.subtle.encrypt({ name: "AES-GCM", iv }, key, plain))
-      .then((sealed) => sealed && save({ who, at: Date.now(), waiting: false, iv: base64(iv), sealed: base64(sealed) }))
+      .then((sealed) => sealed && save({ at: Date.now(), waiting: false, iv: base64(iv), sealed: base64(sealed) }))
       .catch(() => forget());
   });
 
@@ -166,8 +165,8 @@ window.voiceApp = {
     forget();
   } else if (meta("form-not-taken")) {
     save({ ...kept, waiting: true });
-  } else if (!kept.waiting || signedInAs() !== kept.who) {
-    forget(); // the form was taken, or this is someone else
+  } else if (!kept.waiting) {
+    forget(); // the form was taken
   } else {
     bringBack(kept);
   }

@@ -80,6 +80,14 @@ def add_security_headers(response: Response) -> Response:
     return response
 
 
+def own_typed_words_key() -> str | None:
+    """``typed_words_key`` of whoever is signed in, for the layouts; None for nobody."""
+    from voice_app.core.actor import actor_key
+
+    actor = actor_key()
+    return typed_words_key(actor) if actor else None
+
+
 def typed_words_key(actor: str) -> str:
     """The AES key (base64) under which a person's pages keep what they typed into a form
     that was not taken (``static/js/app.js``, "keeping typed words"): the same for the

@@ -41,6 +41,7 @@ from werkzeug.wrappers import Response as BaseResponse
 from voice_app.core.actor import actor_key
 from voice_app.core.db import Base, UTCDateTime, utcnow
 from voice_app.core.queue import huey, task_context
+from voice_app.extensions import db
 
 #: The form field the page fills in (``static/js/app.js``).
 FIELD = "submission_id"
@@ -129,16 +130,12 @@ def refuse_repeat() -> BaseResponse | None:
     if earlier is None:
         setattr(g, _PENDING, key)
         return None
-    from voice_app.extensions import db
-
     db.session.commit()  # ends the lookup's transaction; nothing was written
     return kept_once(earlier[0])
 
 
 def _earlier(sender: str, submission_id: str, digest: str) -> tuple[str | None] | None:
     """The earlier copy's noted address (in a 1-tuple: it may be unknown), or None."""
-    from voice_app.extensions import db
-
     row = db.session.execute(
         select(FormSubmission.location).where(
             FormSubmission.sender == sender,
@@ -204,8 +201,6 @@ def note_location(response: BaseResponse) -> BaseResponse:
     if claimed is None or response.status_code not in (301, 302, 303):
         return response
     location = (response.location or "")[:500]
-    from voice_app.extensions import db
-
     try:
         db.session.execute(
             update(FormSubmission).where(FormSubmission.id == claimed).values(location=location)
@@ -223,8 +218,6 @@ def init_sent_once(app: Flask) -> None:
 
     @app.errorhandler(SentTwice)
     def sent_twice(error: SentTwice) -> BaseResponse:
-        from voice_app.extensions import db
-
         db.session.rollback()
         earlier = _earlier(*error.args[0])
         db.session.commit()  # ends the lookup's transaction
@@ -233,8 +226,6 @@ def init_sent_once(app: Flask) -> None:
 
 def forget_old_submissions(now: datetime | None = None) -> int:
     """Remove what is kept of forms sent longer ago than ``FORGET_AFTER``."""
-    from voice_app.extensions import db
-
     cutoff = (now or utcnow()) - FORGET_AFTER
     removed = db.session.execute(delete(FormSubmission).where(FormSubmission.created_at < cutoff))
     return int(getattr(removed, "rowcount", 0) or 0)
@@ -244,7 +235,5 @@ def forget_old_submissions(now: datetime | None = None) -> int:
 def forget_old_submissions_hourly() -> None:
     with task_context():
         removed = forget_old_submissions()
-        from voice_app.extensions import db
-
         db.session.commit()
         current_app.logger.info("forgot %d old form submissions", removed)
