@@ -256,3 +256,52 @@ def test_thumbnail_is_as_close_to_pillows_own_as_its_format_allows(mode: str) ->
     assert thumbnail.mode == mode
     # Box-reducing by 6 rather than 3 adds about 1.2 (of 255) to the mean difference.
     assert mean_difference(thumbnail, expected) < format_alone + 2
+
+
+#: A canvas drawn as the drawing page draws (``child_space/drawing.js``: round strokes on
+#: an opaque 2D context, or a transparent one), written by Chromium's own ``toBlob()``.
+CANVAS_FROM_CHROMIUM = """async (opaque) => {
+  const canvas = document.createElement("canvas");
+  canvas.width = 800;
+  canvas.height = 600;
+  const pen = canvas.getContext("2d", { alpha: !opaque });
+  if (opaque) { pen.fillStyle = "#fff"; pen.fillRect(0, 0, 800, 600); }
+  pen.lineCap = "round";
+  pen.lineJoin = "round";
+  for (let i = 0; i < 40; i++) {
+    pen.strokeStyle = `rgb(${(i * 37) % 256}, ${(i * 71) % 256}, ${(i * 113) % 256})`;
+    pen.lineWidth = 3 + (i % 20);
+    pen.beginPath();
+    pen.moveTo((i * 97) % 800, (i * 53) % 600);
+    for (let k = 1; k < 6; k++) pen.lineTo((i * k * 131) % 800, (i * k * 71) % 600);
+    pen.stroke();
+  }
+  const blob = await new Promise((done) => canvas.toBlob(done, "image/png"));
+  const bytes = new Uint8Array(await blob.arrayBuffer());
+  let text = "";
+  for (let i = 0; i < bytes.length; i += 32768) {
+    text += String.fromCharCode.apply(null, bytes.subarray(i, i + 32768));
+  }
+  return btoa(text);
+}"""
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("opaque", [True, False], ids=["opaque", "transparent"])
+def test_chromiums_canvas_png_is_read_without_pillow_and_stored_exactly(
+    opaque: bool, chromium_page: Page
+) -> None:
+    """The drawing page's upload is what the plain reader was written for (``png``): if a
+    Chromium release writes its canvases another way, this says so, and the drawing
+    still stores exactly the sent pixels through Pillow."""
+    upload = base64.b64decode(chromium_page.evaluate(CANVAS_FROM_CHROMIUM, opaque))
+    sent = Image.open(io.BytesIO(upload))
+    sent.load()
+
+    plain = png.read_plain_png(upload, max_side=2048, max_pixels=2048 * 2048 * 2)
+    result = process_drawing(upload)
+
+    assert plain is not None, "Chromium's canvas PNG is no longer plain: it goes through Pillow"
+    stored = Image.open(io.BytesIO(result.data))
+    assert stored.mode == ("RGB" if opaque else "RGBA")
+    assert stored.tobytes() == sent.convert(stored.mode).tobytes()
