@@ -11,8 +11,10 @@ as the child's drawing page sends it (stored as RGB); with a transparent backgro
 "page-like": antialiased round strokes (drawn at twice the size, box-reduced) sent as RGB
 the way Chromium's ``toBlob()`` writes the page's opaque canvas (the up filter on every
 row, zlib level 1), which is what the drawing page uploads and what ``png.read_plain_png``
-reads without Pillow. The targets are printed for that canvas, and for the slowest of the
-others (written by Pillow, as a file from elsewhere would be: they go through Pillow). Then, for each canvas, where the CPU goes: each
+reads without Pillow; and the same canvas as Firefox writes it (RGBA, the sub filter on
+every row, zlib level 3), read the same way. The targets are printed for those two, and
+for the slowest of the others (written by Pillow, which chooses each row's filter, as a
+file from elsewhere would be: they go through Pillow). Then, for each canvas, where the CPU goes: each
 step of ``process_drawing`` timed on its own (one thread), and the sealing of the stored
 files by the media store. Every measurement is repeated, alternating with its baseline, and
 given as median and min: the development machine is shared, and the min is the run least
@@ -212,7 +214,7 @@ def stages(upload: bytes, runs: int) -> None:
         as_stored = plain.opaque_as_rgb()
         stored = encode_unfiltered_rows(as_stored.mode, *SIZE, as_stored.rows)
         thumbnail, _type = _thumbnail(as_stored.image())
-        steps["read plain PNG (CRCs, zlib-ng inflate, undo up)"] = lambda: read_plain_png(
+        steps["read plain PNG (CRCs, zlib-ng inflate, unfilter)"] = lambda: read_plain_png(
             upload, max_side=SIZE[0], max_pixels=SIZE[0] * SIZE[1] * 2
         )
         steps["Pillow's verify() + load() instead, for comparison"] = pillow_reading
@@ -318,7 +320,10 @@ def main() -> int:
     # canvas is opaque), the up filter on every row, zlib level 1 (read from a canvas it
     # encoded, 2026-11-28; tests/contributions/test_drawing_png.py checks it still is).
     chromium_png = filtered_png(2, 1, zlib.Z_DEFAULT_STRATEGY)
+    # Firefox's nsPNGEncoder: "sub" on every row, zlib level 3, RGBA.
+    firefox_png = filtered_png(1, 3, zlib.Z_DEFAULT_STRATEGY)
     page = "page-like, sent as Chromium does"
+    pages = (page, "page-like, sent as Firefox does")
     for label, image, stored_as, encode_upload in (
         # The first three are written by Pillow (every row's filter chosen: a file from
         # elsewhere, or another browser's encoder), so Pillow reads them too.
@@ -327,6 +332,7 @@ def main() -> int:
         ("opaque, sent as RGBA", canvas((255, 255, 255, 255)), "", png),
         ("transparent RGBA", canvas((255, 255, 255, 0)), "RGBA", png),
         (page, page_canvas().convert("RGB"), "RGB", chromium_png),
+        (pages[1], page_canvas(), "", firefox_png),
     ):
         if stored_as:  # the stored pixels of an opaque RGBA canvas are RGB
             compare_encoders(label, image.convert(stored_as), runs)
@@ -366,9 +372,10 @@ def main() -> int:
     # The slower machine's target brought to this one by the two machines' hello
     # figures: a rough scale (hello is mostly Python, a drawing mostly C).
     here = TARGET_MS / (statistics.median(hello) / HELLO_SLOWER) if hello else None
-    worst_other = max((name for name in figures if name != page), key=lambda n: figures[n][0])
+    worst_other = max((name for name in figures if name not in pages), key=lambda n: figures[n][0])
     for title, label in (
-        ("as the drawing page sends it (Chromium's PNG)", page),
+        ("as the drawing page sends it from Chromium", pages[0]),
+        ("as the drawing page sends it from Firefox", pages[1]),
         (f"worst PNG from another encoder ({worst_other})", worst_other),
     ):
         whole, fastest, ratio, pillow_ms, cpu_ms = figures[label]

@@ -3,15 +3,23 @@
 Speed (issue 15: a 2048x1536 canvas in under 100 ms on the slower 2-core machine).
 
 The drawing page's own upload is read without Pillow (``png.read_plain_png``): Chromium
-writes a canvas as RGB, every row filtered "up", zlib level 1, and nothing else, which
-zlib-ng inflates and numpy unfilters (one vector add a row). Any other picture, or any
-PNG with anything more in it, goes through Pillow as before, and tests hold the two
-paths to the same stored bytes. 2026-11-28, a 2-core machine (bare Flask "hello" 2,305
-req/s, 1.76x the slower machine), alternating runs: a 2048x1536 canvas drawn and encoded
-by Chromium itself (2.1 MB), median wall (CPU) ms 80.4-81.7 (88.6-90.0) before, 37.0-37.4
-(49.8-50.3) after; ``tests.bench.drawings``' page-like canvas 26.0 (36.7), 0.21x Pillow
-alone. Its steps: reading 11.2 ms where Pillow's ``verify()`` and ``load()`` take 23.4;
-the encode 10.6 and the preview 11.2, side by side. The table below is the Pillow path's.
+writes a canvas as RGB, every row filtered "up", zlib level 1, and nothing else; Firefox
+as RGBA, every row "sub", zlib level 3. zlib-ng inflates it and numpy undoes the filter.
+Any other picture, or any PNG with anything more in it, goes through Pillow as before,
+and tests hold the two paths to the same stored bytes. 2026-11-28, a 2-core machine
+(bare Flask "hello" 2,305-2,478 req/s, 1.8-1.9x the slower machine), alternating runs:
+
+- a 2048x1536 canvas drawn and encoded by Chromium itself (2.1 MB): median wall (CPU)
+  ms 80.4-81.7 (88.6-90.0) before, 37.0-37.4 (49.8-50.3) after;
+- ``tests.bench.drawings``' page-like canvas as Chromium writes it: 26.0-27.0 (36.7-38.3),
+  0.21x Pillow alone; reading it 11.2-11.9 ms where Pillow's ``verify()`` and ``load()``
+  take 23.4-24.1; then the encode (11) and the preview (11), side by side;
+- the same canvas as Firefox writes it: 43.1 (55.1), 0.26x Pillow alone; reading 23.3
+  (Pillow 31.3), dropping its opaque alpha 4.7;
+- PNGs whose encoder picks a filter per row (Pillow's, libpng's default; likely
+  Safari's canvas): unchanged, 54-74 ms, the slowest the transparent canvas.
+
+The table below is the Pillow path's.
 
 Where the CPU goes, by step (``python -m tests.bench.drawings``, "where the CPU goes";
 2026-11-27, the shared 2-core development machine at load average 1.8-2.1, another
