@@ -4,12 +4,13 @@ to Arabic; axe-core finds no serious problem in English or Arabic."""
 
 from __future__ import annotations
 
+import base64
 import re
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, Playwright, expect
+from playwright.sync_api import Browser, Locator, Page, Playwright, expect
 
 from tests.conftest import speak
 from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS
@@ -119,13 +120,12 @@ def claire_signs_in(phone: Page) -> None:
     expect(phone.get_by_role("heading", level=1)).to_have_text("Your family space for Maya")
 
 
-def test_a_drawing_made_with_a_finger_on_the_phone_arrives(phone: Page) -> None:
-    claire_signs_in(phone)
+def claire_sends_a_drawing(phone: Page, words: str) -> Locator:
+    """Claire draws a stroke with her finger and sends it with ``words``; returns the
+    drawing's preview among what she has given."""
     phone.get_by_label("Send a drawing").check()
     pad = phone.get_by_role("img", name="Drawing pad: draw with your finger")
     expect(pad).to_be_visible()
-    fits_the_phone(phone)
-    assert_no_serious_axe_violations(phone, "the family space with the drawing pad (en)")
     # Where a finger would be: on the pad as it is on screen once the page has settled (the
     # thumbnails above it loaded; a long page puts it below the fold, and the mouse's
     # coordinates are the screen's).
@@ -138,20 +138,66 @@ def test_a_drawing_made_with_a_finger_on_the_phone_arrives(phone: Page) -> None:
     for step in range(1, 12):
         phone.mouse.move(box["x"] + 30 + step * 20, box["y"] + 30 + step * 10)
     phone.mouse.up()
-    phone.get_by_label("Your words").fill("Our garden, with Maya's swing")
+    phone.get_by_label("Your words").fill(words)
     phone.get_by_role("button", name="Send to the social worker").click()
+    return given_drawing(phone, words)
+
+
+def given_drawing(phone: Page, words: str) -> Locator:
+    """A drawing Claire gave, by its words: other tests give her drawings too."""
     given = phone.locator("section", has=phone.get_by_role("heading", name="What you have given"))
-    # This drawing, by its words: other tests give Claire drawings too.
-    drawing = given.locator("li", has_text="Our garden, with Maya's swing").get_by_role(
-        "img", name="Your drawing"
+    return given.locator("li", has_text=words).get_by_role("img", name="Your drawing")
+
+
+def picture_loaded(phone: Page, image: Locator) -> None:
+    phone.wait_for_function(
+        "(img) => img.complete && img.naturalWidth > 1", arg=image.element_handle()
     )
+
+
+def test_a_drawing_made_with_a_finger_on_the_phone_arrives(phone: Page) -> None:
+    claire_signs_in(phone)
+    phone.get_by_label("Send a drawing").check()
+    expect(phone.get_by_role("img", name="Drawing pad: draw with your finger")).to_be_visible()
+    fits_the_phone(phone)
+    assert_no_serious_axe_violations(phone, "the family space with the drawing pad (en)")
+
+    drawing = claire_sends_a_drawing(phone, "Our garden, with Maya's swing")
+
     expect(drawing).to_be_visible()
     # The picture really arrives through the family's media view (waited for: on a busy
     # machine it is still loading when it first shows).
-    phone.wait_for_function(
-        "(img) => img.complete && img.naturalWidth > 0", arg=drawing.element_handle()
-    )
-    expect(given).to_contain_text("Our garden, with Maya's swing")
+    picture_loaded(phone, drawing)
+
+
+#: A 1x1 white PNG: what a preview looks like to the layout before its picture arrives.
+ONE_PIXEL = base64.b64decode(
+    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAIAAACQd1PeAAAADElEQVR4nGP4//8/AAX+Av4N70a4AAAAAElFTkSuQmCC"
+)
+
+
+def test_a_drawings_preview_holds_its_place_while_the_picture_loads(phone: Page) -> None:
+    """On a slow phone link the previews arrive after the page: their frames are laid out
+    before, so what is below them does not jump (a finger aimed at a button still lands
+    on it)."""
+    claire_signs_in(phone)
+    drawing = claire_sends_a_drawing(phone, "A kite over the park")
+    expect(drawing).to_be_visible()
+
+    thumbnails = "**/family/media/*/thumbnail"
+    phone.route(thumbnails, lambda route: route.fulfill(body=ONE_PIXEL, content_type="image/png"))
+    phone.reload()
+    before = drawing.bounding_box()
+    phone.unroute(thumbnails)
+    phone.reload()
+    picture_loaded(phone, drawing)
+    after = drawing.bounding_box()
+
+    assert before is not None and after is not None
+    assert abs(before["width"] - after["width"]) < 1
+    assert abs(before["height"] - after["height"]) < 1
+    assert after["width"] > 200  # a picture's frame, not a pixel's
+    assert abs(after["height"] - after["width"] * 3 / 4) < 2  # 4:3, borders included
 
 
 SPOKEN = "Maya sleeps better now and she likes her new school."
