@@ -46,6 +46,7 @@ def written_png(
     colour_type: int | None = None,
     after_stream: bytes = b"",
     damaged_at: int | None = None,
+    stream_cut: int = 0,
     extra_chunks: tuple[tuple[bytes, bytes], ...] = (),
 ) -> bytes:
     """A PNG of ``pixels`` with the given filter on each row, as an encoder might write it.
@@ -67,6 +68,7 @@ def written_png(
             data = rows[index]
         lines.append(bytes([kind]) + data.astype(np.uint8).tobytes())
     stream = zlib.compress(b"".join(lines), level) + after_stream
+    stream = stream[: len(stream) - stream_cut]
     if damaged_at is not None:  # a changed byte inside the stream, under right CRCs
         stream = stream[:damaged_at] + bytes([stream[damaged_at] ^ 0x55]) + stream[damaged_at + 1 :]
     if colour_type is None:
@@ -165,6 +167,7 @@ NOT_PLAIN: dict[str, Callable[[], bytes]] = {
     "a damaged CRC": lambda: with_byte(plain_rgb(), len(plain_rgb()) - 13, plain_rgb()[-13] ^ 1),
     "a damaged stream under right CRCs": lambda: plain_rgb(damaged_at=40),
     "a damaged checksum at the stream's end": lambda: plain_rgb(damaged_at=-1),
+    "a stream without its checksum": lambda: plain_rgb(stream_cut=4),
     "cut short": lambda: plain_rgb()[:-30],
     "no IEND": lambda: plain_rgb()[:-12],
     "wider than the page allows": lambda: written_png(random_pixels("RGB", (2049, 2), 1), [UP, UP]),
@@ -233,3 +236,80 @@ def test_a_bomb_is_not_inflated(monkeypatch: pytest.MonkeyPatch) -> None:
         tracemalloc.stop()
     assert peak < 8 * 1024 * 1024
     assert outcome(upload) == through_pillow_only(upload, monkeypatch)
+
+
+def chunk_list(data: bytes) -> list[list[bytes]]:
+    """A PNG's chunks as [kind, body] pairs (CRCs dropped: ``png_chunk`` writes them)."""
+    found, at = [], len(png.PNG_SIGNATURE)
+    while at + 8 <= len(data):
+        (length,) = struct.unpack(">I", data[at : at + 4])
+        found.append([data[at + 4 : at + 8], data[at + 8 : at + 8 + length]])
+        at += 12 + length
+    return found
+
+
+def mutated(rng: random.Random, data: bytes) -> bytes:
+    """``data`` changed as a hostile sender might, every CRC made right again: a byte of a
+    chunk or of IHDR's fields, a chunk dropped or added, or the rows themselves (a filter
+    byte, a pixel, rows cut short or made longer) deflated again."""
+    chunks = chunk_list(data)
+    for _ in range(rng.randint(1, 2)):
+        choice, at = rng.random(), rng.randrange(len(chunks))
+        body = chunks[at][1]
+        if choice < 0.3 and body:
+            spot = rng.randrange(len(body))
+            chunks[at][1] = body[:spot] + bytes([rng.randrange(256)]) + body[spot + 1 :]
+        elif choice < 0.45 and chunks[0][0] == b"IHDR" and len(chunks[0][1]) == 13:
+            spot, value = rng.randrange(13), rng.choice((0, 1, 2, 3, 4, 6, 8, 16, 255))
+            chunks[0][1] = chunks[0][1][:spot] + bytes([value]) + chunks[0][1][spot + 1 :]
+        elif choice < 0.6:
+            del chunks[at]
+        elif choice < 0.7:
+            extra = rng.choice((b"tEXt", b"IDAT", b"IEND", b"PLTE", b"tRNS", b"eXIf", b"IHDR"))
+            chunks.insert(
+                rng.randrange(len(chunks) + 1), [extra, rng.randbytes(rng.randint(0, 12))]
+            )
+        elif any(kind == b"IDAT" for kind, _ in chunks):
+            try:
+                rows = bytearray(zlib.decompress(b"".join(b for k, b in chunks if k == b"IDAT")))
+            except zlib.error:  # an earlier change already broke the stream
+                continue
+            width, colour = struct.unpack(">I5xB", chunks[0][1][:10].ljust(10, b"\0"))[:2]
+            stride = 1 + width * {2: 3, 6: 4}.get(colour, 3)
+            if rows and rng.random() < 0.5:  # a row's filter byte
+                rows[rng.randrange(len(rows)) // stride * stride] = rng.choice((0, 1, 2, 3, 4, 5))
+            elif rows:  # a pixel
+                rows[rng.randrange(len(rows))] = rng.randrange(256)
+            if rng.random() < 0.3:
+                rows = rows[: rng.randrange(len(rows) + 1)]
+            elif rng.random() < 0.3:
+                rows += rng.randbytes(5)
+            first = next(i for i, (kind, _) in enumerate(chunks) if kind == b"IDAT")
+            chunks = [chunk for chunk in chunks if chunk[0] != b"IDAT"]
+            chunks.insert(first, [b"IDAT", zlib.compress(bytes(rows), 1)])
+        if not chunks:
+            break
+    return png.PNG_SIGNATURE + b"".join(png.png_chunk(kind, body) for kind, body in chunks)
+
+
+def test_any_change_to_a_plain_png_gives_what_pillow_gives(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """600 hostile changes to plain PNGs, CRCs made right so they reach the rows: with the
+    plain reader or without it, each gives the same stored bytes or the same refusal."""
+    rng = random.Random(24)
+    originals = [
+        written_png(
+            random_pixels(mode, (33, 21), seed),
+            rng.choices((NONE, SUB, UP), k=21),
+            chunk_size=rng.choice((50, 300, 5000)),
+        )
+        for seed in range(3)
+        for mode in ("RGB", "RGBA")
+    ]
+    still_plain = 0
+    for _ in range(600):
+        upload = mutated(rng, rng.choice(originals))
+        still_plain += png.read_plain_png(upload, **LIMITS) is not None
+        assert outcome(upload) == through_pillow_only(upload, monkeypatch)
+    assert still_plain > 30  # the reader itself was tried, not only its refusals
