@@ -171,3 +171,22 @@ window.voiceApp = {
     bringBack(kept);
   }
 })();
+
+// Still here. The session ends after a while without a request (SESSION_IDLE_MINUTES),
+// so that a device left alone does not stay signed in; but someone writing a long note
+// makes no request while they type. While a signed-in person types into a form, the page
+// tells the server so (<meta name="still-here">), at most once every third of the limit,
+// and the session's idle clock starts again. A page nobody types into still ends its
+// session on time; an ended session is not revived (the server answers 401).
+(function stillHere() {
+  const meta = document.querySelector('meta[name="still-here"]');
+  if (!meta) return;
+  const everyMs = Number(meta.dataset.everySeconds) * 1000;
+  let lastContact = Date.now(); // this page's own request
+  document.addEventListener("input", (event) => {
+    if (!(event.target instanceof Element) || !event.target.closest("form")) return;
+    if (Date.now() - lastContact < everyMs) return;
+    lastContact = Date.now();
+    window.voiceApp.fetch(meta.content, { method: "POST" }).catch(() => {});
+  });
+})();

@@ -200,6 +200,14 @@ MATRIX: dict[str, list[Row]] = {
     "static": [Row("GET", lambda w: "/static/css/app.css", everyone(200))],
     "core.index": [Row("GET", lambda w: "/", signed_in(302))],
     "core.favicon": [Row("GET", lambda w: "/favicon.ico", everyone(200))],
+    # Staff and a family's phone; never an ended session. A child's device stays in its space.
+    "core.still_here": [
+        Row(
+            "POST",
+            lambda w: "/still-here",
+            {**everyone(204), "anonymous": 401, "child": CHILD_SPACE},
+        )
+    ],
     "health.healthz": [Row("GET", _healthz_with_a_worker, everyone(200))],
     "i18n.set_language": [
         Row("POST", lambda w: "/language", everyone(302), lambda w: {"locale": "cy"})

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import re
 import uuid
+from collections.abc import Iterator
+from datetime import timedelta
 
 import pytest
 from flask import Flask
@@ -275,3 +277,49 @@ def test_words_still_waiting_are_forgotten_when_the_practitioner_signs_out(page:
     page.get_by_role("button", name="Sign out").click()
     expect(page.locator("main").get_by_role("button", name="Sign in")).to_be_visible()
     assert kept_in_the_tab(page) is None
+
+
+@pytest.fixture
+def idle_limit_of_nine_seconds(live_app: Flask) -> Iterator[None]:
+    """The live server's idle limit (``SESSION_IDLE_MINUTES``) made 9 seconds for one test."""
+    before = live_app.config["PERMANENT_SESSION_LIFETIME"]
+    live_app.config["PERMANENT_SESSION_LIFETIME"] = timedelta(seconds=9)
+    try:
+        yield
+    finally:
+        live_app.config["PERMANENT_SESSION_LIFETIME"] = before
+
+
+def test_typing_keeps_the_session_and_a_page_left_alone_still_ends_it(
+    page: Page, live_app: Flask, idle_limit_of_nine_seconds: None
+) -> None:
+    """A note typed for longer than the idle limit is taken when sent: typing counts as
+    activity. The same form left alone for as long is not: a device left alone still ends
+    its session on time."""
+    calls: list[str] = []
+    page.on("request", lambda request: calls.append(request.url))
+    words = f"Typed for longer than the idle limit {uuid.uuid4().hex[:8]}"
+    write_an_entry_for_maya(page, words)
+    entry = page.get_by_label("Entry", exact=True)
+    for _ in range(14):  # 14 s of typing, a word a second: past the 9 s limit
+        entry.press("End")
+        entry.press_sequentially(" and")
+        page.wait_for_timeout(1000)
+    page.get_by_role("button", name="Add to the record").click()
+
+    stored_once_and_shown(page, live_app, words + " and" * 14)
+    assert any(url.endswith("/still-here") for url in calls)
+
+    left_alone = f"Written, then left alone {uuid.uuid4().hex[:8]}"
+    page.goto(page.url.split("#", 1)[0].removesuffix("/record") + "/record/new")
+    page.get_by_label("When it happened").fill(utcnow().strftime("%Y-%m-%dT%H:%M"))
+    page.get_by_label("Entry", exact=True).fill(left_alone)
+    page.wait_for_timeout(11_000)
+    page.get_by_role("button", name="Add to the record").click()
+
+    expect(page.get_by_role("heading", level=1)).to_be_visible()
+    assert "/record/new" in page.url or "/login" in page.url
+    with live_app.app_context():
+        stored = db.session.scalars(select(RecordEntry.id).where(RecordEntry.body == left_alone))
+        assert stored.all() == []
+        db.session.remove()
