@@ -103,9 +103,22 @@ window.voiceApp = {
     return crypto.subtle.importKey("raw", bytes(raw), "AES-GCM", false, ["encrypt", "decrypt"]).catch(() => null);
   })();
 
+  const seal = (form, fields) => {
+    const plain = new TextEncoder().encode(JSON.stringify({ action: form.action, fields }));
+    const iv = crypto.getRandomValues(new Uint8Array(12));
+    return ownKey
+      .then((key) => key && crypto.subtle.encrypt({ name: "AES-GCM", iv }, key, plain))
+      .then((sealed) => sealed && save({ at: Date.now(), waiting: false, iv: base64(iv), sealed: base64(sealed) }))
+      .catch(() => forget());
+  };
+
   document.addEventListener("submit", (event) => {
     const form = event.target;
     if (!(form instanceof HTMLFormElement) || form.method.toLowerCase() !== "post") return;
+    if (form.dataset.wordsKept) {
+      delete form.dataset.wordsKept; // sent again below, its words already kept
+      return;
+    }
     // The sign-in form itself (nobody signed in, so no key): what waits, waits for it.
     if (event.defaultPrevented || !ownKey) return;
     const fields = [...form.elements].filter(typed).map((element) => [element.name, element.value]);
@@ -113,13 +126,29 @@ window.voiceApp = {
       forget(); // another form sent (signing out, say): nothing typed is left behind
       return;
     }
-    const plain = new TextEncoder().encode(JSON.stringify({ action: form.action, fields }));
-    const iv = crypto.getRandomValues(new Uint8Array(12));
-    // Encrypting takes a fraction of a millisecond; the answer to the form, a round trip.
-    ownKey
-      .then((key) => key && crypto.subtle.encrypt({ name: "AES-GCM", iv }, key, plain))
-      .then((sealed) => sealed && save({ at: Date.now(), waiting: false, iv: base64(iv), sealed: base64(sealed) }))
-      .catch(() => forget());
+    if (typeof form.requestSubmit !== "function") {
+      seal(form, fields); // an older browser: kept if sealed before the page goes
+      return;
+    }
+    // Encrypting is asynchronous (WebCrypto), and on a busy device the answer to the form
+    // could replace the page first, and the words would not be kept: so the form waits
+    // for it (a fraction of a millisecond), then is sent again as it was, by the same
+    // button (its name, value and any formaction kept). A second tap meanwhile is still
+    // refused by the double-tap guard above.
+    event.preventDefault();
+    const submitter = event.submitter && event.submitter.form === form ? event.submitter : null;
+    const sendAgain = () => {
+      form.dataset.wordsKept = "true";
+      delete form.dataset.sent; // the same sending, not a second one
+      try {
+        form.requestSubmit(submitter);
+      } catch {
+        form.requestSubmit(); // the button went away meanwhile
+      }
+    };
+    // From a task of its own: Chromium ignores requestSubmit() called straight from the
+    // continuation of a WebCrypto promise (no submit event, nothing sent).
+    seal(form, fields).finally(() => setTimeout(sendAgain, 0));
   });
 
   const putBack = (form, fields) => {

@@ -351,7 +351,8 @@ def test_claires_words_written_while_her_session_ended_come_back_after_she_signs
     claire_signs_in(phone)
     phone.get_by_label("Your words").fill(words)
     phone.context.clear_cookies()
-    phone.get_by_role("button", name="Send to the social worker").click()
+    with phone.expect_navigation():  # once her words are sealed, the form goes
+        phone.get_by_role("button", name="Send to the social worker").click()
     expect(phone.get_by_role("heading", level=1)).to_be_visible()
 
     claire_signs_in(phone)
