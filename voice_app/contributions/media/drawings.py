@@ -165,7 +165,7 @@ def process_drawing(
         image, mode, pixels = _decode_with_pillow(data, max_side=max_side, max_pixels=max_pixels)
         size = image.size
         if image.mode == mode:
-            picture = partial(_same, image)
+            picture = partial(_unchanged, image)
         else:  # an opaque RGBA canvas is previewed from its pixels packed to RGB
             picture = partial(Image.frombytes, mode, size, pixels)
         encoding = partial(encode_png, mode, *size, pixels)
@@ -194,7 +194,8 @@ def process_drawing(
     )
 
 
-def _same(image: Image.Image) -> Image.Image:
+def _unchanged(image: Image.Image) -> Image.Image:
+    """``image`` itself, as the preview's source (the pixels are already in its mode)."""
     return image
 
 
