@@ -183,6 +183,19 @@ window.voiceApp = {
     }
   };
 
+  // Said on the page that did not take the form, so nobody fears their words are gone.
+  const tellWordsWait = () => {
+    const text = meta("words-waiting-notice")?.content;
+    const main = document.querySelector("main");
+    if (!text || !main) return;
+    const notice = document.createElement("p");
+    notice.className = "flash flash--info";
+    notice.setAttribute("role", "status");
+    notice.dataset.wordsWaiting = "";
+    notice.textContent = text;
+    main.prepend(notice);
+  };
+
   let kept = null;
   try {
     kept = JSON.parse(sessionStorage.getItem(KEY) || "null");
@@ -194,6 +207,7 @@ window.voiceApp = {
     forget();
   } else if (meta("form-not-taken")) {
     save({ ...kept, waiting: true });
+    tellWordsWait();
   } else if (!kept.waiting) {
     forget(); // the form was taken
   } else {

@@ -354,6 +354,7 @@ def test_claires_words_written_while_her_session_ended_come_back_after_she_signs
     with phone.expect_navigation():  # once her words are sealed, the form goes
         phone.get_by_role("button", name="Send to the social worker").click()
     expect(phone.get_by_role("heading", level=1)).to_be_visible()
+    expect(phone.get_by_text("What you typed is kept in this browser tab")).to_be_visible()
 
     claire_signs_in(phone)
 

@@ -195,6 +195,7 @@ def test_an_entry_whose_answer_was_lost_is_kept_once_when_the_browser_sends_it_a
 
 MANAGER = "manager@demo.example"
 KEPT = "What you typed before you signed in again is back in this form."
+WAITING = "What you typed is kept in this browser tab"
 
 
 def session_ends_and_the_entry_is_sent(page: Page) -> str:
@@ -234,12 +235,15 @@ def test_an_entry_written_while_the_session_ended_comes_back_after_signing_in_ag
     # Sealed: neither this page nor the sign-in page holds the key to read it.
     assert isinstance(waiting, str) and "written slowly" not in waiting
     assert page.locator('meta[name="typed-words-key"]').count() == 0
+    # The page that did not take the form says the words are not lost.
+    expect(page.get_by_text(WAITING)).to_be_visible()
 
     sign_in_from_the_form_page(page, form_page, PRACTITIONER)
 
     expect(page).to_have_url(form_page)
     expect(page.get_by_label("Entry", exact=True)).to_have_value(words)
     expect(page.get_by_text(KEPT)).to_be_visible()
+    expect(page.get_by_text(WAITING)).to_have_count(0)
     assert kept_in_the_tab(page) is None  # put back once, then forgotten
     page.get_by_role("button", name="Add to the record").click()
     stored_once_and_shown(page, live_app, words)
@@ -301,6 +305,7 @@ def test_words_still_waiting_are_forgotten_when_the_practitioner_signs_out(page:
     page.get_by_role("button", name="Sign out").click()
     expect(page.locator("main").get_by_role("button", name="Sign in")).to_be_visible()
     assert kept_in_the_tab(page) is None
+    expect(page.get_by_text(WAITING)).to_have_count(0)  # nothing waits, so nothing is said
 
 
 @pytest.fixture
