@@ -151,6 +151,15 @@ window.voiceApp = {
     seal(form, fields).finally(() => setTimeout(sendAgain, 0));
   });
 
+  // A message at the top of a form or page, read out by screen readers as it appears.
+  const notice = (text) => {
+    const paragraph = document.createElement("p");
+    paragraph.className = "flash flash--info";
+    paragraph.setAttribute("role", "status");
+    paragraph.textContent = text;
+    return paragraph;
+  };
+
   const putBack = (form, fields) => {
     for (const [name, value] of fields) {
       const element = [...form.elements].find((e) => e.name === name && typed(e));
@@ -158,12 +167,7 @@ window.voiceApp = {
       element.value = value;
       element.dispatchEvent(new Event("input", { bubbles: true }));
     }
-    const notice = document.createElement("p");
-    notice.className = "flash flash--info";
-    notice.setAttribute("role", "status");
-    notice.dataset.keptWords = "";
-    notice.textContent = meta("kept-words-notice")?.content || "";
-    form.prepend(notice);
+    form.prepend(notice(meta("kept-words-notice")?.content || ""));
   };
 
   const bringBack = async (kept) => {
@@ -187,13 +191,7 @@ window.voiceApp = {
   const tellWordsWait = () => {
     const text = meta("words-waiting-notice")?.content;
     const main = document.querySelector("main");
-    if (!text || !main) return;
-    const notice = document.createElement("p");
-    notice.className = "flash flash--info";
-    notice.setAttribute("role", "status");
-    notice.dataset.wordsWaiting = "";
-    notice.textContent = text;
-    main.prepend(notice);
+    if (text && main) main.prepend(notice(text));
   };
 
   let kept = null;

@@ -350,6 +350,9 @@ def test_claires_words_written_while_her_session_ended_come_back_after_she_signs
     words = "Maya was happier at the weekend; she asked to see Grandad on Sunday."
     claire_signs_in(phone)
     phone.get_by_label("Your words").fill(words)
+    # Every answer renews the session cookie: the page's pictures still loading would
+    # bring it back after it is cleared.
+    phone.wait_for_load_state("networkidle")
     phone.context.clear_cookies()
     with phone.expect_navigation():  # once her words are sealed, the form goes
         phone.get_by_role("button", name="Send to the social worker").click()

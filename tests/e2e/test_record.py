@@ -202,6 +202,7 @@ def session_ends_and_the_entry_is_sent(page: Page) -> str:
     """The session ends while the entry is written (idle, the device asleep: the cookie is
     gone), then "Add to the record" is pressed: the form is not taken. Returns its page."""
     form_page = page.url
+    page.wait_for_load_state("networkidle")  # no answer still on its way renews the cookie
     page.context.clear_cookies()
     with page.expect_navigation():  # once the words are sealed, the form goes: the answer
         page.get_by_role("button", name="Add to the record").click()
