@@ -105,6 +105,8 @@ _FILTER_NONE, _FILTER_SUB, _FILTER_UP = 0, 1, 2
 #: A plain PNG in ~64 KiB IDAT chunks has a few hundred; thousands of tiny chunks are
 #: left to Pillow rather than walked here one by one in Python.
 _MOST_CHUNKS = 4096
+#: Bytes of the stream inflated at a time before the filter bytes they give are checked.
+_INFLATE_STEP = 256 * 1024
 
 
 @dataclass(frozen=True)
@@ -177,26 +179,53 @@ def read_plain_png(data: bytes, *, max_side: int, max_pixels: int) -> PlainPng |
         return None
     mode = _MODES[colour_type]
     stride = 1 + width * _CHANNELS[mode]
-    expected = height * stride
-    inflater = zlib_ng.decompressobj()
-    try:
-        # At most one byte more than the rows: a stream that would inflate to more is
-        # never inflated (a decompression bomb stops here).
-        inflated = inflater.decompress(idat, expected + 1)
-    except zlib_ng.error:  # type: ignore[misc]  # the package's stub types it as an instance
+    rows = _inflate_plain_rows(idat, height, stride)
+    if rows is None:
         return None
-    if len(inflated) != expected or not inflater.eof or inflater.unused_data:
-        return None
-    rows = np.frombuffer(inflated, np.uint8).reshape(height, stride).copy()
     filters = rows[:, 0]
-    if not np.isin(filters, (_FILTER_NONE, _FILTER_SUB, _FILTER_UP)).all():
-        return None
     # "sub" rows first: each depends on nothing above it, while an "up" row needs the
     # row above it already undone, whatever its filter.
     _undo_sub_filter(rows, filters, _CHANNELS[mode])
     _undo_up_filter(rows, filters)
     rows[:, 0] = _FILTER_NONE
     return PlainPng(mode, width, height, rows)
+
+
+def _inflate_plain_rows(idat: bytes, height: int, stride: int) -> np.ndarray | None:
+    """The rows the stream inflates to, if it is exactly that many and every row's filter
+    is none, sub or up; else None.
+
+    The stream is fed a slice at a time and each filter byte checked as it arrives: a PNG
+    with another filter (Pillow's and libpng's, which choose per row) is given up at its
+    first such row instead of inflated whole for nothing (2.7 ms instead of 5.9 for the
+    bench's Pillow-written canvas; a plain one pays about 1 ms for the slices, 19.0
+    instead of 18.1), and no slice is inflated past the rows (a decompression bomb
+    stops there).
+    """
+    rows = np.empty((height, stride), np.uint8)
+    flat = rows.reshape(-1)
+    expected, filled = height * stride, 0
+    inflater = zlib_ng.decompressobj()
+    stream = memoryview(idat)
+    try:
+        for start in range(0, len(stream), _INFLATE_STEP):
+            piece = inflater.decompress(
+                stream[start : start + _INFLATE_STEP], expected - filled + 1
+            )
+            if inflater.unconsumed_tail or filled + len(piece) > expected:
+                return None  # more than the rows
+            before, filled = filled, filled + len(piece)
+            flat[before:filled] = np.frombuffer(piece, np.uint8)
+            # The filter bytes that have just arrived: rows ceil(before/stride) onwards.
+            arrived = rows[-(-before // stride) : -(-filled // stride), 0]
+            if not np.isin(arrived, (_FILTER_NONE, _FILTER_SUB, _FILTER_UP)).all():
+                return None
+    except zlib_ng.error:  # type: ignore[misc]  # the package's stub types it as an instance
+        return None
+    # Exactly the rows, then the stream's end and its Adler-32, and nothing after.
+    if filled != expected or not inflater.eof or inflater.unused_data:
+        return None
+    return rows
 
 
 def _plain_header(data: bytes) -> tuple[int, int, int, bytes] | None:
