@@ -118,6 +118,9 @@ def claire_signs_in(phone: Page) -> None:
     phone.get_by_label("Password or passphrase").fill(DEMO_FAMILY_PASSPHRASE)
     phone.locator("main").get_by_role("button", name="Sign in").click()
     expect(phone.get_by_role("heading", level=1)).to_have_text("Your family space for Maya")
+    # Her pictures loaded before she acts: an answer still on its way carries the session
+    # as it was when asked, and would undo a change made meanwhile (a language chosen).
+    phone.wait_for_load_state("networkidle")
 
 
 def claire_sends_a_drawing(phone: Page, words: str) -> Locator:
