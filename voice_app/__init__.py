@@ -199,7 +199,8 @@ def _init_request_hooks(app: Flask) -> None:
         # request, and Flask refuses it after that even if a browser sends it.
         from flask import session
 
-        session.permanent = True
+        if not session.permanent:  # setting it marks the session changed, every time
+            session.permanent = True
         g.request_path = request.full_path.rstrip("?")
 
     @app.before_request

@@ -162,7 +162,8 @@ def test_an_interpreter_checks_the_machine_draft_of_omars_arabic_recording(
         scene.yusuf_id,
         **{"Which words": str(scene.recording_id)},
     )
-    expect(page.get_by_text("The request is sent to Yusuf Haddad")).to_be_visible()
+    # Its answer waits for Whisper: on a loaded machine longer than expect's 5 seconds.
+    expect(page.get_by_text("The request is sent to Yusuf Haddad")).to_be_visible(timeout=180_000)
     page.set_default_timeout(10_000)
     practitioner_url = page.url.split("/children/")[0]
 

@@ -67,6 +67,20 @@ class User(UserMixin, Base):
         return f"{self.name}, {self.post_title}"
 
 
+class EndedSignIn(Base):
+    """A sign-in on one device that was ended by signing out (``accounts.sign_ins``).
+
+    Only a random id and a time: nothing here names a person, so nothing here needs purging.
+    """
+
+    __tablename__ = "ended_sign_ins"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: The random id the sign-in's session cookie carries.
+    sign_in: Mapped[str] = mapped_column(String(32), unique=True)
+    ended_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+
+
 class Invitation(Base):
     """A way in to one child's space: a link (shown as a QR code) and a short code.
 

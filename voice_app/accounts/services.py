@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -9,8 +10,9 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import Select, bindparam, func, select
 
+from voice_app.accounts import sign_ins
 from voice_app.accounts.models import Team, User, new_session_token
 from voice_app.audit import services as audit
 from voice_app.audit.models import AuditAction, AuditEntry
@@ -230,12 +232,24 @@ def log_out_everywhere(user: User) -> None:
     audit.record(AuditAction.LOGOUT_EVERYWHERE, target=f"user:{user.id}", actor=user)
 
 
+@functools.cache
+def _user_still_signed_in() -> Select[User]:
+    """``load_user``'s statement, built once per process (every staff request runs it)."""
+    return select(User).where(
+        User.id == bindparam("user_id"), sign_ins.not_ended(bindparam("sign_in"))
+    )
+
+
 def load_user(session_id: str) -> User | None:
-    """Flask-Login loader: the id is ``"<user id>:<session token>"``."""
+    """Flask-Login loader: the id is ``"<user id>:<session token>"``, and the session's
+    sign-in must not have been signed out (``accounts.sign_ins``)."""
     user_id, _, token = session_id.partition(":")
-    if not user_id.isdigit() or not token:
+    sign_in_id = sign_ins.staff_sign_in_id()
+    if not user_id.isdigit() or not token or sign_in_id is None:
         return None
-    user = db.session.get(User, int(user_id))
+    user = db.session.scalar(
+        _user_still_signed_in(), {"user_id": int(user_id), "sign_in": sign_in_id}
+    )
     if user is None or not user.active or user.session_token != token:
         return None
     return user

@@ -19,7 +19,7 @@ from flask_wtf import FlaskForm
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
-from voice_app.accounts import services
+from voice_app.accounts import services, sign_ins
 from voice_app.accounts.forms import (
     ROLE_LABELS,
     LanguageForm,
@@ -61,6 +61,7 @@ def login() -> Response | str:
             if locale:
                 session[SESSION_KEY] = locale
             login_user(result.user)
+            sign_ins.begin_staff()
             db.session.commit()
             return redirect(safe_next(request.args.get("next"), url_for("core.index")))
         db.session.commit()
@@ -80,6 +81,7 @@ def login() -> Response | str:
 @login_required
 def logout() -> Response:
     audit.record(AuditAction.LOGOUT, target=f"user:{current_user.id}")
+    sign_ins.end(sign_ins.staff_sign_in_id())
     db.session.commit()
     logout_user()
     session.clear()
@@ -91,6 +93,7 @@ def logout() -> Response:
 @login_required
 def logout_everywhere() -> Response:
     services.log_out_everywhere(current_user._get_current_object())
+    sign_ins.end(sign_ins.staff_sign_in_id())
     db.session.commit()
     logout_user()
     session.clear()

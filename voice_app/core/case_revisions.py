@@ -44,6 +44,7 @@ NOT_CASE_DATA = frozenset(
         "InterpreterLanguage",
         "PromptRecording",
         "FormSubmission",
+        "EndedSignIn",
     }
 )
 

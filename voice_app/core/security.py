@@ -38,14 +38,22 @@ SECURITY_HEADERS = {
 
 # Files that are the same for everyone: their responses never carry the session cookie.
 SESSIONLESS_ENDPOINTS = frozenset({"static", "core.favicon"})
+# Pictures, recordings and films a page loads: their answers leave the cookie alone unless
+# the request itself changed the session.
+_LOADED_BY_A_PAGE = ("image/", "audio/", "video/")
 
 
 class SessionCookies(SecureCookieSessionInterface):
     """Signed-cookie sessions whose cookie is ``Secure`` whenever the request came over https.
 
-    Static files get no refreshed cookie: a stylesheet still loading when a person signs out
-    (or a shared tablet's cookies are cleared) would otherwise put the old session back, and
-    a response with a cookie on it is one no cache may keep.
+    Only pages, forms and fetches renew the cookie (and so the idle timeout). A response
+    carries the session as it was when its request arrived, so a picture still loading when
+    the page changes the session would set it back as it lands: a language just chosen,
+    the child's space a tablet was just handed to, a sign-out. Static files, pictures and
+    recordings therefore send no cookie unless their own request changed the session (a
+    response with a cookie on it is also one no cache may keep), and loading them does not
+    count as activity. Signing out is also ended on the server (``accounts.sign_ins``), for
+    a page's answer still on its way.
     """
 
     def get_cookie_secure(self, app: Flask) -> bool:
@@ -60,6 +68,8 @@ class SessionCookies(SecureCookieSessionInterface):
         # Not even ``Vary: Cookie``: the cookie changes on every page, and a stylesheet kept
         # for a year must not be fetched again because of it.
         if request.endpoint in SESSIONLESS_ENDPOINTS:
+            return
+        if not session.modified and (response.mimetype or "").startswith(_LOADED_BY_A_PAGE):
             return
         super().save_session(app, session, response)
 

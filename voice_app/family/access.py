@@ -11,6 +11,7 @@ from flask import abort, flash, g, redirect, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import logout_user
 
+from voice_app.accounts import sign_ins
 from voice_app.accounts.models import User
 from voice_app.family import authentication, services
 from voice_app.family.models import FamilyAccount
@@ -28,7 +29,7 @@ def signed_in() -> tuple[FamilySpace, FamilyAccount]:
     if found is not None:
         return found
     space = current_family_space()
-    account = authentication.load_account(space.account_id, space.session_token) if space else None
+    account = authentication.load_account(space) if space else None
     if space is None or account is None:
         leave()
         if request.method == "GET":
@@ -77,6 +78,7 @@ def start_session(account: FamilyAccount, assisted_by: User | None = None) -> No
             # the record exists (children.services.family_member_names).
             label=f"family member #{member.id} ({relation})",
             assisted_by=assisted_by.id if assisted_by else None,
+            sign_in=sign_ins.new_id(),
         )
     )
     session.pop(LOCALE_KEY, None)

@@ -17,6 +17,7 @@ from flask import (
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response as BaseResponse
 
+from voice_app.accounts import sign_ins
 from voice_app.accounts.models import User
 from voice_app.accounts.services import password_matches
 from voice_app.extensions import db, limiter
@@ -131,10 +132,11 @@ def sign_out() -> BaseResponse:
         abort(401)
     if space.assisted_by is not None:
         return redirect(url_for("family_access.give_back"))
-    account = authentication.load_account(space.account_id, space.session_token)
+    account = authentication.load_account(space)
     if account is not None:
         authentication.record_sign_out(account)
-        db.session.commit()
+    sign_ins.end(space.sign_in)
+    db.session.commit()
     session.clear()
     flash(_("You have signed out."), "info")
     return redirect(url_for("family_access.sign_in"))
@@ -152,6 +154,7 @@ def give_back() -> BaseResponse | str:
     if form.validate_on_submit():
         if password_matches(practitioner, form.password.data or ""):
             authentication.record_sign_out(account, assisted_by=practitioner)
+            sign_ins.end(space.sign_in)
             leave()
             db.session.commit()
             return redirect(url_for("contributions.timeline", child_id=account.child_id))

@@ -13,6 +13,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import Select, bindparam, select
 from sqlalchemy.orm import joinedload
 
+from voice_app.accounts import sign_ins
 from voice_app.accounts.models import User
 from voice_app.accounts.services import LoginOutcome, locked_out, password_hasher
 from voice_app.audit import services as audit
@@ -21,6 +22,7 @@ from voice_app.core.db import utcnow
 from voice_app.extensions import db
 from voice_app.family.models import FamilyAccount
 from voice_app.family.services import child_is_open, normalise_name
+from voice_app.family.session import FamilySpace
 
 #: A family sign-in ends the three ways a staff one does.
 FamilyLoginOutcome = LoginOutcome
@@ -71,18 +73,26 @@ def _account_with_child() -> Select[FamilyAccount]:
     """``load_account``'s statement, built once per process (every family request runs it)."""
     return (
         select(FamilyAccount)
-        .where(FamilyAccount.id == bindparam("account_id"))
+        .where(
+            FamilyAccount.id == bindparam("account_id"),
+            sign_ins.not_ended(bindparam("sign_in")),
+        )
         .options(joinedload(FamilyAccount.child))
     )
 
 
-def load_account(account_id: int, session_token: str) -> FamilyAccount | None:
-    """The signed-in family account, if its session is still good and the case is open.
+def load_account(space: FamilySpace) -> FamilyAccount | None:
+    """The signed-in family account, if this sign-in is still good and the case is open.
 
     One query for the account and its child, which stays loaded for the rest of the request.
+    A sign-in that was signed out (``accounts.sign_ins``) or a new passphrase ends it.
     """
-    account = db.session.scalar(_account_with_child(), {"account_id": account_id})
-    if account is None or not account.active or account.session_token != session_token:
+    if not space.sign_in:
+        return None
+    account = db.session.scalar(
+        _account_with_child(), {"account_id": space.account_id, "sign_in": space.sign_in}
+    )
+    if account is None or not account.active or account.session_token != space.session_token:
         return None
     if not child_is_open(account.child_id):
         return None

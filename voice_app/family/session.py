@@ -25,6 +25,8 @@ class FamilySpace:
     label: str
     #: The practitioner whose signed-in tablet this is, for an assisted sign-in.
     assisted_by: int | None = None
+    #: This sign-in's id (``accounts.sign_ins``): signing out or handing back ends it.
+    sign_in: str = ""
 
 
 def current_family_space() -> FamilySpace | None:

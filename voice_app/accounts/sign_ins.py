@@ -1,0 +1,64 @@
+"""Signing out ends the sign-in on the server, not only in the browser that asked.
+
+A session is a signed cookie. Until now, signing out only told the browser to drop it, so a
+copy of the cookie that came back afterwards was as good as before: an answer already on
+its way when someone signed out (a picture, a ``/still-here`` call, a page in another tab)
+carried the cookie as it was when its request left, and landing after the sign-out it put
+the person back in. On a shared tablet that is the next person seeing their cases.
+
+So every sign-in, of staff (``accounts.views.login``) and of a family member
+(``family.access.start_session``), gets a random id that its session carries, and signing
+out writes that id here as ended. Each request's sign-in check (``services.load_user``,
+``family.authentication.load_account``) refuses an ended id in the same statement that
+loads the account, so it costs no extra query. Only ended ids are kept, and only for as
+long as a cookie could still be accepted (``PERMANENT_SESSION_LIFETIME`` after its last
+request, when Flask refuses the cookie itself). Signing out everywhere still replaces the
+account's session token, which ends every sign-in at once.
+"""
+
+from __future__ import annotations
+
+import secrets
+from datetime import datetime
+
+from flask import current_app, session
+from sqlalchemy import ColumnElement, delete, exists, select
+
+from voice_app.accounts.models import EndedSignIn
+from voice_app.core.db import utcnow
+from voice_app.extensions import db
+
+#: The session key a staff sign-in's id is kept under (a family sign-in keeps its own in
+#: ``family.session.FamilySpace.sign_in``, so handing a tablet back ends only that one).
+SESSION_KEY = "sign_in"
+
+
+def new_id() -> str:
+    return secrets.token_urlsafe(24)  # 32 characters
+
+
+def begin_staff() -> None:
+    """Give the staff sign-in this request makes its own id."""
+    session[SESSION_KEY] = new_id()
+
+
+def staff_sign_in_id() -> str | None:
+    value = session.get(SESSION_KEY)
+    return value if isinstance(value, str) and value else None
+
+
+def end(sign_in_id: str | None) -> None:
+    """End ``sign_in_id`` for good (in this transaction); forget ids no cookie can carry now."""
+    if not sign_in_id:
+        return
+    now = utcnow()
+    oldest_live: datetime = now - current_app.permanent_session_lifetime
+    db.session.execute(delete(EndedSignIn).where(EndedSignIn.ended_at < oldest_live))
+    already = select(EndedSignIn.id).where(EndedSignIn.sign_in == sign_in_id)
+    if db.session.scalar(already) is None:
+        db.session.add(EndedSignIn(sign_in=sign_in_id, ended_at=now))
+
+
+def not_ended(sign_in_id: ColumnElement[str]) -> ColumnElement[bool]:
+    """A condition for an account's loading statement: this sign-in was not signed out."""
+    return ~exists(select(EndedSignIn.id).where(EndedSignIn.sign_in == sign_in_id))
