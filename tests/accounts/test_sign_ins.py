@@ -23,6 +23,7 @@ from tests.factories import (
 )
 from tests.family.helpers import family_account, sign_in, signed_out
 from voice_app.accounts import sign_ins
+from voice_app.accounts.invitations import create_invitation
 from voice_app.accounts.models import EndedSignIn
 from voice_app.contributions.models import Contribution
 from voice_app.core.db import utcnow
@@ -33,6 +34,13 @@ def session_cookie(client) -> str:
     cookie = client.get_cookie("voice_app_session")
     assert cookie is not None
     return cookie.value
+
+
+def session_of(client) -> dict:
+    """What the browser's session cookie holds (signed, not encrypted)."""
+    app = client.application
+    serializer = app.session_interface.get_signing_serializer(app)
+    return serializer.loads(session_cookie(client))
 
 
 def test_a_staff_cookie_sent_again_after_sign_out_signs_nobody_in(make_client):
@@ -134,3 +142,37 @@ def test_a_picture_answers_without_the_cookie_so_a_language_just_chosen_stays(ma
     # The browser keeps the cookie her choice set, and her page is in Arabic.
     phone.set_cookie("voice_app_session", chosen)
     assert '<html lang="ar" dir="rtl">' in phone.get("/family/").get_data(as_text=True)
+
+
+def test_a_childs_space_left_on_a_shared_tablet_does_not_open_again(make_client):
+    # A transcript poll still on its way when Maya tapped "finish" lands after it.
+    sam = UserFactory()
+    child = ChildFactory(team=sam.team, preferred_name="Maya")
+    AssignmentFactory(child=child, user=sam)
+    made = create_invitation(child, "before my meeting", sam, timedelta(days=3))
+    db.session.commit()
+    tablet = make_client()
+    tablet.get(f"/i/{made.token}")
+    assert "Maya" in tablet.get("/me").get_data(as_text=True)
+    while_open = session_cookie(tablet)
+    assert tablet.submit("/me/exit").headers["Location"] == "/join"
+    tablet.set_cookie("voice_app_session", while_open)
+
+    again = tablet.get("/me")
+    assert again.status_code == 401 and "Maya" not in again.get_data(as_text=True)
+    # The answer also tells the browser to forget the space.
+    assert tablet.get("/join").status_code == 200
+    assert "child_space" not in session_of(tablet)
+
+
+def test_a_handed_back_tablet_stays_the_practitioners(make_client):
+    sam = UserFactory()
+    child = ChildFactory(team=sam.team)
+    AssignmentFactory(child=child, user=sam)
+    tablet = make_client(sam.email)
+    assert tablet.submit(f"/children/{child.id}/handover").headers["Location"] == "/me"
+    while_handed = session_cookie(tablet)
+    back = tablet.submit("/me/exit", {"password": TEST_PASSWORD})
+    assert back.headers["Location"] == f"/children/{child.id}/contributions"
+    tablet.set_cookie("voice_app_session", while_handed)
+    assert tablet.get("/children/").status_code == 200  # not sent back to the child's space

@@ -54,9 +54,14 @@ def end(sign_in_id: str | None) -> None:
     now = utcnow()
     oldest_live: datetime = now - current_app.permanent_session_lifetime
     db.session.execute(delete(EndedSignIn).where(EndedSignIn.ended_at < oldest_live))
-    already = select(EndedSignIn.id).where(EndedSignIn.sign_in == sign_in_id)
-    if db.session.scalar(already) is None:
+    if not has_ended(sign_in_id):
         db.session.add(EndedSignIn(sign_in=sign_in_id, ended_at=now))
+
+
+def has_ended(sign_in_id: str) -> bool:
+    """For a session checked on its own (the child's space): whether it was ended."""
+    found = select(EndedSignIn.id).where(EndedSignIn.sign_in == sign_in_id)
+    return db.session.scalar(found) is not None
 
 
 def not_ended(sign_in_id: ColumnElement[str]) -> ColumnElement[bool]:
