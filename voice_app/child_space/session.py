@@ -45,7 +45,11 @@ def _has_ended(sign_in_id: str) -> bool:
     return checked[sign_in_id]
 
 
-def enter(space: ChildSpace) -> None:
+def enter(
+    child_id: int, locale: str, *, invitation_id: int | None = None, handover_by: int | None = None
+) -> None:
+    """Open the child's space on this device, as a new visit with an id of its own."""
+    space = ChildSpace(child_id, locale, invitation_id, handover_by, sign_in=sign_ins.new_id())
     session[SESSION_KEY] = asdict(space)
 
 

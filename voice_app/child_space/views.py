@@ -21,7 +21,7 @@ from flask import (
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response as BaseResponse
 
-from voice_app.accounts import invitations, sign_ins
+from voice_app.accounts import invitations
 from voice_app.accounts.models import Invitation, User
 from voice_app.accounts.services import password_matches
 from voice_app.audit import services as audit
@@ -114,14 +114,7 @@ def _enter(invitation: Invitation) -> BaseResponse:
     session.pop(PIN_PENDING_KEY, None)
     if not invitations.still_opens(invitation, child):
         return redirect(url_for("child_space.join"))
-    enter(
-        ChildSpace(
-            child.id,
-            child.preferred_language,
-            invitation_id=invitation.id,
-            sign_in=sign_ins.new_id(),
-        )
-    )
+    enter(child.id, child.preferred_language, invitation_id=invitation.id)
     db.session.commit()
     return redirect(url_for("child_space.home"))
 

@@ -13,10 +13,10 @@ from flask_login import current_user
 from werkzeug.http import parse_range_header
 from werkzeug.wrappers import Response as BaseResponse
 
-from voice_app.accounts import invitations, sign_ins
+from voice_app.accounts import invitations
 from voice_app.audit import services as audit
 from voice_app.audit.models import AuditAction
-from voice_app.child_space.session import ChildSpace, enter
+from voice_app.child_space.session import enter
 from voice_app.children.forms import RELATIONSHIP_LABELS
 from voice_app.children.lookup import child_or_404, reader
 from voice_app.contributions import alerts, services
@@ -274,12 +274,5 @@ def handover(child_id: int) -> BaseResponse:
         return redirect(url_for("contributions.timeline", child_id=child.id))
     audit.record(AuditAction.HANDOVER_STARTED, child_id=child.id)
     db.session.commit()
-    enter(
-        ChildSpace(
-            child.id,
-            child.preferred_language,
-            handover_by=current_user.id,
-            sign_in=sign_ins.new_id(),
-        )
-    )
+    enter(child.id, child.preferred_language, handover_by=current_user.id)
     return redirect(url_for("child_space.home"))
