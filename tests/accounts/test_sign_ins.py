@@ -139,6 +139,8 @@ def test_a_picture_answers_without_the_cookie_so_a_language_just_chosen_stays(ma
     picture = phone.get(thumbnail)
     assert picture.status_code == 200 and picture.mimetype.startswith("image/")
     assert "Set-Cookie" not in picture.headers
+    # No cookie marks it as someone's any more: its own header keeps every cache off it.
+    assert picture.headers["Cache-Control"] == "private, no-store"
     # The browser keeps the cookie her choice set, and her page is in Arabic.
     phone.set_cookie("voice_app_session", chosen)
     assert '<html lang="ar" dir="rtl">' in phone.get("/family/").get_data(as_text=True)
