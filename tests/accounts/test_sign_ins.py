@@ -178,3 +178,25 @@ def test_a_handed_back_tablet_stays_the_practitioners(make_client):
     assert back.headers["Location"] == f"/children/{child.id}/contributions"
     tablet.set_cookie("voice_app_session", while_handed)
     assert tablet.get("/children/").status_code == 200  # not sent back to the child's space
+
+
+def test_another_person_signing_in_on_the_device_ends_the_sign_in_before(make_client):
+    sam = UserFactory()
+    child = ChildFactory(team=sam.team)
+    AssignmentFactory(child=child, user=sam)
+    account = family_account(FamilyMemberFactory(child=child), sam, "claire")
+
+    # Sam's laptop, then Claire signs in on it: his session must not come back to her.
+    laptop = make_client(sam.email)
+    sams = session_cookie(laptop)
+    sign_in(laptop, account)
+    laptop.set_cookie("voice_app_session", sams)
+    assert laptop.get("/children/").headers["Location"].startswith("/login")
+
+    # Claire's phone, then Sam signs in on it: hers must not come back to him either.
+    phone = make_client()
+    sign_in(phone, account)
+    claires = session_cookie(phone)
+    phone.sign_in(sam.email)
+    phone.set_cookie("voice_app_session", claires)
+    assert signed_out(phone.get("/family/"))

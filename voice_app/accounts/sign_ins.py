@@ -25,6 +25,7 @@ from flask import current_app, session
 from sqlalchemy import ColumnElement, delete, exists, select
 
 from voice_app.accounts.models import EndedSignIn
+from voice_app.core.actor import CHILD_SPACE_KEY, FAMILY_SPACE_KEY
 from voice_app.core.db import utcnow
 from voice_app.extensions import db
 
@@ -56,6 +57,17 @@ def end(sign_in_id: str | None) -> None:
     db.session.execute(delete(EndedSignIn).where(EndedSignIn.ended_at < oldest_live))
     if not has_ended(sign_in_id):
         db.session.add(EndedSignIn(sign_in=sign_in_id, ended_at=now))
+
+
+def end_all_on_this_device() -> None:
+    """Before this device's session is cleared (signing out, or another person signing in
+    on it): end every sign-in it holds, staff, family or a child's visit, so that no copy of
+    the cookie still on its way brings any of them back to the next person."""
+    end(staff_sign_in_id())
+    for key in (FAMILY_SPACE_KEY, CHILD_SPACE_KEY):
+        space = session.get(key)
+        if isinstance(space, dict) and isinstance(space.get("sign_in"), str):
+            end(space["sign_in"])
 
 
 def has_ended(sign_in_id: str) -> bool:

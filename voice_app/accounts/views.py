@@ -57,6 +57,7 @@ def login() -> Response | str:
         if result.outcome is services.LoginOutcome.OK and result.user is not None:
             locale = session.get(SESSION_KEY)
             # A fresh session on sign-in, so nothing from before it carries over.
+            sign_ins.end_all_on_this_device()
             session.clear()
             if locale:
                 session[SESSION_KEY] = locale
@@ -81,7 +82,7 @@ def login() -> Response | str:
 @login_required
 def logout() -> Response:
     audit.record(AuditAction.LOGOUT, target=f"user:{current_user.id}")
-    sign_ins.end(sign_ins.staff_sign_in_id())
+    sign_ins.end_all_on_this_device()
     db.session.commit()
     logout_user()
     session.clear()
@@ -93,7 +94,7 @@ def logout() -> Response:
 @login_required
 def logout_everywhere() -> Response:
     services.log_out_everywhere(current_user._get_current_object())
-    sign_ins.end(sign_ins.staff_sign_in_id())
+    sign_ins.end_all_on_this_device()
     db.session.commit()
     logout_user()
     session.clear()

@@ -63,7 +63,9 @@ def start_session(account: FamilyAccount, assisted_by: User | None = None) -> No
     # The audit log keeps one wording whatever language the page was in.
     relation = member.relationship_to_child.value.replace("_", " ")
     if assisted_by is None:
-        # A device signed in as a family member is theirs alone: no staff session stays.
+        # A device signed in as a family member is theirs alone: no staff session stays,
+        # nor can an answer still on its way bring one back (the caller commits).
+        sign_ins.end_all_on_this_device()
         logout_user()
         session.clear()
     enter(

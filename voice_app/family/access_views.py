@@ -93,8 +93,8 @@ def welcome() -> BaseResponse | str:
             db.session.rollback()
             form.sign_in_name.errors = [_("Someone already uses this name. Please choose another.")]
         else:
-            db.session.commit()
             start_session(account)
+            db.session.commit()
             flash(_("You are signed in. Remember your sign-in name and passphrase."), "success")
             return redirect(url_for("family.home"))
     return render_template("family/welcome.html", form=form, member_name=account.family_member.name)
@@ -112,10 +112,11 @@ def sign_in() -> BaseResponse | str:
         result = authentication.authenticate(
             form.sign_in_name.data or "", form.passphrase.data or ""
         )
-        db.session.commit()
         if result.outcome is authentication.FamilyLoginOutcome.OK and result.account is not None:
             start_session(result.account)
+            db.session.commit()
             return redirect(url_for("family.home"))
+        db.session.commit()
         if result.outcome is authentication.FamilyLoginOutcome.LOCKED:
             form.form_errors.append(
                 _("Too many tries for this name. Please wait 15 minutes and try again.")
@@ -135,7 +136,7 @@ def sign_out() -> BaseResponse:
     account = authentication.load_account(space)
     if account is not None:
         authentication.record_sign_out(account)
-    sign_ins.end(space.sign_in)
+    sign_ins.end_all_on_this_device()
     db.session.commit()
     session.clear()
     flash(_("You have signed out."), "info")
