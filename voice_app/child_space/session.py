@@ -56,7 +56,6 @@ def enter(
 def leave() -> None:
     """Close the space on this device, and end its visit for good (in this transaction)."""
     space = current_space()
-    if space is not None and space.sign_in:
+    if space is not None:
         sign_ins.end(space.sign_in)
-        g.setdefault(_CHECKED, {})[space.sign_in] = True
     session.pop(SESSION_KEY, None)
